@@ -1,0 +1,1 @@
+"""The event: who runs it, its schedule, registration, privacy and the live socket."""

@@ -1,0 +1,194 @@
+"""The live socket: one WebSocket per browser tab at /ws/events/<slug>/.
+
+Authenticated by the Django session; the origin is checked in asgi.py. Each inbound frame is
+rate-limited (events.ratelimit), size-limited and parsed (events.protocol), then dispatched to
+the handler registered for its type (events.registry), after that handler's permission is
+checked against the permissions worked out once at connect.
+
+Handlers get the consumer as their `connection`: `user`, `event`, `attendee` (or None),
+`is_team`, `join_group`/`leave_group` (left automatically on disconnect) and `push`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from . import protocol
+from .errors import NotAllowed, RakwonError
+from .live import event_group, user_group
+from .models import Attendee, Event
+from .presence import places
+from .ratelimit import FrameLimiter
+from .registry import connect_guards, socket_disconnect_listeners, socket_handlers
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NO_EVENT = 4404
+CLOSE_SILENT = 4408
+CLOSE_FLOOD = 4429
+
+
+def _handler_permissions() -> set[str]:
+    permissions = (socket_handlers.get(frame_type).permission for frame_type in socket_handlers.types())
+    return {permission for permission in permissions if permission}
+
+
+@database_sync_to_async
+def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, bool, dict[str, bool]]:
+    from .rules import is_event_team
+
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        return None, False, None, False, {}
+    # Only people who may be in the live event: its team, confirmed attendees, exhibitor staff.
+    # A guard (a chat ban, for one) may still refuse someone who could otherwise enter.
+    allowed = user.has_perm("events.enter_event", event) and not connect_guards.refuses(user, event)
+    if not allowed:
+        return event, False, None, False, {}
+    attendee = Attendee.objects.filter(event=event, user=user).first()
+    # Worked out once, so a ping costs no query; a reconnect works them out afresh, and a ban
+    # does not wait for that: it closes the sockets (events.live.close_user).
+    granted = {permission: user.has_perm(permission, event) for permission in _handler_permissions()}
+    return event, True, attendee, bool(is_event_team(user, event)), granted
+
+
+@database_sync_to_async
+def _has_perm(user, permission: str, event: Event) -> bool:
+    return user.has_perm(permission, event)
+
+
+class EventConsumer(AsyncWebsocketConsumer):
+    event: Event
+    place = None  # the presence place (events.registry.PresencePlace) this socket is in
+    attendee: Attendee | None = None
+    is_team: bool = False
+    closing: bool = False  # closed by us for flooding: what still arrives is dropped
+
+    async def connect(self) -> None:
+        self.live_groups: set[str] = set()
+        self.last_heard = time.monotonic()
+        self.limiter = FrameLimiter(
+            rate=settings.SOCKET_RATE_PER_SECOND,
+            burst=settings.SOCKET_BURST,
+            strikes=settings.SOCKET_FLOOD_STRIKES,
+        )
+        self.user = self.scope.get("user")
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        event, allowed, self.attendee, self.is_team, self.granted = await _load_event(slug, self.user)
+        if event is None:
+            await self.close(code=CLOSE_NO_EVENT)
+            return
+        if not allowed:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.event = event
+        await self.accept()
+        await self.join_group(event_group(event.pk))
+        await self.join_group(user_group(event.pk, self.user.pk))
+        await places.track(self)
+
+    async def disconnect(self, code) -> None:
+        if getattr(self, "live_groups", None) is None:
+            return  # refused before accepting: nothing joined
+        await places.forget(self)
+        for listener in socket_disconnect_listeners:
+            try:
+                await listener(self)
+            except Exception:  # one app's clean-up must not stop the others'
+                log.exception("socket disconnect listener %r failed", listener)
+        for name in list(self.live_groups):
+            await self.leave_group(name)
+
+    # --- The connection API that socket handlers use ---------------------------------------
+
+    @property
+    def connection_id(self) -> str:
+        return self.channel_name
+
+    async def join_group(self, name: str) -> None:
+        if name not in self.live_groups:
+            await self.channel_layer.group_add(name, self.channel_name)
+            self.live_groups.add(name)
+
+    async def leave_group(self, name: str) -> None:
+        if name in self.live_groups:
+            self.live_groups.discard(name)
+            await self.channel_layer.group_discard(name, self.channel_name)
+
+    async def push(self, frame_type: str, data: dict[str, Any]) -> None:
+        await self.send(text_data=protocol.push(frame_type, data))
+
+    # --- Channel-layer messages -------------------------------------------------------------
+
+    async def live_push(self, message: dict[str, Any]) -> None:
+        await self.push(message["frame_type"], message["data"])
+
+    async def live_close(self, message: dict[str, Any]) -> None:
+        """Close this socket (sent to a user's group, e.g. when a moderator bans them)."""
+        await self.close(code=int(message.get("code", CLOSE_FORBIDDEN)))
+
+    async def live_silent(self, message: dict[str, Any]) -> None:
+        """The presence sweeper found this socket silent for too long: it has left; close it."""
+        await self.close(code=CLOSE_SILENT)
+
+    async def _may(self, permission: str) -> bool:
+        if permission not in self.granted:  # a handler registered after connect: ask once
+            self.granted[permission] = await _has_perm(self.user, permission, self.event)
+        return self.granted[permission]
+
+    async def _refuse_rate(self, text_data: str | None, retry_after: float, flooding: bool) -> None:
+        if flooding:
+            self.closing = True
+            await self.push("socket.closing", {"reason": "flood"})
+            await self.close(code=CLOSE_FLOOD)
+            return
+        seconds = round(retry_after, 2)
+        request_id = protocol.request_id(text_data, max_bytes=settings.SOCKET_MAX_FRAME_BYTES)
+        message = _("Too many messages at once; wait %(seconds)s seconds and try again.") % {
+            "seconds": seconds
+        }
+        await self.send(
+            text_data=protocol.error(request_id, "frame.rate_limited", message, {"retry_after": seconds})
+        )
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if self.closing:
+            return
+        request_id = None
+        self.last_heard = time.monotonic()  # liveness lives here, not in a store: no write per frame
+        admission = self.limiter.admit()
+        if not admission.allowed:
+            await self._refuse_rate(text_data, admission.retry_after, admission.flooding)
+            return
+        try:
+            request = protocol.parse_frame(text_data, max_bytes=settings.SOCKET_MAX_FRAME_BYTES)
+            request_id = request.id
+            handler = socket_handlers.get(request.type)
+            if handler is None:
+                raise RakwonError(
+                    _("Unknown frame type “%(type)s”.") % {"type": request.type}, code="frame.unknown_type"
+                )
+            if handler.permission and not await self._may(handler.permission):
+                raise NotAllowed(_("You may not do that here."))
+            result = await handler.func(self, request.data)
+            if request_id is not None:
+                await self.send(text_data=protocol.ok(request_id, result))
+        except RakwonError as failure:
+            await self.send(text_data=protocol.error(request_id, failure.code, failure.message))
+        except Exception:  # a handler bug must cost one error frame, never the connection
+            log.exception("socket handler failed for %s", text_data[:200] if text_data else "<binary>")
+            await self.send(
+                text_data=protocol.error(request_id, "server.error", _("Something went wrong; try again."))
+            )

@@ -1,0 +1,26 @@
+"""The organiser's live dashboard on the socket (team only), as a transcript:
+
+-> {"id": 1, "type": "dashboard.watch"}
+<- {"id": 1, "type": "ok", "data": {"online": 3, "lobby": 1, "halls": {"2": 2}, "booths": {"5": 1},
+                                     "sessions": {}}}
+<= {"type": "dashboard.counts", "data": {...the same shape, on each tick a count changed...}}
+"""
+
+from __future__ import annotations
+
+from .live import dashboard_group
+from .presence.snapshot import event_counts
+from .registry import socket_handlers
+
+
+@socket_handlers.register("dashboard.watch", permission="events.manage_event")
+async def watch(connection, data: dict) -> dict:
+    # Joined before counting: a change between the two arrives as a push, never lost.
+    await connection.join_group(dashboard_group(connection.event.pk))
+    return await event_counts(connection.event.pk)
+
+
+@socket_handlers.register("dashboard.unwatch", permission="events.manage_event")
+async def unwatch(connection, data: dict) -> dict:
+    await connection.leave_group(dashboard_group(connection.event.pk))
+    return {}

@@ -1,0 +1,29 @@
+"""Forms of the privacy pages: the attendee's visibility choice and the owner's typed
+confirmation before shredding. The rules themselves live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Event
+from .registration_forms import visible_field
+
+
+class VisibilityForm(forms.Form):
+    visible_to_others = visible_field()
+
+
+class ConfirmShredForm(forms.Form):
+    """Shredding cannot be undone, so the owner types the event's short name to confirm."""
+
+    confirmation = forms.CharField(
+        label=_("Short name of the event"),
+        max_length=60,
+        error_messages={"required": _("Type the event's short name to confirm.")},
+    )
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirmation"].help_text = _("Type “%(slug)s” to confirm.") % {"slug": event.slug}
+        self.fields["confirmation"].widget.attrs["autocomplete"] = "off"

@@ -1,0 +1,1 @@
+"""Presence: who is where in the live event (lobby, halls, booths, sessions), never in the database."""

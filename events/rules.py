@@ -1,0 +1,77 @@
+"""Who may do what to an event: composable predicates (django-rules), one place for every rule."""
+
+from __future__ import annotations
+
+import rules
+
+from .enums import AttendeeStatus, TeamRole
+
+
+def _role(user, event) -> str | None:
+    if not user or not user.is_authenticated or event is None:
+        return None
+    cache = getattr(user, "_rakwon_roles", None)
+    if cache is None:
+        cache = user._rakwon_roles = {}
+    if event.pk not in cache:
+        cache[event.pk] = event.team.filter(user=user).values_list("role", flat=True).first()
+    return cache[event.pk]
+
+
+@rules.predicate
+def is_event_owner(user, event) -> bool:
+    return _role(user, event) == TeamRole.OWNER
+
+
+@rules.predicate
+def is_event_team(user, event) -> bool:
+    return _role(user, event) in (TeamRole.OWNER, TeamRole.MODERATOR)
+
+
+@rules.predicate
+def event_is_public(user, event) -> bool:
+    return event is not None and event.is_public
+
+
+@rules.predicate
+def event_is_closed(user, event) -> bool:
+    return event is not None and event.is_closed
+
+
+# Seeing the public pages of an event.
+rules.add_perm("events.view_event", event_is_public | is_event_team)
+# Seeing the organiser pages of an event (read-only when closed).
+rules.add_perm("events.manage_event", is_event_team)
+# Changing anything in the event: closed events are read-only.
+rules.add_perm("events.change_event", is_event_team & ~event_is_closed)
+# Publishing, closing, reopening.
+rules.add_perm("events.change_event_status", is_event_team)
+# Only owners delete the event or change who is on the team.
+rules.add_perm("events.delete_event", is_event_owner)
+rules.add_perm("events.manage_team", is_event_owner & ~event_is_closed)
+
+
+# --- Attendees ------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_confirmed_attendee(user, event) -> bool:
+    if not user or not user.is_authenticated or event is None:
+        return False
+    return user.attendances.filter(event=event, status=AttendeeStatus.CONFIRMED).exists()
+
+
+@rules.predicate
+def is_exhibitor_staff_of_event(user, event) -> bool:
+    # By the reverse relation's name: events never imports exhibits.
+    if not user or not user.is_authenticated or event is None:
+        return False
+    return user.exhibitor_roles.filter(exhibitor__event=event).exists()
+
+
+# Entering the live event (lobby, halls, socket): the team always; attendees and exhibitor
+# staff while the event is public.
+rules.add_perm(
+    "events.enter_event",
+    is_event_team | (event_is_public & (is_confirmed_attendee | is_exhibitor_staff_of_event)),
+)

@@ -1,0 +1,1 @@
+"""Business operations on events, as plain functions raising typed errors."""

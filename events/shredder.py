@@ -1,0 +1,101 @@
+"""The shredder's plug-in points: each kind of personal data has a strategy that says what it
+holds, exports it into the archive written before shredding, and removes it.
+
+Apps register their strategies in ``AppConfig.ready()`` (chat, leads and visits live in other
+apps; events never imports them)::
+
+    from events.shredder import shred_strategies
+    shred_strategies.register(BoothChatShredder())
+
+The event's own strategy (attendees, answers, sign-in links, access codes) is registered by
+``events.services.privacy``; ``events.services.shredding`` runs them all in one transaction.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Event, User
+
+
+@dataclass(frozen=True)
+class ShredItem:
+    """One kind of record a strategy will remove, and how many there are now."""
+
+    label: str
+    count: int
+
+
+class ShredStrategy(ABC):
+    """Removes one kind of personal data from an event. Subclasses set `name` and `label`."""
+
+    name: str = ""  # stable identifier: the strategy's key in the archive, e.g. "events.attendees"
+    label: str = ""  # what it covers, in people's words (a lazy translation)
+
+    @abstractmethod
+    def describe(self, event: Event) -> list[ShredItem]:
+        """What shredding would remove now, with counts (shown before the owner confirms)."""
+
+    @abstractmethod
+    def export(self, event: Event) -> dict[str, Any]:
+        """The data shredding will remove, as JSON-ready values for the archive."""
+
+    @abstractmethod
+    def shred(self, event: Event) -> dict[str, int]:
+        """Remove or anonymise the data; returns counts by kind. Runs inside a transaction."""
+
+    def keeps_account(self, user: User) -> bool:
+        """True if this app still needs `user`'s account (so deleting an attendee only unlinks)."""
+        return False
+
+    def keeps_accounts(self, user_ids: list[int]) -> set[int]:
+        """The accounts among `user_ids` this app still needs; override to answer in one query."""
+        if type(self).keeps_account is ShredStrategy.keeps_account or not user_ids:
+            return set()
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(pk__in=user_ids)
+        return {user.pk for user in users if self.keeps_account(user)}
+
+    def remaining(self, event: Event) -> int:
+        """How many records of personal data are left (0 after shredding)."""
+        return sum(item.count for item in self.describe(event))
+
+
+class ShredStrategyRegistry:
+    def __init__(self) -> None:
+        self._strategies: dict[str, ShredStrategy] = {}
+
+    def register(self, strategy: ShredStrategy) -> ShredStrategy:
+        if not strategy.name:
+            raise ValueError("a shred strategy needs a name")
+        if strategy.name in self._strategies:
+            raise ValueError(f"shred strategy {strategy.name!r} is registered twice")
+        self._strategies[strategy.name] = strategy
+        return strategy
+
+    def unregister(self, name: str) -> None:
+        self._strategies.pop(name, None)
+
+    def get(self, name: str) -> ShredStrategy | None:
+        return self._strategies.get(name)
+
+    def __iter__(self) -> Iterator[ShredStrategy]:
+        return iter(list(self._strategies.values()))
+
+    def __len__(self) -> int:
+        return len(self._strategies)
+
+    def keeps_accounts(self, user_ids: list[int]) -> set[int]:
+        """The accounts among `user_ids` that some app still needs."""
+        kept: set[int] = set()
+        for strategy in self:
+            kept |= strategy.keeps_accounts([pk for pk in user_ids if pk not in kept])
+        return kept
+
+
+shred_strategies = ShredStrategyRegistry()

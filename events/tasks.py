@@ -1,0 +1,83 @@
+"""Celery tasks of the events app: thin wrappers that load objects and call a service.
+
+Each task is safe to run twice (the service skips what is already done) and is acknowledged only
+when it has finished (acks_late): a worker killed mid-task leaves it to be redelivered, never lost.
+Passing trouble (the database or the mail server away for a moment) retries with growing pauses.
+"""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+# Errors that a later attempt can outlive; anything else is a bug and is not retried blindly.
+TRANSIENT = (OSError, OperationalError, InterfaceError)
+RELIABLY = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RELIABLY)
+def send_team_invitation(invitation_id: int) -> None:
+    from .services.mail import send_team_invitation_mail
+
+    send_team_invitation_mail(invitation_id)
+
+
+@shared_task(**RELIABLY)
+def send_registration_mail(attendee_id: int, reason: str) -> None:
+    """Registration mail; those with a sign-in link issue the link here, so no secret is queued."""
+    from .services.signin import send_registration_mail as send
+
+    send(attendee_id, reason)
+
+
+@shared_task(**RELIABLY)
+def forget_old_attempts() -> int:
+    """Periodic: drop rate-limit attempts older than every window."""
+    from .services.signin import forget_old_attempts as forget
+
+    return forget()
+
+
+# --- Privacy: exports, shredding, retention ---------------------------------------------------
+
+
+@shared_task(**RELIABLY)
+def export_attendees(job_id: int) -> None:
+    """Write an attendee list export (progress shown on its page)."""
+    from .models import ExportJob
+    from .services.exports import export_attendees_csv
+
+    job = ExportJob.objects.select_related("event", "requested_by").filter(pk=job_id).first()
+    if job is not None:
+        export_attendees_csv(job)
+
+
+@shared_task(**RELIABLY)
+def shred_event_after_export(job_id: int) -> None:
+    """An owner's "export first, then shred": the archive, then every shred strategy."""
+    from .models import ExportJob
+    from .services.shredding import run_shred_job
+
+    job = ExportJob.objects.select_related("event", "requested_by").filter(pk=job_id).first()
+    if job is not None:
+        run_shred_job(job)
+
+
+@shared_task(**RELIABLY)
+def shred_expired_events() -> int:
+    """Periodic (daily): automatic retention; returns how many events were shredded."""
+    from .services.shredding import shred_expired_events as shred
+
+    return len(shred())
+
+
+@shared_task(**RELIABLY)
+def delete_expired_exports() -> int:
+    """Periodic (daily): export files are kept on the server only for EXPORT_FILE_KEEP_DAYS."""
+    from .services.exports import delete_expired_exports as delete
+
+    return delete()

@@ -1,0 +1,18 @@
+"""What a chat room offers the person looking at it: `{% chat_moderation chat_room as level %}`."""
+
+from __future__ import annotations
+
+from django import template
+
+from ..services.chat import moderation_level
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def chat_moderation(context, room: str) -> str:
+    """ "sanction" (delete, mute, ban), "delete" or "" for the request's user in this room."""
+    request, event = context.get("request"), context.get("event")
+    if request is None or event is None or not request.user.is_authenticated:
+        return ""
+    return moderation_level(event, room, request.user)

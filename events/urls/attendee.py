@@ -1,0 +1,19 @@
+"""Visitors' way in: register, join by access code, sign in, and the lobby.
+
+Mounted before the public catch-all, so "signin/<token>/" must come before "<slug>/...".
+"""
+
+from django.urls import path
+
+from ..views import registration
+
+app_name = "attendee"
+urlpatterns = [
+    path("signin/<str:token>/", registration.SignInLinkView.as_view(), name="signin_link"),
+    path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
+    path("<slug:slug>/join/", registration.JoinView.as_view(), name="join"),
+    path("<slug:slug>/signin/", registration.SignInView.as_view(), name="signin"),
+    path("<slug:slug>/signin/new-link/", registration.NewLinkView.as_view(), name="new_link"),
+    path("<slug:slug>/signin/sent/", registration.LinkSentView.as_view(), name="link_sent"),
+    path("<slug:slug>/lobby/", registration.LobbyView.as_view(), name="lobby"),
+]

@@ -1,0 +1,297 @@
+"""The visitor's way in: register, join with an institution's code, sign in by link or code,
+ask for a new link, and the lobby (which only confirmed attendees, staff and the team enter).
+
+These pages exist for public events only (drafts answer 404 except to their team).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from ..enums import AttendeeKind, AttendeeStatus
+from ..errors import RakwonError
+from ..interfaces.registration_forms import JoinForm, NewLinkForm, RegistrationForm, SignInCodeForm
+from ..registry import session_places
+from ..services.institutions import join_institution
+from ..services.questions import active_questions
+from ..services.registration import (
+    attendance_of,
+    privacy_notice,
+    register_individual,
+    registration_refusal,
+)
+from ..services.signin import SignInError, request_new_link, sign_in_with_code, sign_in_with_token
+from .mixins import EventMixin
+from .public import PublicEventMixin, zone_label
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def client_ip(request) -> str:
+    """The visitor's address; behind the configured proxy, the one the proxy saw (last hop)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()[:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def run_service(form, service, *args, **kwargs):
+    """Call a service; its refusals become the form's errors (check `form.errors` after)."""
+    try:
+        return service(*args, **kwargs)
+    except ValidationError as error:
+        form.add_service_errors(error)
+    except RakwonError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+def visitor_language(event) -> str:
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    if current in event.languages:
+        return current
+    short = current.split("-")[0]
+    return short if short in event.languages else (event.languages or [settings.LANGUAGE_CODE])[0]
+
+
+class VisitorMixin(EventMixin):
+    """A public page of the event; the team also sees a draft's pages (to check them)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("events.view_event", self.event):
+            raise Http404(_("No such event."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["attendance"] = attendance_of(self.event, self.request.user)
+        return context
+
+
+class RegisterView(VisitorMixin, FormView):
+    template_name = "events/registration/register.html"
+    form_class = RegistrationForm
+
+    def get_form_kwargs(self):
+        questions = active_questions(self.event)
+        return {
+            **super().get_form_kwargs(),
+            "questions": questions,
+            "language": visitor_language(self.event),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = visitor_language(self.event)
+        context["refusal"] = registration_refusal(self.event)
+        context["notice"] = privacy_notice(self.event, language, kind=AttendeeKind.INDIVIDUAL)
+        return context
+
+    def form_valid(self, form):
+        registration = run_service(
+            form,
+            register_individual,
+            self.event,
+            email=form.cleaned_data["email"],
+            answers=form.raw_answers(),
+            visible_to_others=form.cleaned_data["visible_to_others"],
+            language=visitor_language(self.event),
+            ip=client_ip(self.request),
+        )
+        if form.errors:
+            return self.form_invalid(form)
+        if registration.created:
+            messages.success(
+                self.request,
+                _("You are registered. We have sent a sign-in link to %(email)s.")
+                % {"email": registration.attendee.email},
+            )
+        else:
+            messages.info(
+                self.request,
+                _(
+                    "This e-mail address is already registered for this event, so nothing new was "
+                    "saved. We have sent a new sign-in link to it."
+                ),
+            )
+        return redirect("attendee:link_sent", slug=self.event.slug)
+
+
+class JoinView(VisitorMixin, FormView):
+    template_name = "events/registration/join.html"
+    form_class = JoinForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = visitor_language(self.event)
+        context["notice"] = privacy_notice(self.event, language, kind=AttendeeKind.INSTITUTION_MEMBER)
+        return context
+
+    def form_valid(self, form):
+        attendee = run_service(
+            form,
+            join_institution,
+            self.event,
+            code=form.cleaned_data["code"],
+            display_name=form.cleaned_data["display_name"],
+            visible_to_others=form.cleaned_data["visible_to_others"],
+            language=visitor_language(self.event),
+            ip=client_ip(self.request),
+        )
+        if form.errors:
+            return self.form_invalid(form)
+        login(self.request, attendee.user, backend=BACKEND)
+        messages.success(
+            self.request,
+            _("Welcome, %(name)s. You joined through %(institution)s.")
+            % {"name": attendee.display_name, "institution": attendee.institution.name},
+        )
+        return redirect("attendee:lobby", slug=self.event.slug)
+
+
+class SignInView(VisitorMixin, FormView):
+    """Sign in on another device with the e-mail address and the short code from the mail."""
+
+    template_name = "events/registration/signin.html"
+    form_class = SignInCodeForm
+
+    def form_valid(self, form):
+        attendee = run_service(
+            form,
+            sign_in_with_code,
+            self.event,
+            email=form.cleaned_data["email"],
+            code=form.cleaned_data["code"],
+            ip=client_ip(self.request),
+        )
+        if form.errors:
+            return self.form_invalid(form)
+        login(self.request, attendee.user, backend=BACKEND)
+        return redirect("attendee:lobby", slug=self.event.slug)
+
+
+class NewLinkView(VisitorMixin, FormView):
+    template_name = "events/registration/new_link.html"
+    form_class = NewLinkForm
+
+    def get_initial(self):
+        return {"email": self.request.GET.get("email", "")[:254]}
+
+    def form_valid(self, form):
+        run_service(
+            form, request_new_link, self.event, email=form.cleaned_data["email"], ip=client_ip(self.request)
+        )
+        if form.errors:
+            return self.form_invalid(form)
+        # The same words whether or not the address is registered: nobody learns who is.
+        messages.info(
+            self.request,
+            _("If %(email)s is registered for this event, a new sign-in link is on its way.")
+            % {"email": form.cleaned_data["email"].strip()},
+        )
+        return redirect("attendee:link_sent", slug=self.event.slug)
+
+
+class LinkSentView(VisitorMixin, TemplateView):
+    template_name = "events/registration/link_sent.html"
+
+
+class SignInLinkView(View):
+    """The link from the mail: signs in and opens the lobby; reusable until it expires."""
+
+    def get(self, request, token: str):
+        try:
+            attendee = sign_in_with_token(token)
+        except SignInError as error:
+            status = 404 if error.code == "signin.invalid" else 410
+            context = {"error": error, "event": error.event}
+            return render(request, "events/registration/link_invalid.html", context, status=status)
+        login(request, attendee.user, backend=BACKEND)
+        return redirect("attendee:lobby", slug=attendee.event.slug)
+
+
+class EnterEventMixin(VisitorMixin):
+    """A page inside the live event (lobby, bookmarks, ...): confirmed attendees, exhibitor staff
+    and the team enter. Anyone else signed in is told why not (403); strangers are sent to sign in.
+    """
+
+    refusals = {
+        AttendeeStatus.PENDING: gettext_lazy(
+            "Your registration is waiting for the organisers' approval. We will mail you as "
+            "soon as they decide; you can enter then."
+        ),
+        AttendeeStatus.REJECTED: gettext_lazy(
+            "The organisers did not approve your registration, so you cannot enter this event. "
+            "Contact them if you think this is a mistake."
+        ),
+        AttendeeStatus.CANCELLED: gettext_lazy(
+            "Your registration was cancelled, so you cannot enter this event. Contact the "
+            "organisers if you think this is a mistake."
+        ),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            messages.info(request, _("Sign in with the link from your mail, or with its code here."))
+            return redirect(reverse("attendee:signin", args=[self.kwargs["slug"]]))
+        if request.user.has_perm("events.view_event", self.event) and not request.user.has_perm(
+            "events.enter_event", self.event
+        ):
+            return self.refuse(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, request):
+        attendance = attendance_of(self.event, request.user)
+        reason = self.refusals.get(attendance.status) if attendance else None
+        context = {"event": self.event, "attendance": attendance, "reason": reason}
+        return render(request, "events/registration/lobby_refused.html", context, status=403)
+
+
+class LobbyView(EnterEventMixin, PublicEventMixin, TemplateView):
+    """The way into the live event: the welcome, the halls, what is on now and next, and the
+    visitor's bookmarks."""
+
+    template_name = "events/registration/lobby.html"
+    upcoming = 3
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event, now = self.event, timezone.now()
+        sessions = event.sessions.prefetch_related("speakers").order_by("starts_at", "title", "id")
+        live = list(sessions.filter(starts_at__lte=now, ends_at__gt=now))
+        upcoming = list(sessions.filter(starts_at__gt=now)[: self.upcoming])
+        for session in (*live, *upcoming):
+            session.place_label = session_places.label(session)
+        bookmarks = self.bookmarks(context["attendance"])
+        context.update(
+            live_sessions=live,
+            next_sessions=upcoming,
+            zone=zone_label(event),
+            halls=event.halls.annotate(booth_count=Count("booths")),
+            bookmarked_booths=[mark.booth for mark in bookmarks if mark.booth_id],
+            bookmarked_sessions=sorted(
+                (mark.session for mark in bookmarks if mark.session_id), key=lambda s: (s.starts_at, s.pk)
+            ),
+        )
+        return context
+
+    @staticmethod
+    def bookmarks(attendance) -> list:
+        # By the reverse relation's name: events never imports exhibits (which keeps bookmarks).
+        if attendance is None or not hasattr(attendance, "bookmarks"):
+            return []
+        marks = attendance.bookmarks.select_related("booth__exhibitor", "session")
+        return list(marks.order_by("created_at", "id"))

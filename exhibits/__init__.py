@@ -1,0 +1,1 @@
+"""The exhibition floor: halls, exhibitors and their staff, booths."""

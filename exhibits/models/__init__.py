@@ -1,0 +1,27 @@
+from .analytics import BoothDailyStats, BoothVisitMark
+from .assets import AssetKind, AssetPage, AssetStatus, BoothAsset, BoothLink
+from .bookmarks import Bookmark, CalendarFeed
+from .booth import Booth, BoothSession, Tag
+from .exhibitor import Exhibitor, ExhibitorStaff, StaffInvitation
+from .hall import Hall
+from .leads import Lead
+
+__all__ = [
+    "AssetKind",
+    "AssetPage",
+    "AssetStatus",
+    "Bookmark",
+    "Booth",
+    "BoothAsset",
+    "BoothDailyStats",
+    "BoothLink",
+    "BoothSession",
+    "BoothVisitMark",
+    "CalendarFeed",
+    "Exhibitor",
+    "ExhibitorStaff",
+    "Hall",
+    "Lead",
+    "StaffInvitation",
+    "Tag",
+]

@@ -1,0 +1,1 @@
+"""Operations on the exhibition floor, as plain functions raising typed errors."""

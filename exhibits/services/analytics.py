@@ -1,0 +1,213 @@
+"""Booth analytics as counts per booth and day (in the event's time zone): visits, unique
+visitors, document views, video plays and contacts shared. Nothing here can tell who visited.
+
+A unique visitor is recognised within one day by a keyed hash of the day, the booth and the
+attendee (`BoothVisitMark`); marks are deleted once their day is over, so afterwards not even
+the hash is left. A visit is counted when a confirmed attendee opens the booth page and when they
+enter the booth over the live socket (written in batches, exhibits.services.presence); the repeat
+window keeps the two from counting one visit twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.enums import AttendeeStatus
+from events.models import Attendee, Event
+from events.shredder import ShredItem, ShredStrategy
+
+from ..models import Booth, BoothDailyStats, BoothVisitMark
+from ..models.assets import BoothAsset
+
+COUNTERS = ("visits", "unique_visitors", "document_views", "video_plays", "leads")
+
+# Named limits; the site may override each in rakwon_site/settings.py.
+
+
+def limit(name: str) -> int:
+    return int(getattr(settings, name))  # the named limits live in rakwon_site/settings.py
+
+
+def event_day(booth: Booth, at: dt.datetime | None = None) -> dt.date:
+    return timezone.localdate(at or timezone.now(), booth.event.tz)
+
+
+def _end_of_day(booth: Booth, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=booth.event.tz)
+
+
+def _bump(booth: Booth, day: dt.date, **changes: int) -> None:
+    """Add to a booth's counters of one day, creating the day's row if needed (race-safe)."""
+    updates = {name: F(name) + amount for name, amount in changes.items()}
+    if BoothDailyStats.objects.filter(booth=booth, day=day).update(**updates):
+        return
+    try:
+        with transaction.atomic():
+            BoothDailyStats.objects.create(booth=booth, day=day, **{k: max(v, 0) for k, v in changes.items()})
+    except IntegrityError:  # another request created the row meanwhile
+        BoothDailyStats.objects.filter(booth=booth, day=day).update(**updates)
+
+
+def visit_key(booth: Booth, day: dt.date, attendee_id: int) -> str:
+    """HMAC keyed by the site's secret and the day: the same attendee gives another key tomorrow."""
+    secret = f"{settings.SECRET_KEY}:booth-visit:{day.isoformat()}".encode()
+    return hmac.new(secret, f"{booth.pk}:{attendee_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def record_booth_visit(booth: Booth, attendee: Attendee | None, *, at: dt.datetime | None = None) -> bool:
+    """Count a confirmed attendee opening a booth. Returns whether a visit was counted.
+
+    Not counted: nobody, someone unconfirmed or of another event, or the same person again
+    within BOOTH_VISIT_REPEAT_MINUTES. Their first visit of the day also counts them as a
+    unique visitor.
+    """
+    if attendee is None or attendee.status != AttendeeStatus.CONFIRMED or attendee.event_id != booth.event_id:
+        return False
+    now = at or timezone.now()
+    day = event_day(booth, now)
+    repeat = dt.timedelta(minutes=limit("BOOTH_VISIT_REPEAT_MINUTES"))
+    with transaction.atomic():
+        mark, created = BoothVisitMark.objects.select_for_update().get_or_create(
+            booth=booth,
+            day=day,
+            key=visit_key(booth, day, attendee.pk),
+            defaults={"last_counted_at": now, "expires_at": _end_of_day(booth, day)},
+        )
+        if created:
+            # Marks of past days go with the next new visitor too, not only with the periodic task.
+            BoothVisitMark.objects.filter(booth=booth, expires_at__lte=now).delete()
+        else:
+            if now - mark.last_counted_at < repeat:
+                return False
+            BoothVisitMark.objects.filter(pk=mark.pk).update(last_counted_at=now)
+        _bump(booth, day, visits=1, unique_visitors=1 if created else 0)
+    return True
+
+
+def record_document_view(asset: BoothAsset, *, at: dt.datetime | None = None) -> None:
+    """Count one view of a document (deduplicated per session by the caller)."""
+    booth = asset.booth
+    _bump(booth, event_day(booth, at), document_views=1)
+
+
+def record_video_play(asset: BoothAsset, *, at: dt.datetime | None = None) -> None:
+    """Count one play of a video (deduplicated per session by the caller)."""
+    booth = asset.booth
+    _bump(booth, event_day(booth, at), video_plays=1)
+
+
+def count_lead(booth: Booth, at: dt.datetime) -> None:
+    _bump(booth, event_day(booth, at), leads=1)
+
+
+def uncount_lead(booth: Booth, at: dt.datetime) -> None:
+    """A withdrawn lead is taken off the count of the day it was shared (never below zero)."""
+    BoothDailyStats.objects.filter(booth=booth, day=event_day(booth, at), leads__gt=0).update(
+        leads=F("leads") - 1
+    )
+
+
+def forget_visit_marks(now: dt.datetime | None = None) -> int:
+    """Periodic: delete the unique-visitor marks of days that are over. Returns how many."""
+    deleted, _per_model = BoothVisitMark.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+# --- Per-session deduplication of asset events ----------------------------------------------
+
+
+SESSION_KEY = "rakwon_asset_events"
+
+
+def first_in_session(session, kind: str, asset_id: int, *, now: dt.datetime | None = None) -> bool:
+    """True (and remembered in the session) unless this session reported the same event for the
+    same asset within ASSET_EVENT_REPEAT_MINUTES, or has reported too many events already."""
+    now_ts = (now or timezone.now()).timestamp()
+    window = limit("ASSET_EVENT_REPEAT_MINUTES") * 60
+    seen = {key: ts for key, ts in (session.get(SESSION_KEY) or {}).items() if now_ts - ts < window}
+    key = f"{kind}:{asset_id}"
+    fresh = key not in seen and len(seen) < limit("ASSET_EVENTS_PER_SESSION")
+    if fresh:
+        seen[key] = now_ts
+    session[SESSION_KEY] = seen
+    return fresh
+
+
+# --- The exhibitor's analytics page ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    day: dt.date
+    visits: int = 0
+    unique_visitors: int = 0
+    document_views: int = 0
+    video_plays: int = 0
+    leads: int = 0
+
+
+def report_end(booth: Booth, today: dt.date | None = None) -> dt.date:
+    """The last day shown: today; after the event, the last day with activity (or its last day)."""
+    today = today or event_day(booth)
+    if today <= booth.event.ends_on:
+        return today
+    last = booth.daily_stats.filter(day__lte=today).order_by("-day").values_list("day", flat=True).first()
+    return max(booth.event.ends_on, last or booth.event.ends_on)
+
+
+def booth_report(booth: Booth, *, days: int | None = None, today: dt.date | None = None) -> list[DayCounts]:
+    """One row per day (newest first) for the last `days` days up to `report_end`, zeros included."""
+    days = days or limit("BOOTH_ANALYTICS_DAYS")
+    end = report_end(booth, today)
+    start = end - dt.timedelta(days=days - 1)
+    stored = {
+        row.day: row for row in BoothDailyStats.objects.filter(booth=booth, day__gte=start, day__lte=end)
+    }
+    report = []
+    for offset in range(days):
+        day = end - dt.timedelta(days=offset)
+        row = stored.get(day)
+        counts = {name: getattr(row, name) for name in COUNTERS} if row else {}
+        report.append(DayCounts(day, **counts))
+    return report
+
+
+def report_totals(report: list[DayCounts]) -> DayCounts | None:
+    if not report:
+        return None
+    return DayCounts(report[-1].day, **{name: sum(getattr(row, name) for row in report) for name in COUNTERS})
+
+
+# --- Shredding ------------------------------------------------------------------------------
+
+
+class VisitMarkShredder(ShredStrategy):
+    """Today's unique-visitor marks (keyed hashes). The daily counts are not personal: they stay."""
+
+    name = "exhibits.visit_marks"
+    label = gettext_lazy("Unique-visitor marks of booths")
+
+    def _marks(self, event: Event) -> QuerySet[BoothVisitMark]:
+        return BoothVisitMark.objects.filter(booth__event=event)
+
+    def describe(self, event: Event) -> list[ShredItem]:
+        return [ShredItem(_("Scrambled marks of today's booth visitors"), self._marks(event).count())]
+
+    def export(self, event: Event) -> dict[str, Any]:
+        # The marks are hashes that mean nothing outside this server: the archive keeps the count.
+        return {"visit_marks": self._marks(event).count()}
+
+    def shred(self, event: Event) -> dict[str, int]:
+        deleted, _per_model = self._marks(event).delete()
+        return {"visit_marks": deleted}

@@ -1,0 +1,142 @@
+"""What exhibitor staff write on their booth: its tagline, a description in each event language,
+topic tags, the exhibitor's logo, and links."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from events.errors import EventClosed
+
+from ..limits import limit
+from ..models import Booth, BoothLink, Exhibitor, Tag
+from .assets import clean_title, refuse_if_closed
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+def split_tag_names(text: str) -> list[str]:
+    """Typed tags, "AI, Security ,ai" → ["AI", "Security"]: trimmed, each name once."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in (text or "").split(","):
+        name = " ".join(raw.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+@transaction.atomic
+def save_booth_content(
+    booth: Booth,
+    *,
+    tagline: str,
+    description: dict[str, str],
+    tags: list[Tag],
+    new_tags: str = "",
+) -> Booth:
+    """Save the booth's words and topics. A typed tag that the event already has (in any case)
+    is reused, not doubled. Raises ValidationError, saving nothing, for bad tags."""
+    refuse_if_closed(booth)
+    event = booth.event
+    chosen = [tag for tag in tags if tag.event_id == event.pk]
+    typed = split_tag_names(new_tags)
+    too_long = [name for name in typed if len(name) > TAG_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "new_tags": _("“%(name)s” is too long for a topic: use at most %(limit)s characters.")
+                % {"name": too_long[0][:60], "limit": TAG_MAX_LENGTH}
+            }
+        )
+    existing = {tag.name.casefold(): tag for tag in Tag.objects.filter(event=event)}
+    for name in typed:
+        tag = existing.get(name.casefold()) or Tag.objects.create(event=event, name=name)
+        existing[name.casefold()] = tag
+        if tag not in chosen:
+            chosen.append(tag)
+    most = limit("BOOTH_MAX_TAGS")
+    if len(chosen) > most:
+        raise ValidationError(
+            {
+                "new_tags": _(
+                    "A booth can have at most %(limit)s topics; you chose %(count)s. Untick or remove some."
+                )
+                % {"limit": most, "count": len(chosen)}
+            }
+        )
+    languages = event.languages or []
+    booth.tagline = " ".join((tagline or "").split())
+    booth.description = {
+        code: text.strip() for code, text in description.items() if code in languages and text.strip()
+    }
+    booth.full_clean(exclude=["hall", "exhibitor", "event"])
+    booth.save(update_fields=["tagline", "description"])
+    booth.tags.set(chosen)
+    return booth
+
+
+@transaction.atomic
+def change_logo(exhibitor: Exhibitor, logo: UploadedFile | None, *, remove: bool = False) -> Exhibitor:
+    """Replace or remove the exhibitor's logo (the form has checked it is a real, small picture).
+
+    The old file is deleted once the change is committed.
+    """
+    if exhibitor.event.is_closed:
+        raise EventClosed(_("This event is closed; its exhibitors can no longer change."))
+    old = exhibitor.logo.name if exhibitor.logo else ""
+    if logo is not None:
+        exhibitor.logo.save(f"logo.{_logo_extension(logo)}", logo, save=False)
+    elif remove:
+        exhibitor.logo = ""
+    else:
+        return exhibitor
+    exhibitor.save(update_fields=["logo"])
+    if old and old != exhibitor.logo.name:
+        storage = exhibitor.logo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return exhibitor
+
+
+def _logo_extension(logo: UploadedFile) -> str:
+    from ..processing.sniff import sniff
+
+    found = sniff(logo)
+    return found.extension if found and found.family == "image" else "png"
+
+
+# --- Links -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_link(booth: Booth, *, title: str, url: str) -> BoothLink:
+    """Add a link at the end. Raises ValidationError (nothing saved) for a bad address or title,
+    or when the booth has as many links as it may."""
+    refuse_if_closed(booth)
+    Booth.objects.select_for_update().filter(pk=booth.pk).first()
+    count = booth.links.count()
+    if count >= limit("BOOTH_MAX_LINKS"):
+        raise ValidationError(
+            _("This booth already has %(count)s links, the most it can hold. Remove one first.")
+            % {"count": count}
+        )
+    last = booth.links.aggregate(last=Max("position"))["last"]
+    link = BoothLink(
+        booth=booth,
+        title=clean_title(title),
+        url=(url or "").strip(),
+        position=0 if last is None else last + 1,
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def remove_link(link: BoothLink) -> None:
+    refuse_if_closed(link.booth)
+    link.delete()

@@ -1,0 +1,115 @@
+"""Calendar files (iCalendar, RFC 5545): one session to add to a calendar, and an attendee's feed
+of bookmarked sessions. Written with the `icalendar` library, which folds lines at 75 octets,
+escapes text and ends lines with CRLF; times are written in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, vDuration
+from icalendar import Event as CalendarEvent
+
+from events.models import Attendee, Event, Session
+
+from .bookmarks import bookmarks_of
+from .tour import booth_of, with_places
+
+PRODUCT_ID = "-//Rakwon//Expo agenda//EN"
+# Calendar apps poll a subscribed feed; once an hour keeps bookmarks fresh without load.
+FEED_REFRESH = dt.timedelta(hours=1)
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "rakwon.invalid"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def session_uid(session: Session) -> str:
+    """Stable across downloads, so a calendar updates the session instead of adding it twice."""
+    return f"session-{session.pk}@{_host()}"
+
+
+def session_location(session: Session) -> str:
+    booth = getattr(session, "booth", None) or booth_of(session)
+    if booth is None:
+        return ""
+    return _("Booth %(number)s · %(exhibitor)s, %(hall)s") % {
+        "number": booth.number,
+        "exhibitor": booth.exhibitor.name,
+        "hall": booth.hall.name,
+    }
+
+
+def session_url(session: Session, event: Event) -> str:
+    booth = getattr(session, "booth", None) or booth_of(session)
+    if booth is not None:
+        return _absolute(reverse("visit:booth", args=[event.slug, booth.pk]))
+    return _absolute(reverse("visit:agenda", args=[event.slug]) + f"#session-{session.pk}")
+
+
+def session_text(session: Session) -> str:
+    """The session's description, then who speaks."""
+    parts = [session.description.strip()]
+    speakers = ", ".join(str(speaker) for speaker in session.speakers.all())
+    if speakers:
+        parts.append(_("Speakers: %(names)s") % {"names": speakers})
+    return "\n\n".join(part for part in parts if part)
+
+
+def session_entry(session: Session, *, event: Event, stamp: dt.datetime) -> CalendarEvent:
+    entry = CalendarEvent()
+    entry.add("uid", session_uid(session))
+    entry.add("dtstamp", stamp.astimezone(dt.UTC))
+    entry.add("dtstart", session.starts_at.astimezone(dt.UTC))
+    entry.add("dtend", session.ends_at.astimezone(dt.UTC))
+    entry.add("summary", session.title)
+    description = session_text(session)
+    if description:
+        entry.add("description", description)
+    location = session_location(session)
+    if location:
+        entry.add("location", location)
+    entry.add("url", session_url(session, event))
+    return entry
+
+
+def _calendar(event: Event, sessions: list[Session], *, name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for session in sessions:
+        calendar.add_component(session_entry(session, event=event, stamp=stamp))
+    return calendar
+
+
+def session_calendar(session: Session) -> bytes:
+    """One session as a calendar file to open in any calendar app."""
+    session = with_places(Session.objects.filter(pk=session.pk).select_related("event"))[0]
+    name = f"{session.event.name}: {session.title}"
+    return _calendar(session.event, [session], name=name).to_ical()
+
+
+def feed_calendar(attendee: Attendee) -> bytes:
+    """The attendee's bookmarked sessions, as a feed a calendar app subscribes to."""
+    event = attendee.event
+    calendar = _calendar(
+        event,
+        bookmarks_of(attendee).sessions,
+        name=_("%(event)s: my sessions") % {"event": event.name},
+    )
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # unknown to the library: typed here
+    return calendar.to_ical()

@@ -1,0 +1,73 @@
+"""Exhibitors and their staff: inviting by e-mail link, accepting, removing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.errors import EventClosed, InvitationError
+from events.models import Event, User
+
+from ..errors import ExhibitorInUse
+from ..models import Exhibitor, ExhibitorStaff, StaffInvitation
+
+
+@transaction.atomic
+def create_exhibitor(event: Event, **fields) -> Exhibitor:
+    """Add an exhibitor organisation to an event (a logo, if given, was checked by the caller)."""
+    if event.is_closed:
+        raise EventClosed(_("This event is closed; no new exhibitors can be added."))
+    exhibitor = Exhibitor(event=event, **fields)
+    exhibitor.full_clean()
+    exhibitor.save()
+    return exhibitor
+
+
+def invite_staff(exhibitor: Exhibitor, email: str, *, by: User) -> StaffInvitation:
+    """Record an invitation and have Celery mail its link once the transaction commits."""
+    if exhibitor.event.is_closed:
+        raise EventClosed(_("This event is closed; no new staff can be invited."))
+    email = email.strip().lower()
+    if exhibitor.staff.filter(user__email=email).exists():
+        raise InvitationError(
+            _("%(email)s is already staff of %(exhibitor)s.") % {"email": email, "exhibitor": exhibitor.name},
+            code="invitation.already_staff",
+        )
+    invitation = StaffInvitation.objects.create(exhibitor=exhibitor, email=email, invited_by=by)
+    from ..tasks import send_staff_invitation
+
+    transaction.on_commit(lambda: send_staff_invitation.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def accept_staff_invitation(token: str, *, user: User) -> ExhibitorStaff:
+    invitation = (
+        StaffInvitation.objects.select_for_update().select_related("exhibitor").filter(token=token).first()
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation link is not valid or has already been used."))
+    if invitation.is_expired:
+        raise InvitationError(
+            _("This invitation has expired. Ask the organiser to send a new one."), code="invitation.expired"
+        )
+    staff, _created = ExhibitorStaff.objects.get_or_create(exhibitor=invitation.exhibitor, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return staff
+
+
+def remove_staff(staff: ExhibitorStaff) -> None:
+    staff.delete()
+
+
+def delete_exhibitor(exhibitor: Exhibitor) -> None:
+    if exhibitor.event.is_closed:
+        raise EventClosed(_("This event is closed; its exhibitors can no longer change."))
+    if exhibitor.booths.exists():
+        raise ExhibitorInUse(
+            _("%(exhibitor)s still has a booth. Delete the booth first.") % {"exhibitor": exhibitor.name}
+        )
+    exhibitor.delete()

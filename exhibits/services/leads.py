@@ -1,0 +1,376 @@
+"""Leads: a visitor shares chosen contact details with an exhibitor, staff keep notes and a
+rating and export them as CSV, and the visitor withdraws them again.
+
+Withdrawing deletes the lead: the row links a person to a booth, and the visitor asked to take
+that back. Only the number survives, in the booth's daily counts (services.analytics), which
+identify nobody; it is taken off again, so sharing and withdrawing in a loop counts nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.enums import AttendeeStatus
+from events.errors import NotAllowed, RakwonError
+from events.models import Attendee, Event, User
+from events.models.registration import in_language, is_placeholder_email
+from events.services.exports import csv_cell
+from events.services.privacy import is_deleted_attendee
+from events.services.registration import attendance_of
+from events.shredder import ShredItem, ShredStrategy
+
+from ..models import Booth, Exhibitor, Lead
+from ..models.leads import ANSWER_PREFIX, EMAIL_KEY, NAME_KEY, NOTES_MAX_LENGTH
+from . import analytics
+
+
+class LeadError(RakwonError):
+    code = "lead.error"
+
+
+@dataclass(frozen=True)
+class ShareableField:
+    """One detail a visitor may share: its key, and how the visitor reads it."""
+
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ShareOffer:
+    """What the booth page offers the signed-in person. `state` is one of: "anonymous",
+    "not_attendee", "not_confirmed", "closed", "shared", "open"."""
+
+    state: str
+    exhibitor: Exhibitor
+    fields: list[ShareableField] = field(default_factory=list)
+    lead: Lead | None = None
+
+
+# --- What a visitor may share ---------------------------------------------------------------
+
+
+def _personal_answers(attendee: Attendee):
+    return (
+        attendee.answers.filter(question__contains_personal_data=True)
+        .select_related("question__event")
+        .order_by("question__position", "question_id")
+    )
+
+
+def shareable_fields(attendee: Attendee, language: str) -> list[ShareableField]:
+    """Their name, their e-mail address if they have one, and their answers to questions the
+    organiser flagged as personal data; each as the visitor reads it."""
+    offered = []
+    if attendee.display_name:
+        offered.append(ShareableField(NAME_KEY, _("Name"), attendee.display_name))
+    if attendee.email and not is_placeholder_email(attendee.email):
+        offered.append(ShareableField(EMAIL_KEY, _("E-mail address"), attendee.email))
+    for answer in _personal_answers(attendee):
+        offered.append(
+            ShareableField(
+                ANSWER_PREFIX + answer.question.identifier,
+                answer.question_label_in(language),
+                answer.display_in(language),
+            )
+        )
+    return offered
+
+
+def _display_in(answer, language: str) -> str:
+    # "Yes"/"No" and country names are translated by gettext: speak that language meanwhile.
+    with translation.override(language):
+        return answer.display_in(language)
+
+
+def _snapshot(attendee: Attendee, keys: set[str]) -> list[dict]:
+    """The chosen fields as they read now, in every language of the event (staff read them in
+    theirs). Later edits by the visitor or the organiser do not change what was shared."""
+    languages = attendee.event.languages
+    chosen = []
+    if NAME_KEY in keys:
+        chosen.append({"key": NAME_KEY, "value": attendee.display_name})
+    if EMAIL_KEY in keys:
+        chosen.append({"key": EMAIL_KEY, "value": attendee.email})
+    for answer in _personal_answers(attendee):
+        key = ANSWER_PREFIX + answer.question.identifier
+        if key in keys:
+            chosen.append(
+                {
+                    "key": key,
+                    "label": {code: answer.question_label_in(code) for code in languages},
+                    "value": {code: _display_in(answer, code) for code in languages},
+                }
+            )
+    return chosen
+
+
+def lead_for(booth: Booth, attendee: Attendee | None) -> Lead | None:
+    """The attendee's current lead at this booth, or None."""
+    if attendee is None or attendee.pk is None:
+        return None
+    return Lead.objects.filter(booth=booth, attendee=attendee).first()
+
+
+def share_offer(booth: Booth, user: User | None, language: str) -> ShareOffer:
+    """What the booth page shows about sharing contact details, for this person."""
+    exhibitor = booth.exhibitor
+    if user is None or not user.is_authenticated:
+        return ShareOffer("anonymous", exhibitor)
+    attendee = attendance_of(booth.event, user)
+    if attendee is None:
+        return ShareOffer("not_attendee", exhibitor)
+    lead = lead_for(booth, attendee)
+    if lead is not None:
+        return ShareOffer("shared", exhibitor, lead=lead)
+    if attendee.status != AttendeeStatus.CONFIRMED:
+        return ShareOffer("not_confirmed", exhibitor)
+    if not booth.event.is_published:
+        return ShareOffer("closed", exhibitor)
+    return ShareOffer("open", exhibitor, fields=shareable_fields(attendee, language))
+
+
+# --- Sharing and withdrawing ----------------------------------------------------------------
+
+
+def _require_self(attendee: Attendee, by: User | None) -> None:
+    if by is None or not by.is_authenticated or attendee.user_id != by.pk:
+        raise NotAllowed(_("Only the visitor can do this, signed in as themselves."))
+
+
+def share_contact(booth: Booth, attendee: Attendee, *, keys: Iterable[str], by: User) -> Lead:
+    """The visitor shares the ticked details with the booth's exhibitor (a snapshot of them).
+
+    Refused (LeadError, nothing saved) unless they are a confirmed attendee of the booth's
+    published event, ticked at least one detail they have, and have not shared here already.
+    """
+    _require_self(attendee, by)
+    keys = {str(key) for key in keys}
+    if attendee.event_id != booth.event_id:
+        raise NotAllowed(_("This booth belongs to another event."))
+    if attendee.status != AttendeeStatus.CONFIRMED:
+        raise LeadError(
+            _("Only confirmed visitors can share their contact details. Wait for your confirmation."),
+            code="lead.not_confirmed",
+        )
+    if not booth.event.is_published:
+        raise LeadError(
+            _("This event is closed, so contact details can no longer be shared."), code="lead.event_closed"
+        )
+    if not keys:
+        raise LeadError(
+            _("Tick at least one detail to share, then press “Share”."), code="lead.nothing_chosen"
+        )
+    offered = {each.key for each in shareable_fields(attendee, attendee.event.languages[0])}
+    if not keys <= offered:
+        raise LeadError(
+            _(
+                "Some of the details you ticked are no longer in your registration. "
+                "Reload the page and choose again."
+            ),
+            code="lead.unknown_field",
+        )
+    try:
+        with transaction.atomic():
+            lead = Lead.objects.create(
+                attendee=attendee,
+                booth=booth,
+                exhibitor=booth.exhibitor,
+                shared_fields=_snapshot(attendee, keys),
+            )
+            analytics.count_lead(booth, lead.created_at)
+    except IntegrityError:
+        raise LeadError(
+            _(
+                "You have already shared your contact details with this exhibitor. "
+                "Withdraw them first to change what you share."
+            ),
+            code="lead.already_shared",
+        ) from None
+    return lead
+
+
+def withdraw_contact(booth: Booth, attendee: Attendee, *, by: User) -> None:
+    """The visitor takes back what they shared: the lead is deleted, also from future exports.
+    Allowed at any time, also once the event is closed."""
+    _require_self(attendee, by)
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().filter(booth=booth, attendee=attendee).first()
+        if lead is None:
+            raise LeadError(
+                _(
+                    "You have not shared your contact details with this exhibitor, "
+                    "so there is nothing to withdraw."
+                ),
+                code="lead.not_shared",
+            )
+        analytics.uncount_lead(booth, lead.created_at)
+        lead.delete()
+
+
+def forget_leads_of_deleted_attendee(attendee: Attendee) -> int:
+    """A visitor who deleted their registration leaves no leads behind (called on save)."""
+    if attendee.pk is None or not is_deleted_attendee(attendee):
+        return 0
+    deleted = 0
+    with transaction.atomic():
+        for lead in Lead.objects.select_for_update().filter(attendee=attendee):
+            analytics.uncount_lead(lead.booth, lead.created_at)
+            lead.delete()
+            deleted += 1
+    return deleted
+
+
+# --- The exhibitor's side -------------------------------------------------------------------
+
+
+def leads_of(exhibitor: Exhibitor) -> QuerySet[Lead]:
+    return Lead.objects.filter(exhibitor=exhibitor).select_related("booth__event", "exhibitor")
+
+
+def update_lead(lead: Lead, *, notes: str, rating: int | None, by: User) -> Lead:
+    """Staff (or the event team) keep notes and a rating (1 to 5, or none) on a lead.
+
+    Refused while the event is closed (read-only); ValidationError for bad input, nothing saved.
+    """
+    if by is None or not by.has_perm("exhibits.view_exhibitor_backoffice", lead.exhibitor):
+        raise NotAllowed(_("Only staff of this exhibitor can change its leads."))
+    if not by.has_perm("exhibits.change_exhibitor", lead.exhibitor):
+        raise NotAllowed(_("This event is closed and can no longer be changed."))
+    notes = (notes or "").strip()
+    errors = {}
+    if len(notes) > NOTES_MAX_LENGTH:
+        errors["notes"] = _("Keep the notes under %(n)s characters (they have %(length)s). Shorten them.") % {
+            "n": NOTES_MAX_LENGTH,
+            "length": len(notes),
+        }
+    if rating is not None and rating not in range(1, 6):
+        errors["rating"] = _("Choose a rating from 1 to 5, or none.")
+    if errors:
+        raise ValidationError(errors)
+    Lead.objects.filter(pk=lead.pk).update(notes=notes, rating=rating)
+    lead.notes, lead.rating = notes, rating
+    return lead
+
+
+# --- CSV export -----------------------------------------------------------------------------
+
+
+def _answer_columns(leads: list[Lead], language: str) -> list[tuple[str, str]]:
+    """(key, header) for every answer any lead shared, in the order of the event's questions."""
+    columns: dict[str, str] = {}
+    for lead in leads:
+        for shared in lead.shared_fields or []:
+            key = shared.get("key", "")
+            if key.startswith(ANSWER_PREFIX) and key not in columns:
+                fallbacks = lead.booth.event.languages
+                columns[key] = in_language(shared.get("label", {}), language, fallbacks) or key
+    if not leads:
+        return []
+    positions = {
+        ANSWER_PREFIX + identifier: position
+        for identifier, position in leads[0].booth.event.questions.values_list("identifier", "position")
+    }
+    return sorted(columns.items(), key=lambda item: (positions.get(item[0], 10**6), item[0]))
+
+
+def leads_csv(exhibitor: Exhibitor, language: str) -> str:
+    """The exhibitor's current leads as CSV text; withdrawn ones are gone. Every cell is guarded
+    against spreadsheet formulas."""
+    leads = list(leads_of(exhibitor).order_by("created_at", "id"))
+    answers = _answer_columns(leads, language)
+    tz = exhibitor.event.tz
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            csv_cell(header)
+            for header in [
+                _("Booth"),
+                _("Shared on"),
+                _("Name"),
+                _("E-mail address"),
+                *[header for _key, header in answers],
+                _("Rating"),
+                _("Notes"),
+            ]
+        ]
+    )
+    for lead in leads:
+        row = [
+            lead.booth.number,
+            timezone.localtime(lead.created_at, tz).strftime("%Y-%m-%d %H:%M"),
+            lead.value_of(NAME_KEY, language),
+            lead.value_of(EMAIL_KEY, language),
+            *[lead.value_of(key, language) for key, _header in answers],
+            lead.rating or "",
+            lead.notes,
+        ]
+        writer.writerow([csv_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def csv_file_name(exhibitor: Exhibitor) -> str:
+    day = timezone.localdate(timezone.now(), exhibitor.event.tz).isoformat()
+    return f"{exhibitor.event.slug}-exhibitor-{exhibitor.pk}-leads-{day}.csv"
+
+
+# --- Shredding ------------------------------------------------------------------------------
+
+
+class LeadShredder(ShredStrategy):
+    """Contact details visitors shared with exhibitors, with the staff's notes and ratings.
+
+    Deleted outright: nothing in a lead is useful without the person. The booths' daily counts
+    of contacts shared are not personal data and stay.
+    """
+
+    name = "exhibits.leads"
+    label = gettext_lazy("Contact details shared with exhibitors")
+
+    def _leads(self, event: Event) -> QuerySet[Lead]:
+        return Lead.objects.filter(booth__event=event)
+
+    def describe(self, event: Event) -> list[ShredItem]:
+        return [
+            ShredItem(_("Contact details shared with exhibitors, with notes"), self._leads(event).count())
+        ]
+
+    def export(self, event: Event) -> dict[str, Any]:
+        leads = self._leads(event).select_related("booth", "exhibitor").order_by("created_at", "id")
+        return {
+            "leads": [
+                {
+                    "attendee": lead.attendee_id,
+                    "exhibitor": lead.exhibitor.name,
+                    "booth": lead.booth.number,
+                    "shared_at": lead.created_at.isoformat(),
+                    "shared": lead.shared_fields,
+                    "notes": lead.notes,
+                    "rating": lead.rating,
+                }
+                for lead in leads.iterator(chunk_size=500)
+            ]
+        }
+
+    def shred(self, event: Event) -> dict[str, int]:
+        deleted, _per_model = self._leads(event).delete()
+        return {"leads": deleted}
+
+
+def attendee_saved(sender, instance: Attendee, **kwargs) -> None:
+    """post_save receiver on Attendee (connected in apps.py): events cannot call exhibits, so
+    deleting a registration reaches its leads through Django's signal."""
+    forget_leads_of_deleted_attendee(instance)

@@ -1,0 +1,35 @@
+"""Celery tasks of the exhibits app: thin wrappers around services.
+
+Safe to run twice and acknowledged only when finished (see events/tasks.py): a worker killed
+mid-task leaves the task to another worker; passing database or mail trouble is retried.
+"""
+
+from celery import shared_task
+
+from events.tasks import RELIABLY
+
+
+@shared_task(**RELIABLY)
+def send_staff_invitation(invitation_id: int) -> None:
+    from .services.mail import send_staff_invitation_mail
+
+    send_staff_invitation_mail(invitation_id)
+
+
+@shared_task(**RELIABLY)
+def process_booth_asset(asset_id: int) -> None:
+    """Turn an uploaded booth file into what visitors get (page images, 360p video, Opus, thumbnails).
+
+    Safe to run twice: a finished asset is left alone, a half-done one is redone from the start.
+    """
+    from .services.asset_processing import process_asset
+
+    process_asset(asset_id)
+
+
+@shared_task(**RELIABLY)
+def forget_visit_marks() -> int:
+    """Hourly: delete the day-keyed visit marks of finished days (counts stay, identities never)."""
+    from .services.analytics import forget_visit_marks as forget
+
+    return forget()

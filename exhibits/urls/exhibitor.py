@@ -1,0 +1,49 @@
+"""Exhibitor staff pages (mounted at /exhibitor/, namespace "exhibitor")."""
+
+from django.urls import path
+
+from ..views import analytics, exhibitor, leads
+from ..views import booth_editor as editor
+
+urlpatterns = [
+    path("", exhibitor.HomeView.as_view(), name="home"),
+    path("<int:exhibitor_id>/edit/", exhibitor.ExhibitorEditView.as_view(), name="exhibitor_edit"),
+    path("<int:exhibitor_id>/leads/", leads.LeadListView.as_view(), name="leads"),
+    path("<int:exhibitor_id>/leads/export/", leads.LeadExportView.as_view(), name="leads_export"),
+    path("<int:exhibitor_id>/leads/<int:lead_id>/", leads.LeadEditView.as_view(), name="lead_edit"),
+    path("booths/<int:booth_id>/analytics/", analytics.BoothAnalyticsView.as_view(), name="booth_analytics"),
+    # The booth editor: words and topics, links, files (H1).
+    path("booths/<int:booth_id>/editor/", editor.BoothContentView.as_view(), name="booth_editor"),
+    path("booths/<int:booth_id>/editor/links/", editor.BoothLinksView.as_view(), name="booth_links"),
+    path(
+        "booths/<int:booth_id>/editor/links/<int:link_id>/move/",
+        editor.BoothLinkMoveView.as_view(),
+        name="booth_link_move",
+    ),
+    path(
+        "booths/<int:booth_id>/editor/links/<int:link_id>/delete/",
+        editor.BoothLinkDeleteView.as_view(),
+        name="booth_link_delete",
+    ),
+    path("booths/<int:booth_id>/editor/files/", editor.BoothMediaView.as_view(), name="booth_media"),
+    path(
+        "booths/<int:booth_id>/editor/files/progress.json",
+        editor.BoothMediaProgressView.as_view(),
+        name="booth_media_progress",
+    ),
+    path(
+        "booths/<int:booth_id>/editor/files/<int:asset_id>/move/",
+        editor.BoothAssetMoveView.as_view(),
+        name="booth_asset_move",
+    ),
+    path(
+        "booths/<int:booth_id>/editor/files/<int:asset_id>/again/",
+        editor.BoothAssetRetryView.as_view(),
+        name="booth_asset_retry",
+    ),
+    path(
+        "booths/<int:booth_id>/editor/files/<int:asset_id>/delete/",
+        editor.BoothAssetDeleteView.as_view(),
+        name="booth_asset_delete",
+    ),
+]

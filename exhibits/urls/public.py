@@ -1,0 +1,53 @@
+"""The visitor's tour of an event (namespace "visit"): halls, booths, finding booths, the agenda,
+bookmarks and calendar files."""
+
+from django.urls import path
+
+from ..views import agenda, analytics, bookmarks, documents, leads, public, sessions
+
+app_name = "visit"
+urlpatterns = [
+    path("<slug:slug>/halls/<int:hall_id>/", public.HallView.as_view(), name="hall"),
+    path("<slug:slug>/booths/<int:booth_id>/", public.BoothView.as_view(), name="booth"),
+    path(
+        "<slug:slug>/booths/<int:booth_id>/documents/<int:asset_id>/",
+        documents.DocumentView.as_view(),
+        name="document",
+    ),
+    path("<slug:slug>/find/", public.SearchView.as_view(), name="search"),
+    path("<slug:slug>/agenda/", agenda.AgendaView.as_view(), name="agenda"),
+    path("<slug:slug>/sessions/<int:session_id>/", sessions.SessionView.as_view(), name="session"),
+    path(
+        "<slug:slug>/agenda/<int:session_id>/calendar.ics",
+        agenda.SessionCalendarView.as_view(),
+        name="session_calendar",
+    ),
+    path("<slug:slug>/calendar/<str:token>.ics", agenda.CalendarFeedView.as_view(), name="calendar_feed"),
+    path("<slug:slug>/bookmarks/", bookmarks.BookmarksView.as_view(), name="bookmarks"),
+    path(
+        "<slug:slug>/bookmarks/calendar/renew/",
+        bookmarks.RenewCalendarFeedView.as_view(),
+        name="calendar_feed_renew",
+    ),
+    path(
+        "<slug:slug>/booths/<int:booth_id>/bookmark/",
+        bookmarks.BoothBookmarkView.as_view(),
+        name="bookmark_booth",
+    ),
+    path(
+        "<slug:slug>/agenda/<int:session_id>/bookmark/",
+        bookmarks.SessionBookmarkView.as_view(),
+        name="bookmark_session",
+    ),
+    path("<slug:slug>/booths/<int:booth_id>/share/", leads.ShareContactView.as_view(), name="share_contact"),
+    path(
+        "<slug:slug>/booths/<int:booth_id>/withdraw/",
+        leads.WithdrawContactView.as_view(),
+        name="withdraw_contact",
+    ),
+    path(
+        "<slug:slug>/booths/<int:booth_id>/asset-event/",
+        analytics.AssetEventView.as_view(),
+        name="asset_event",
+    ),
+]

@@ -1,0 +1,104 @@
+"""Booth analytics: the exhibitor's page of daily counts, and the small endpoint a booth page's
+players call when a visitor plays a video or opens a document.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from events.services.registration import attendance_of
+from events.views.mixins import EventMixin
+
+from ..models import Booth
+from ..models.assets import AssetKind, AssetStatus, BoothAsset
+from ..services.analytics import (
+    booth_report,
+    first_in_session,
+    record_document_view,
+    record_video_play,
+    report_totals,
+)
+
+# What a player may report, the kind of asset it must be about, and how it is counted.
+ASSET_EVENTS = {
+    "document_view": (AssetKind.DOCUMENT, record_document_view),
+    "video_play": (AssetKind.VIDEO, record_video_play),
+}
+
+
+class BoothAnalyticsView(LoginRequiredMixin, TemplateView):
+    """Daily counts of one booth for its exhibitor's staff and the event team (others: 404);
+    readable also once the event is closed."""
+
+    template_name = "exhibits/exhibitor/analytics.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm("exhibits.view_exhibitor_backoffice", self.booth.exhibitor):
+            raise Http404(_("No such booth."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def booth(self) -> Booth:
+        return get_object_or_404(
+            Booth.objects.select_related("event", "hall", "exhibitor__event"), pk=self.kwargs["booth_id"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = booth_report(self.booth)
+        context.update(
+            booth=self.booth,
+            exhibitor=self.booth.exhibitor,
+            event=self.booth.event,
+            report=report,
+            totals=report_totals(report),
+        )
+        return context
+
+
+class AssetEventForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(kind, kind) for kind in ASSET_EVENTS])
+    asset = forms.IntegerField(min_value=1)
+
+
+class AssetEventView(EventMixin, View):
+    """POST kind=video_play|document_view&asset=<id> (CSRF-protected). Answers 204 whether or
+    not it counted: only confirmed attendees count, once per asset and kind per session within
+    ASSET_EVENT_REPEAT_MINUTES, so a reload loop cannot inflate the numbers."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("events.view_event", self.event):
+            raise Http404(_("No such event."))
+        booth = get_object_or_404(
+            Booth.objects.select_related("event"), pk=kwargs["booth_id"], event=self.event
+        )
+        form = AssetEventForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(status=400)
+        kind, asset_id = form.cleaned_data["kind"], form.cleaned_data["asset"]
+        asset_kind, record = ASSET_EVENTS[kind]
+        asset = BoothAsset.objects.filter(
+            booth=booth, pk=asset_id, kind=asset_kind, status=AssetStatus.READY
+        ).first()
+        if asset is None:
+            return HttpResponse(status=404)
+        asset.booth = booth
+        attendee = attendance_of(self.event, request.user)
+        if (
+            attendee is not None
+            and attendee.is_confirmed
+            and first_in_session(request.session, kind, asset.pk)
+        ):
+            record(asset)
+        return HttpResponse(status=204)

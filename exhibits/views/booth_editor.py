@@ -1,0 +1,283 @@
+"""The booth editor for exhibitor staff (and the event team): the booth's words, topics and logo;
+its links; its files with their processing progress, and voice notes recorded in the browser.
+
+Staff of another exhibitor get 404 (a booth's back office is not revealed); staff of a closed
+event get 403 with the reason; anonymous people are sent to log in.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from events.errors import EventClosed
+
+from ..forms_assets import AssetUploadForm, BoothContentForm, BoothLinkForm, add_service_errors
+from ..models import Booth, BoothAsset, BoothLink
+from ..services.assets import move_asset, move_link, process_again, remove_asset, upload_asset
+from ..services.booth_content import add_link, change_logo, remove_link, save_booth_content
+
+DIRECTIONS = ("up", "down")
+
+
+class BoothEditorMixin(LoginRequiredMixin):
+    """Loads `self.booth` and refuses whoever may not change it."""
+
+    tab = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.booth = get_object_or_404(
+            Booth.objects.select_related("event", "hall", "exhibitor__event"), pk=kwargs["booth_id"]
+        )
+        if not request.user.has_perm("exhibits.view_exhibitor_backoffice", self.booth.exhibitor):
+            raise Http404(_("No such booth."))
+        if not request.user.has_perm("exhibits.change_booth", self.booth):
+            raise PermissionDenied(_("This event is closed and can no longer be changed."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(booth=self.booth, event=self.booth.event, exhibitor=self.booth.exhibitor, tab=self.tab)
+        return context
+
+    def back(self, name: str, anchor: str = ""):
+        url = reverse(f"exhibitor:{name}", kwargs={"booth_id": self.booth.pk})
+        return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+# --- Words, topics, logo --------------------------------------------------------------------------
+
+
+class BoothContentView(BoothEditorMixin, FormView):
+    template_name = "exhibits/exhibitor/booth_editor.html"
+    form_class = BoothContentForm
+    tab = "content"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "booth": self.booth}
+
+    def get_initial(self):
+        return BoothContentForm.initial_for(self.booth)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                save_booth_content(
+                    self.booth,
+                    tagline=data["tagline"],
+                    description=form.descriptions(),
+                    tags=list(data["tags"]),
+                    new_tags=data["new_tags"],
+                )
+                change_logo(self.booth.exhibitor, data.get("logo"), remove=data.get("remove_logo", False))
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except EventClosed as error:
+            messages.error(self.request, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Booth %(number)s saved.") % {"number": self.booth.number})
+        return self.back("booth_editor")
+
+
+# --- Links -------------------------------------------------------------------------------------------
+
+
+class BoothLinksView(BoothEditorMixin, FormView):
+    template_name = "exhibits/exhibitor/booth_editor_links.html"
+    form_class = BoothLinkForm
+    tab = "links"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["links"] = list(self.booth.links.all())
+        return context
+
+    def form_valid(self, form):
+        try:
+            link = add_link(self.booth, title=form.cleaned_data["title"], url=form.cleaned_data["url"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except EventClosed as error:
+            messages.error(self.request, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Link “%(title)s” added.") % {"title": link.title})
+        return self.back("booth_links", f"link-{link.pk}")
+
+
+class LinkMixin(BoothEditorMixin):
+    http_method_names = ["post"]
+
+    def get_link(self) -> BoothLink:
+        return get_object_or_404(BoothLink, pk=self.kwargs["link_id"], booth=self.booth)
+
+
+class BoothLinkMoveView(LinkMixin, View):
+    def post(self, request, *args, **kwargs):
+        link = self.get_link()
+        direction = request.POST.get("direction")
+        if direction not in DIRECTIONS:
+            messages.error(request, _("Use the “Move up” or “Move down” button to reorder links."))
+        else:
+            move_link(link, direction)
+        return self.back("booth_links", f"link-{link.pk}")
+
+
+class BoothLinkDeleteView(LinkMixin, View):
+    def post(self, request, *args, **kwargs):
+        link = self.get_link()
+        remove_link(link)
+        messages.success(request, _("Link “%(title)s” removed.") % {"title": link.title})
+        return self.back("booth_links")
+
+
+# --- Files -------------------------------------------------------------------------------------------
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class BoothMediaView(BoothEditorMixin, FormView):
+    """The booth's files: upload (also voice notes sent by booth_editor.js), order, progress."""
+
+    template_name = "exhibits/exhibitor/booth_editor_media.html"
+    form_class = AssetUploadForm
+    tab = "media"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assets"] = list(self.booth.assets.all())
+        context["watching"] = [asset.pk for asset in context["assets"] if not asset.is_settled]
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            asset = upload_asset(
+                self.booth,
+                data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                is_voice_note=self.request.POST.get("voice_note") == "1",
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+            return self.form_invalid(form)
+        except EventClosed as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        message = _("“%(title)s” is uploaded and being processed: its progress is shown below.") % {
+            "title": asset.title
+        }
+        if wants_json(self.request):
+            return JsonResponse({"ok": True, "asset_id": asset.pk, "message": message}, status=201)
+        messages.success(self.request, message)
+        return self.back("booth_media", f"asset-{asset.pk}")
+
+    def form_invalid(self, form):
+        if wants_json(self.request):
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
+        return super().form_invalid(form)
+
+
+class BoothMediaProgressView(BoothEditorMixin, View):
+    """Processing progress for booth_editor.js: ?ids=3,4 are the files the page is watching; a
+    file that has finished comes with its list entry rendered again, to replace the old one."""
+
+    def get(self, request, *args, **kwargs):
+        ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:100]
+        assets = BoothAsset.objects.filter(booth=self.booth, pk__in=ids).select_related("booth")
+        order = list(self.booth.assets.values_list("pk", flat=True))
+        found = []
+        for asset in assets:
+            entry = {
+                "id": asset.pk,
+                "status": asset.status,
+                "status_label": asset.get_status_display(),
+                "percent": asset.progress,
+                "settled": asset.is_settled,
+            }
+            if asset.is_settled:
+                entry["html"] = render_to_string(
+                    "exhibits/exhibitor/_asset_item.html",
+                    {
+                        "asset": asset,
+                        "booth": self.booth,
+                        "first": asset.pk == order[0],
+                        "last": asset.pk == order[-1],
+                    },
+                    request,
+                )
+            found.append(entry)
+        missing = sorted(set(ids) - {asset.pk for asset in assets})
+        response = JsonResponse({"assets": found, "removed": missing})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AssetMixin(BoothEditorMixin):
+    def get_asset(self) -> BoothAsset:
+        return get_object_or_404(
+            BoothAsset.objects.select_related("booth__event"), pk=self.kwargs["asset_id"], booth=self.booth
+        )
+
+
+class BoothAssetMoveView(AssetMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        asset = self.get_asset()
+        direction = request.POST.get("direction")
+        if direction not in DIRECTIONS:
+            messages.error(request, _("Use the “Move up” or “Move down” button to reorder files."))
+        else:
+            move_asset(asset, direction)
+        return self.back("booth_media", f"asset-{asset.pk}")
+
+
+class BoothAssetRetryView(AssetMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        asset = self.get_asset()
+        if asset.is_ready:
+            messages.info(
+                request, _("“%(title)s” is ready; there is nothing to do again.") % {"title": asset.title}
+            )
+        else:
+            process_again(asset)
+            messages.success(request, _("“%(title)s” is being processed again.") % {"title": asset.title})
+        return self.back("booth_media", f"asset-{asset.pk}")
+
+
+class BoothAssetDeleteView(AssetMixin, TemplateView):
+    """Asks first (GET), removes on POST: the file and everything made from it."""
+
+    template_name = "exhibits/exhibitor/booth_editor_asset_delete.html"
+    tab = "media"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["asset"] = self.get_asset()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        asset = self.get_asset()
+        remove_asset(asset)
+        messages.success(request, _("“%(title)s” removed.") % {"title": asset.title})
+        return self.back("booth_media")

@@ -1,0 +1,245 @@
+"""Leads, both sides: a visitor shares or withdraws their contact details from a booth page
+(POST only), and the exhibitor's staff list them, keep notes and a rating, and download CSV.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, ListView
+
+from events.errors import NotAllowed
+from events.services.registration import attendance_of
+from events.views.mixins import EventMixin
+
+from ..forms import add_service_errors
+from ..models import Booth, Exhibitor, Lead
+from ..models.leads import NOTES_MAX_LENGTH, RATING_CHOICES
+from ..services.leads import (
+    LeadError,
+    ShareableField,
+    csv_file_name,
+    leads_csv,
+    leads_of,
+    share_contact,
+    update_lead,
+    withdraw_contact,
+)
+
+LEADS_PER_PAGE = 50
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+class ShareContactForm(forms.Form):
+    """The details a visitor may share, each a checkbox showing exactly what would be sent."""
+
+    fields_to_share = forms.MultipleChoiceField(
+        label=gettext_lazy("Details to share"),
+        required=False,  # the service refuses "nothing ticked" with a message saying what to do
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, offered: list[ShareableField] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields_to_share"].choices = [
+            (each.key, f"{each.label}: {each.value}") for each in offered
+        ]
+
+
+class LeadNotesForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("Rating"),
+        choices=[("", gettext_lazy("No rating")), *RATING_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=gettext_lazy("1 is the lowest, 5 the highest."),
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Only your exhibitor's staff and the organisers see these notes."),
+    )
+
+
+# --- The visitor's side ---------------------------------------------------------------------
+
+
+class BoothAttendeeMixin(EventMixin):
+    """A POST from a booth page by the signed-in attendee of its event."""
+
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("events.view_event", self.event):
+            raise Http404(_("No such event."))
+        if not request.user.is_authenticated:
+            messages.info(request, _("Sign in with the link from your mail, or with its code here."))
+            return redirect_to_login(self.booth_url, reverse("attendee:signin", args=[self.event.slug]))
+        self.attendee = attendance_of(self.event, request.user)
+        if self.attendee is None:
+            raise Http404(_("You have no registration for this event."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def booth(self) -> Booth:
+        return get_object_or_404(
+            Booth.objects.select_related("event", "exhibitor"), pk=self.kwargs["booth_id"], event=self.event
+        )
+
+    @property
+    def booth_url(self) -> str:
+        return reverse("visit:booth", args=[self.event.slug, self.booth.pk])
+
+    def back(self):
+        """Back to where the form was: the booth page, or a safe `next` (My data)."""
+        target = self.request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return redirect(target if target and safe else self.booth_url)
+
+
+class ShareContactView(BoothAttendeeMixin, View):
+    def post(self, request, *args, **kwargs):
+        # The ticked keys are checked by the service against the attendee's registration.
+        keys = request.POST.getlist("fields_to_share")
+        try:
+            share_contact(self.booth, self.attendee, keys=keys, by=request.user)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except LeadError as error:
+            messages.error(request, error.message)
+            return self.back()
+        messages.success(
+            request,
+            _(
+                "You shared your contact details with %(exhibitor)s. You can withdraw them at any "
+                "time, here or on your “My data” page."
+            )
+            % {"exhibitor": self.booth.exhibitor.name},
+        )
+        return self.back()
+
+
+class WithdrawContactView(BoothAttendeeMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            withdraw_contact(self.booth, self.attendee, by=request.user)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except LeadError as error:
+            messages.info(request, error.message)
+            return self.back()
+        messages.success(
+            request,
+            _("You withdrew your contact details: %(exhibitor)s no longer sees them.")
+            % {"exhibitor": self.booth.exhibitor.name},
+        )
+        return self.back()
+
+
+# --- The exhibitor's side -------------------------------------------------------------------
+
+
+class ExhibitorBackofficeMixin(LoginRequiredMixin):
+    """A back-office page of one exhibitor: its staff and the event team; others get 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm("exhibits.view_exhibitor_backoffice", self.exhibitor):
+            raise Http404(_("No such exhibitor."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def exhibitor(self) -> Exhibitor:
+        return get_object_or_404(Exhibitor.objects.select_related("event"), pk=self.kwargs["exhibitor_id"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exhibitor"] = self.exhibitor
+        context["event"] = self.exhibitor.event
+        context["can_change"] = self.request.user.has_perm("exhibits.change_exhibitor", self.exhibitor)
+        return context
+
+
+class LeadListView(ExhibitorBackofficeMixin, ListView):
+    template_name = "exhibits/exhibitor/leads.html"
+    context_object_name = "leads"
+    paginate_by = LEADS_PER_PAGE
+
+    def get_queryset(self):
+        return leads_of(self.exhibitor).order_by("-created_at", "-id")
+
+
+class LeadExportView(ExhibitorBackofficeMixin, View):
+    """The current leads as CSV; also once the event is closed (that is when they matter)."""
+
+    def get(self, request, *args, **kwargs):
+        body = leads_csv(self.exhibitor, getattr(request, "LANGUAGE_CODE", "") or "en")
+        # utf-8 with a byte-order mark: spreadsheets then read Korean names correctly.
+        response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{csv_file_name(self.exhibitor)}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LeadEditView(ExhibitorBackofficeMixin, FormView):
+    template_name = "exhibits/exhibitor/leads_edit.html"
+    form_class = LeadNotesForm
+
+    def get(self, request, *args, **kwargs):
+        self.check_may_change()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_may_change()
+        return super().post(request, *args, **kwargs)
+
+    def check_may_change(self) -> None:
+        if not self.request.user.has_perm("exhibits.change_exhibitor", self.exhibitor):
+            raise PermissionDenied(_("This event is closed and can no longer be changed."))
+
+    @cached_property
+    def lead(self) -> Lead:
+        return get_object_or_404(leads_of(self.exhibitor), pk=self.kwargs["lead_id"])
+
+    def get_initial(self):
+        return {"notes": self.lead.notes, "rating": self.lead.rating}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lead"] = self.lead
+        return context
+
+    def form_valid(self, form):
+        try:
+            update_lead(
+                self.lead,
+                notes=form.cleaned_data["notes"],
+                rating=form.cleaned_data["rating"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        messages.success(self.request, _("Notes and rating saved."))
+        return redirect("exhibitor:leads", exhibitor_id=self.exhibitor.pk)

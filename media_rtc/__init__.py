@@ -1,0 +1,1 @@
+"""Live booth video: rooms, aiortc peers and the forwarding of media between them."""

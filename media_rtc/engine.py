@@ -1,0 +1,589 @@
+"""The live-video engine: rooms of aiortc peers that forward encoded media (no Django settings needed).
+
+A media worker process owns one `MediaEngine`. Publishers send VP8 + Opus; every viewer gets the
+publisher's encoded frames re-packetized (no decode, no encode per viewer). The low tier is one
+shared transcode per publisher; audio-only sends no video RTP. The public API is described in
+docs for M2 (/tmp/handoff/engine_api.md while integrating).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc import sdp as aiortc_sdp
+
+from . import aiortc_internals as internals
+from .errors import BadOffer, NoSuchPublisher, NotWatching, RoomFull, RtcError, TooManyPublishers
+from .forwarding import EncodedSource, ForwardedTrack
+from .test_pattern import TestPattern
+from .tiers import (
+    AUDIO_KBPS,
+    AUDIO_ONLY,
+    AUDIO_PTIME_MS,
+    LOW,
+    STANDARD,
+    STANDARD_VIDEO_KBPS,
+    TIERS,
+    LowTierTranscoder,
+    tier_named,
+)
+
+logger = logging.getLogger(__name__)
+
+RoomListener = Callable[[str, dict], Any]
+BOOTH, MEETING = "booth", "meeting"
+#: Larger offers are not SDP a browser would send for one audio and one video track.
+MAX_OFFER_BYTES = 64 * 1024
+#: Offer/answer with host candidates takes milliseconds; this only bounds a stuck negotiation.
+NEGOTIATION_TIMEOUT = 15.0
+
+_CODECS = {"audio": ("audio/opus",), "video": ("video/VP8", "video/rtx")}
+
+
+def publisher_id(member: str, label: str = "") -> str:
+    """The id viewers use to watch what `member` publishes under `label` ("camera", "screen"...)."""
+    return f"{member}:{label}" if label else str(member)
+
+
+@dataclass(eq=False)
+class _Publisher:
+    id: str
+    member: str
+    label: str
+    audio: EncodedSource
+    video: EncodedSource
+    has_audio: bool = False
+    has_video: bool = False
+    ready: bool = False
+    pc: RTCPeerConnection | None = None
+    pattern: TestPattern | None = None
+    low: LowTierTranscoder | None = None
+
+    def low_source(self) -> EncodedSource:
+        if self.low is None:
+            self.low = LowTierTranscoder(self.video, name=self.id)
+        return self.low.output
+
+    def describe(self) -> dict:
+        return {
+            "id": self.id,
+            "member": self.member,
+            "label": self.label,
+            "audio": self.has_audio,
+            "video": self.has_video,
+        }
+
+
+@dataclass(eq=False)
+class _Viewer:
+    member: str
+    publisher: str
+    tier: str
+    pc: RTCPeerConnection | None = None
+    tracks: dict[str, ForwardedTrack] = field(default_factory=dict)
+    connected: bool = False
+
+
+@dataclass(eq=False)
+class _Room:
+    name: str
+    kind: str
+    publishers: dict[str, _Publisher] = field(default_factory=dict)
+    viewers: dict[tuple[str, str], _Viewer] = field(default_factory=dict)
+
+    def viewer_members(self) -> set[str]:
+        return {member for member, _ in self.viewers}
+
+    def members(self) -> set[str]:
+        return self.viewer_members() | {p.member for p in self.publishers.values()}
+
+    @property
+    def empty(self) -> bool:
+        return not self.publishers and not self.viewers
+
+
+def _parse_offer(offer_sdp: str) -> list[Any]:
+    """The offer's audio/video sections, checked: at most one of each, with the codec we forward."""
+    if not isinstance(offer_sdp, str) or not offer_sdp.strip() or len(offer_sdp) > MAX_OFFER_BYTES:
+        raise BadOffer()
+    try:
+        description = aiortc_sdp.SessionDescription.parse(offer_sdp)
+    except Exception:
+        raise BadOffer() from None
+    media = [m for m in description.media if m.kind in ("audio", "video")]
+    kinds = [m.kind for m in media]
+    if not media or kinds.count("audio") > 1 or kinds.count("video") > 1:
+        raise BadOffer()
+    for section in media:
+        wanted = _CODECS[section.kind][0].lower()
+        if not any(codec.mimeType.lower() == wanted for codec in section.rtp.codecs):
+            raise BadOffer()
+    return media
+
+
+def _limit_publisher_bitrate(answer_sdp: str) -> str:
+    """Tell the publisher's browser the standard tier's ceiling: b=AS on video, Opus average rate,
+    and 40 ms Opus packets (a=ptime: half the packets for every viewer's sender to handle)."""
+    lines = answer_sdp.split("\r\n")
+    out: list[str] = []
+    kind = None
+    opus_payload = None
+    has_opus_fmtp = False
+    for line in lines:
+        if line.startswith("m="):
+            kind = line[2:].split(" ", 1)[0]
+        out.append(line)
+        if kind == "video" and line.startswith("c="):
+            out.append(f"b=AS:{STANDARD_VIDEO_KBPS}")
+        if kind == "audio" and line.startswith("c="):
+            out.append(f"a=ptime:{AUDIO_PTIME_MS}")
+        match = re.match(r"a=rtpmap:(\d+) opus/", line, re.IGNORECASE)
+        if match:
+            opus_payload = match.group(1)
+    if opus_payload is not None:
+        prefix = f"a=fmtp:{opus_payload} "
+        for index, line in enumerate(out):
+            if line.startswith(prefix):
+                out[index] = f"{line};maxaveragebitrate={AUDIO_KBPS * 1000}"
+                has_opus_fmtp = True
+        if not has_opus_fmtp:
+            position = next(i for i, line in enumerate(out) if line.startswith(f"a=rtpmap:{opus_payload} "))
+            out.insert(position + 1, f"{prefix}maxaveragebitrate={AUDIO_KBPS * 1000}")
+    return "\r\n".join(out)
+
+
+def _codec_preferences(kind: str) -> list:
+    wanted = [mime.lower() for mime in _CODECS[kind]]
+    return [c for c in RTCRtpSender.getCapabilities(kind).codecs if c.mimeType.lower() in wanted]
+
+
+class MediaEngine:
+    """Rooms, their publishers and viewers, in one asyncio loop (one per media worker process)."""
+
+    def __init__(
+        self,
+        *,
+        ice_servers: Sequence[Any] = (),
+        host_addresses: Sequence[str] = (),
+        max_booth_publishers: int = 4,
+        max_meeting_members: int = 8,
+    ) -> None:
+        """`ice_servers`: aiortc RTCIceServer objects or dicts {"urls", "username", "credential"}
+        (TURN); empty means host candidates only (never a public STUN server).
+        `host_addresses`: the only local addresses offered as ICE host candidates (e.g.
+        ["127.0.0.1"] in tests); empty means every non-loopback interface. Process-wide, since
+        aioice reads interfaces module-wide."""
+        internals.check_aiortc_version()
+        internals.speed_up_ntp_clock()
+        self.ice_servers = [
+            server if isinstance(server, RTCIceServer) else RTCIceServer(**server) for server in ice_servers
+        ]
+        if host_addresses:
+            internals.restrict_host_addresses(host_addresses)
+        self.max_booth_publishers = max_booth_publishers
+        self.max_meeting_members = max_meeting_members
+        self._rooms: dict[str, _Room] = {}
+        self._listeners: list[RoomListener] = []
+        self._background: set[asyncio.Future] = set()
+
+    # --- publishing ---------------------------------------------------------------------------
+
+    async def publish(
+        self, room: str, member: str, offer_sdp: str, *, kind: str = BOOTH, label: str = ""
+    ) -> str:
+        """Accept a publisher's offer (one audio and/or one video track) and return the answer SDP.
+
+        Publishing again under the same (member, label) replaces the connection; its viewers stay
+        and continue on the new stream from its first keyframe.
+        """
+        sections = _parse_offer(offer_sdp)
+        the_room = self._room_for(room, kind)
+        publisher = self._reserve_publisher(the_room, member, label)
+        pc = self._new_pc()
+        video_receiver = None
+        try:
+            for section in sections:
+                transceiver = pc.addTransceiver(section.kind, direction="recvonly")
+                transceiver.setCodecPreferences(_codec_preferences(section.kind))
+                source = publisher.audio if section.kind == "audio" else publisher.video
+                internals.tap_encoded_frames(transceiver.receiver, self._deliverer(publisher, pc, source))
+                if section.kind == "video":
+                    video_receiver = transceiver.receiver
+            answer = await self._negotiate(pc, offer_sdp)
+        except BaseException:
+            await self._discard_pc(pc)
+            self._forget_unready_publisher(the_room, publisher)
+            raise
+        if self._rooms.get(room) is not the_room or the_room.publishers.get(publisher.id) is not publisher:
+            await self._discard_pc(pc)
+            raise RtcError()
+        old_pc, publisher.pc = publisher.pc, pc
+        if video_receiver is not None:
+            publisher.video.keyframe_requester = self._pli_sender(publisher, pc, video_receiver)
+        publisher.has_audio = any(s.kind == "audio" for s in sections)
+        publisher.has_video = any(s.kind == "video" for s in sections)
+        if old_pc is not None:
+            publisher.audio.new_generation()
+            publisher.video.new_generation()
+            self._in_background(old_pc.close())
+        publisher.ready = True
+        pc.on("connectionstatechange", self._publisher_watchdog(the_room, publisher, pc))
+        self._notify(room)
+        return _limit_publisher_bitrate(answer)
+
+    async def start_test_pattern(self, room: str, member: str = "demo", label: str = "") -> str:
+        """Publish the moving test pattern and tone in `room` (a booth room if new); returns its id.
+
+        Encoded once in this process and forwarded like any publisher. Starting it twice is a no-op.
+        """
+        the_room = self._room_for(room, BOOTH)
+        existing = the_room.publishers.get(publisher_id(member, label))
+        if existing is not None and existing.pattern is not None:
+            return existing.id
+        publisher = self._reserve_publisher(the_room, member, label)
+        publisher.pattern = TestPattern(publisher.video, publisher.audio)
+        publisher.pattern.start()
+        publisher.has_audio = publisher.has_video = publisher.ready = True
+        self._notify(room)
+        return publisher.id
+
+    # --- watching -----------------------------------------------------------------------------
+
+    async def watch(
+        self,
+        room: str,
+        member: str,
+        publisher: str,
+        offer_sdp: str,
+        *,
+        tier: str = STANDARD,
+        max_viewers: int | None = None,
+    ) -> str:
+        """Accept a viewer's offer (recvonly audio + video) for one publisher; return the answer.
+
+        Include both audio and video in the offer even for audio-only: switching tiers later
+        then needs no renegotiation. Watching the same publisher again replaces the connection.
+        """
+        tier_named(tier)
+        the_room = self._rooms.get(room)
+        if the_room is None or not self._ready_publisher(the_room, publisher):
+            raise NoSuchPublisher()
+        sections = _parse_offer(offer_sdp)
+        key = (member, publisher)
+        viewer_members = the_room.viewer_members()
+        if max_viewers is not None and member not in viewer_members and len(viewer_members) >= max_viewers:
+            raise RoomFull()
+        self._check_meeting_size(the_room, member)
+        viewer = _Viewer(member=member, publisher=publisher, tier=tier)
+        previous = the_room.viewers.get(key)
+        the_room.viewers[key] = viewer
+        pc = viewer.pc = self._new_pc()
+        try:
+            for section in sections:
+                track = ForwardedTrack(section.kind)
+                transceiver = pc.addTransceiver(track, direction="sendonly")
+                transceiver.setCodecPreferences(_codec_preferences(section.kind))
+                internals.route_keyframe_requests(transceiver.sender, track.request_keyframe)
+                internals.pack_without_encoder(transceiver.sender, section.kind)
+                viewer.tracks[section.kind] = track
+            answer = await self._negotiate(pc, offer_sdp)
+        except BaseException:
+            await self._drop_viewer(the_room, viewer)
+            if previous is not None and the_room.viewers.get(key) is None:
+                the_room.viewers[key] = previous
+            raise
+        if the_room.viewers.get(key) is not viewer or not self._ready_publisher(the_room, publisher):
+            await self._drop_viewer(the_room, viewer)
+            raise NoSuchPublisher()
+        if previous is not None and previous is not viewer:
+            await self._drop_viewer(the_room, previous, forget=False)
+        pc.on("connectionstatechange", self._viewer_watchdog(the_room, viewer, pc))
+        self._notify(room)
+        return answer
+
+    async def set_tier(self, room: str, member: str, publisher: str, tier: str) -> None:
+        """Switch a viewer's tier on its existing connection: replace what its video sender
+        forwards (or stop it for audio-only), then ask for a keyframe. No renegotiation."""
+        tier_named(tier)
+        the_room = self._rooms.get(room)
+        if the_room is None or not self._ready_publisher(the_room, publisher):
+            raise NoSuchPublisher()
+        viewer = the_room.viewers.get((member, publisher))
+        if viewer is None:
+            raise NotWatching()
+        if viewer.tier == tier:
+            return
+        viewer.tier = tier
+        if viewer.connected:
+            self._apply_tier(the_room, viewer)
+        self._notify(room)
+
+    # --- leaving ------------------------------------------------------------------------------
+
+    async def leave(self, room: str, member: str) -> None:
+        """Close every connection `member` has in `room` (publishing and watching)."""
+        the_room = self._rooms.get(room)
+        if the_room is None:
+            return
+        publishers = [p for p in the_room.publishers.values() if p.member == member]
+        viewers = [v for v in the_room.viewers.values() if v.member == member]
+        closing = [self._drop_publisher(the_room, p) for p in publishers]
+        closing += [self._drop_viewer(the_room, v) for v in viewers]
+        await asyncio.gather(*closing)
+        self._forget_if_empty(the_room)
+        self._notify(room)
+
+    async def unpublish(self, room: str, member: str, label: str = "") -> None:
+        """End one of `member`'s streams (the screen share, say) and keep the rest of theirs."""
+        the_room = self._rooms.get(room)
+        if the_room is None:
+            return
+        publisher = the_room.publishers.get(publisher_id(member, label))
+        if publisher is None:
+            return
+        await self._drop_publisher(the_room, publisher)
+        self._forget_if_empty(the_room)
+        self._notify(room)
+
+    async def close_room(self, room: str) -> None:
+        the_room = self._rooms.pop(room, None)
+        if the_room is None:
+            return
+        closing = [self._drop_publisher(the_room, p) for p in list(the_room.publishers.values())]
+        closing += [self._drop_viewer(the_room, v) for v in list(the_room.viewers.values())]
+        await asyncio.gather(*closing)
+        self._notify(room)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(self.close_room(name) for name in list(self._rooms)))
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    # --- looking ------------------------------------------------------------------------------
+
+    def room_state(self, room: str) -> dict:
+        the_room = self._rooms.get(room)
+        tiers = dict.fromkeys(TIERS, 0)
+        if the_room is None:
+            return {"room": room, "kind": None, "publishers": [], "viewers": 0, "tiers": tiers}
+        for viewer in the_room.viewers.values():
+            tiers[viewer.tier] += 1
+        return {
+            "room": room,
+            "kind": the_room.kind,
+            "publishers": [p.describe() for p in the_room.publishers.values() if p.ready],
+            "viewers": len(the_room.viewer_members()),
+            "tiers": tiers,
+        }
+
+    def on_change(self, listener: RoomListener) -> None:
+        """`listener(room, state)` after publishers or viewers change; may be a coroutine function."""
+        self._listeners.append(listener)
+
+    def stats(self) -> dict:
+        rooms = list(self._rooms.values())
+        tiers = dict.fromkeys(TIERS, 0)
+        pcs = publishers = transcoders = patterns = 0
+        viewers: set[tuple[str, str]] = set()
+        for room in rooms:
+            for publisher in room.publishers.values():
+                publishers += 1
+                pcs += publisher.pc is not None
+                transcoders += bool(publisher.low and publisher.low.running)
+                patterns += publisher.pattern is not None
+            for viewer in room.viewers.values():
+                pcs += 1
+                tiers[viewer.tier] += 1
+                viewers.add((room.name, viewer.member))
+        return {
+            "rooms": len(rooms),
+            "peer_connections": pcs,
+            "publishers": publishers,
+            "viewers": len(viewers),
+            "tiers": tiers,
+            "transcoders": transcoders,
+            "test_patterns": patterns,
+        }
+
+    # --- inside -------------------------------------------------------------------------------
+
+    def _new_pc(self) -> RTCPeerConnection:
+        # iceServers=[] (not None): aiortc would otherwise add Google's public STUN server.
+        return RTCPeerConnection(RTCConfiguration(iceServers=list(self.ice_servers)))
+
+    async def _negotiate(self, pc: RTCPeerConnection, offer_sdp: str) -> str:
+        """Non-trickle: the answer is returned once aiortc has gathered all its candidates."""
+        try:
+            async with asyncio.timeout(NEGOTIATION_TIMEOUT):
+                await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+                await pc.setLocalDescription(await pc.createAnswer())
+        except (asyncio.CancelledError, RtcError):
+            raise
+        except Exception:
+            logger.info("offer refused", exc_info=True)
+            raise BadOffer() from None
+        return pc.localDescription.sdp
+
+    def _room_for(self, room: str, kind: str) -> _Room:
+        if kind not in (BOOTH, MEETING):
+            raise ValueError(f"room kind must be {BOOTH!r} or {MEETING!r}, not {kind!r}")
+        the_room = self._rooms.get(room)
+        if the_room is None:
+            the_room = self._rooms[room] = _Room(room, kind)
+        elif the_room.kind != kind:
+            raise ValueError(f"room {room!r} is a {the_room.kind} room, not a {kind} room")
+        return the_room
+
+    def _check_meeting_size(self, room: _Room, member: str) -> None:
+        members = room.members()
+        if room.kind == MEETING and member not in members and len(members) >= self.max_meeting_members:
+            raise RoomFull()
+
+    def _reserve_publisher(self, room: _Room, member: str, label: str) -> _Publisher:
+        """Take a publisher slot now (before awaiting), so concurrent offers cannot exceed the cap."""
+        pid = publisher_id(member, label)
+        existing = room.publishers.get(pid)
+        if existing is not None:
+            return existing
+        if room.kind == BOOTH and len(room.publishers) >= self.max_booth_publishers:
+            self._forget_if_empty(room)
+            raise TooManyPublishers()
+        if room.kind == MEETING:
+            try:
+                self._check_meeting_size(room, member)
+            except RoomFull:
+                self._forget_if_empty(room)
+                raise
+        publisher = _Publisher(
+            id=pid,
+            member=member,
+            label=label,
+            audio=EncodedSource("audio", name=f"{room.name}/{pid}/audio"),
+            video=EncodedSource("video", name=f"{room.name}/{pid}/video"),
+        )
+        room.publishers[pid] = publisher
+        return publisher
+
+    def _forget_unready_publisher(self, room: _Room, publisher: _Publisher) -> None:
+        if not publisher.ready and room.publishers.get(publisher.id) is publisher:
+            del room.publishers[publisher.id]
+        self._forget_if_empty(room)
+
+    def _forget_if_empty(self, room: _Room) -> None:
+        if room.empty and self._rooms.get(room.name) is room:
+            del self._rooms[room.name]
+
+    def _ready_publisher(self, room: _Room, pid: str) -> _Publisher | None:
+        publisher = room.publishers.get(pid)
+        return publisher if publisher is not None and publisher.ready else None
+
+    def _deliverer(self, publisher: _Publisher, pc: RTCPeerConnection, source: EncodedSource):
+        def deliver(codec: Any, frame: Any) -> None:
+            if publisher.pc is pc:  # frames of a replaced connection are late: drop them
+                source.push(frame.data, frame.timestamp)
+
+        return deliver
+
+    def _pli_sender(self, publisher: _Publisher, pc: RTCPeerConnection, receiver: Any) -> Callable[[], None]:
+        def send_pli() -> None:
+            if publisher.pc is pc:
+                internals.request_keyframe(receiver)
+
+        return send_pli
+
+    def _apply_tier(self, room: _Room, viewer: _Viewer) -> None:
+        publisher = room.publishers.get(viewer.publisher)
+        if publisher is None:
+            return
+        audio, video = viewer.tracks.get("audio"), viewer.tracks.get("video")
+        if audio is not None:
+            audio.attach(publisher.audio)
+        if video is not None:
+            if viewer.tier == STANDARD:
+                video.attach(publisher.video)
+            elif viewer.tier == LOW:
+                video.attach(publisher.low_source())
+            else:  # audio-only: the track waits forever, so the video sender sends no RTP at all
+                assert viewer.tier == AUDIO_ONLY
+                video.attach(None)
+
+    def _publisher_watchdog(self, room: _Room, publisher: _Publisher, pc: RTCPeerConnection):
+        async def on_state() -> None:
+            current = publisher.pc is pc and room.publishers.get(publisher.id) is publisher
+            if pc.connectionState in ("failed", "closed") and current:
+                logger.info("publisher %s in %s: connection %s", publisher.id, room.name, pc.connectionState)
+                await self._drop_publisher(room, publisher)
+                self._forget_if_empty(room)
+                self._notify(room.name)
+
+        return on_state
+
+    def _viewer_watchdog(self, room: _Room, viewer: _Viewer, pc: RTCPeerConnection):
+        async def on_state() -> None:
+            current = room.viewers.get((viewer.member, viewer.publisher)) is viewer
+            if pc.connectionState == "connected" and not viewer.connected:
+                viewer.connected = True
+                if current:
+                    self._apply_tier(room, viewer)
+            elif pc.connectionState in ("failed", "closed") and current:
+                await self._drop_viewer(room, viewer)
+                self._forget_if_empty(room)
+                self._notify(room.name)
+
+        return on_state
+
+    async def _drop_publisher(self, room: _Room, publisher: _Publisher) -> None:
+        """Stop a publisher and close its viewers' connections (they re-watch when it returns)."""
+        if room.publishers.get(publisher.id) is publisher:
+            del room.publishers[publisher.id]
+        publisher.ready = False
+        viewers = [v for v in list(room.viewers.values()) if v.publisher == publisher.id]
+        publisher.audio.close()
+        publisher.video.close()
+        if publisher.low is not None:
+            publisher.low.close()
+        closing = [self._drop_viewer(room, viewer) for viewer in viewers]
+        if publisher.pattern is not None:
+            closing.append(publisher.pattern.stop())
+        if publisher.pc is not None:
+            closing.append(self._discard_pc(publisher.pc))
+        await asyncio.gather(*closing)
+
+    async def _drop_viewer(self, room: _Room, viewer: _Viewer, *, forget: bool = True) -> None:
+        key = (viewer.member, viewer.publisher)
+        if forget and room.viewers.get(key) is viewer:
+            del room.viewers[key]
+        for track in viewer.tracks.values():
+            track.stop()
+        if viewer.pc is not None:
+            await self._discard_pc(viewer.pc)
+
+    async def _discard_pc(self, pc: RTCPeerConnection) -> None:
+        try:
+            await pc.close()
+        except Exception:
+            logger.warning("closing a peer connection failed", exc_info=True)
+
+    def _in_background(self, awaitable: Any) -> None:
+        future = asyncio.ensure_future(awaitable)
+        self._background.add(future)
+        future.add_done_callback(self._background.discard)
+
+    def _notify(self, room: str) -> None:
+        if not self._listeners:
+            return
+        state = self.room_state(room)
+        for listener in list(self._listeners):
+            try:
+                result = listener(room, state)
+                if inspect.isawaitable(result):
+                    self._in_background(result)
+            except Exception:
+                logger.exception("room listener failed")

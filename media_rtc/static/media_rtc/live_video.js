@@ -1,0 +1,338 @@
+// Live video on a booth page (media_rtc/_booth_live.html): the booth's room for everyone, the
+// go-live studio for the booth's staff, and meetings ("Meet the exhibitor") started from here.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-rtc-booth]");
+  var live = window.rakwonLive;
+  if (!root || !live || !window.RTCPeerConnection || !window.rakwonRtc || !navigator.mediaDevices) {
+    return; // no WebRTC here: the section stays hidden
+  }
+  var booth = parseInt(root.getAttribute("data-rtc-booth"), 10);
+  var mayPublish = root.getAttribute("data-rtc-may-publish") === "1";
+  var rtc = window.rakwonRtc.create(root);
+  var text = rtc.text;
+  var meeting = null; // the meeting room this tab is in, if any
+
+  function find(selector) {
+    return root.querySelector(selector);
+  }
+
+  function staffAreLive(state) {
+    return state.publishers.some(function (publisher) { return !publisher.test_pattern; });
+  }
+
+  // --- The booth's room ----------------------------------------------------------------------
+
+  var meetBox = find("[data-rtc-meet]");
+  var boothRoom = rtc.room({ booth: booth }, find("[data-rtc-players]"), {
+    onState: function (state, room) {
+      var anyone = state.publishers.length > 0;
+      find("[data-rtc-idle]").hidden = anyone;
+      find("[data-rtc-live-badge]").hidden = !anyone;
+      find("[data-rtc-quality]").hidden = Object.keys(room.players).length === 0;
+      if (meetBox) meetBox.hidden = !staffAreLive(state) || meeting !== null;
+    },
+  });
+
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    rtc.configure().then(function () {
+      root.hidden = false;
+      return boothRoom.open();
+    }).catch(function (failure) {
+      if (failure && failure.code === "client.offline") {
+        started = false; // not open yet: "open" starts us
+        return;
+      }
+      rtc.showError(failure);
+    });
+  }
+  live.on("open", start);
+  start(); // the socket may be open already
+
+  // --- Devices -----------------------------------------------------------------------------------
+
+  function constraints(cameraSelect, microphoneSelect) {
+    var camera = cameraSelect ? cameraSelect.value : "";
+    var microphone = microphoneSelect ? microphoneSelect.value : "";
+    var video = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } };
+    if (camera) video.deviceId = { exact: camera };
+    return {
+      video: camera === "none" ? false : video,
+      audio: microphone ? { deviceId: { exact: microphone } } : true,
+    };
+  }
+
+  function fillDevices(cameraSelect, microphoneSelect) {
+    return navigator.mediaDevices.enumerateDevices().then(function (devices) {
+      [[cameraSelect, "videoinput"], [microphoneSelect, "audioinput"]].forEach(function (pair) {
+        var select = pair[0];
+        if (!select) return;
+        devices.forEach(function (device, index) {
+          if (device.kind !== pair[1] || !device.deviceId || device.deviceId === "default") return;
+          if (select.querySelector('option[value="' + window.CSS.escape(device.deviceId) + '"]')) return;
+          var option = document.createElement("option");
+          option.value = device.deviceId;
+          option.textContent = device.label || pair[1] + " " + (index + 1);
+          select.appendChild(option);
+        });
+      });
+    });
+  }
+
+  function toggleTrack(stream, kind, button, onKey, offKey) {
+    var tracks = stream ? (kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) : [];
+    tracks.forEach(function (track) { track.enabled = !track.enabled; });
+    var on = tracks.length > 0 && tracks[0].enabled;
+    button.textContent = on ? text(offKey) : text(onKey);
+    button.setAttribute("aria-pressed", on ? "false" : "true");
+  }
+
+  // --- The staff's studio ------------------------------------------------------------------------
+
+  var studio = find("[data-rtc-studio]");
+  var camera = null; // the camera+microphone stream, shared by the booth and a meeting
+  var share = null;
+
+  function studioStatus(message) {
+    find("[data-rtc-studio-status]").textContent = message || "";
+  }
+
+  function openCamera() {
+    if (camera) return Promise.resolve(camera);
+    return navigator.mediaDevices.getUserMedia(
+      constraints(find("[data-rtc-camera]"), find("[data-rtc-microphone]"))
+    ).then(function (stream) {
+      camera = stream;
+      var preview = find("[data-rtc-preview]");
+      if (preview) {
+        preview.srcObject = stream;
+        preview.hidden = stream.getVideoTracks().length === 0;
+        preview.play().catch(function () {});
+      }
+      if (studio) fillDevices(find("[data-rtc-camera]"), find("[data-rtc-microphone]"));
+      return stream;
+    });
+  }
+
+  function closeCamera() {
+    if (!camera) return;
+    camera.getTracks().forEach(function (track) { track.stop(); });
+    camera = null;
+    var preview = find("[data-rtc-preview]");
+    if (preview) {
+      preview.srcObject = null;
+      preview.hidden = true;
+    }
+  }
+
+  function showLive(isLive) {
+    find("[data-rtc-go-live]").hidden = isLive;
+    find("[data-rtc-preview-start]").hidden = isLive;
+    ["[data-rtc-mic]", "[data-rtc-cam]", "[data-rtc-share]", "[data-rtc-end]"].forEach(function (selector) {
+      find(selector).hidden = !isLive;
+    });
+    find("[data-rtc-camera]").disabled = isLive;
+    find("[data-rtc-microphone]").disabled = isLive;
+  }
+
+  function stopSharing() {
+    if (!share) return;
+    var publication = boothRoom.publications.screen;
+    if (publication) publication.close(true);
+    share.getTracks().forEach(function (track) { track.stop(); });
+    share = null;
+    find("[data-rtc-share]").textContent = text("share");
+  }
+
+  if (studio) {
+    fillDevices(find("[data-rtc-camera]"), find("[data-rtc-microphone]")).catch(function () {});
+    find("[data-rtc-camera]").addEventListener("change", closeCamera);
+    find("[data-rtc-microphone]").addEventListener("change", closeCamera);
+    find("[data-rtc-preview-start]").addEventListener("click", function () {
+      closeCamera();
+      openCamera().catch(function () { studioStatus(text("no-devices")); });
+    });
+    find("[data-rtc-go-live]").addEventListener("click", function (event) {
+      var button = event.currentTarget;
+      button.disabled = true;
+      studioStatus(text("connecting"));
+      openCamera().then(function (stream) {
+        return rtc.publish(boothRoom, "camera", stream);
+      }).then(function () {
+        studioStatus("");
+        showLive(true);
+      }, function (failure) {
+        studioStatus(failure && failure.message ? failure.message : text("no-devices"));
+      }).then(function () { button.disabled = false; });
+    });
+    find("[data-rtc-mic]").addEventListener("click", function (event) {
+      toggleTrack(camera, "audio", event.currentTarget, "mic-on", "mic-off");
+    });
+    find("[data-rtc-cam]").addEventListener("click", function (event) {
+      toggleTrack(camera, "video", event.currentTarget, "camera-on", "camera-off");
+    });
+    find("[data-rtc-share]").addEventListener("click", function (event) {
+      var button = event.currentTarget;
+      if (share) {
+        stopSharing();
+        return;
+      }
+      if (!navigator.mediaDevices.getDisplayMedia) {
+        studioStatus(text("no-screen"));
+        return;
+      }
+      navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { max: 15 } }, audio: false }).then(function (stream) {
+        share = stream;
+        stream.getVideoTracks()[0].addEventListener("ended", stopSharing); // the browser's own "Stop"
+        button.textContent = text("stop-share");
+        return rtc.publish(boothRoom, "screen", stream);
+      }).catch(function (failure) {
+        stopSharing();
+        studioStatus(failure && failure.message ? failure.message : text("no-screen"));
+      });
+    });
+    find("[data-rtc-end]").addEventListener("click", function () {
+      stopSharing();
+      var publication = boothRoom.publications.camera;
+      (publication ? publication.close(true) : Promise.resolve()).then(function () {
+        if (!meeting) closeCamera();
+        showLive(false);
+      });
+    });
+  }
+
+  // --- Meetings ------------------------------------------------------------------------------
+
+  var meetingPanel = find("[data-rtc-meeting]");
+
+  function localCard(stream) {
+    var card = rtc.template.content.firstElementChild.cloneNode(true);
+    var video = card.querySelector("video");
+    video.muted = true;
+    video.srcObject = stream;
+    video.play().catch(function () {});
+    card.querySelector("[data-rtc-name]").textContent = text("you");
+    card.querySelector("[data-rtc-tier]").hidden = true;
+    card.querySelector("[data-rtc-mute]").hidden = true;
+    card.setAttribute("data-rtc-local", "");
+    return card;
+  }
+
+  function enterMeeting(token) {
+    if (meeting) return;
+    var container = find("[data-rtc-meeting-players]");
+    meeting = rtc.room({ meeting: token }, container);
+    meetingPanel.hidden = false;
+    if (meetBox) meetBox.hidden = true;
+    meetingPanel.scrollIntoView({ behavior: "smooth", block: "start" });
+    var room = meeting;
+    room.open().then(function () {
+      return openCamera();
+    }).then(function (stream) {
+      container.insertBefore(localCard(stream), container.firstChild);
+      return rtc.publish(room, "camera", stream);
+    }).catch(function (failure) {
+      rtc.showError(failure && failure.message ? failure : { message: text("no-devices") });
+    });
+  }
+
+  function leaveMeeting() {
+    if (!meeting) return;
+    var room = meeting;
+    meeting = null;
+    rtc.request("rtc.leave", room.data({})).catch(function () {});
+    room.close();
+    var container = find("[data-rtc-meeting-players]");
+    while (container.firstChild) container.removeChild(container.firstChild);
+    meetingPanel.hidden = true;
+    if (!boothRoom.publications.camera) closeCamera();
+    boothRoom.open().catch(rtc.showError);
+  }
+
+  find("[data-rtc-meeting-leave]").addEventListener("click", leaveMeeting);
+  find("[data-rtc-meeting-mic]").addEventListener("click", function (event) {
+    toggleTrack(camera, "audio", event.currentTarget, "mic-on", "mic-off");
+  });
+  find("[data-rtc-meeting-cam]").addEventListener("click", function (event) {
+    toggleTrack(camera, "video", event.currentTarget, "camera-on", "camera-off");
+  });
+
+  // A visitor asks...
+  var asked = null;
+  if (meetBox) {
+    var status = find("[data-rtc-meet-status]");
+    var ask = find("[data-rtc-meet-ask]");
+    ask.addEventListener("click", function () {
+      ask.disabled = true;
+      rtc.request("rtc.meeting.request", { booth: booth }).then(function (reply) {
+        asked = reply.request;
+        status.textContent = text("waiting");
+      }, function (failure) {
+        ask.disabled = false;
+        rtc.showError(failure);
+      });
+    });
+    live.on("rtc.meeting.started", function (started) {
+      if (started.booth !== booth || started.request !== asked) return;
+      asked = null;
+      ask.disabled = false;
+      status.textContent = "";
+      enterMeeting(started.meeting);
+    });
+    live.on("rtc.meeting.declined", function (declined) {
+      if (declined.booth !== booth || declined.request !== asked) return;
+      asked = null;
+      ask.disabled = false;
+      status.textContent = text("declined");
+    });
+  }
+
+  // ...and the booth's staff answer.
+  if (mayPublish && studio) {
+    var list = find("[data-rtc-requests]");
+    var none = find("[data-rtc-no-requests]");
+    var showNone = function () { none.hidden = list.children.length > 0; };
+    var forget = function (token) {
+      var item = list.querySelector('[data-request="' + window.CSS.escape(token) + '"]');
+      if (item) list.removeChild(item);
+      showNone();
+    };
+    var answer = function (type, token) {
+      rtc.request(type, { booth: booth, request: token }).then(function (reply) {
+        forget(token);
+        if (reply.meeting) enterMeeting(reply.meeting);
+      }, function (failure) {
+        forget(token);
+        rtc.showError(failure);
+      });
+    };
+    live.on("rtc.meeting.requested", function (requested) {
+      if (requested.booth !== booth) return;
+      var item = document.createElement("li");
+      item.setAttribute("data-request", requested.request);
+      var words = document.createElement("span");
+      words.textContent = text("wants-to-meet").replace("{name}", requested.name); // text, never markup
+      var accept = document.createElement("button");
+      accept.type = "button";
+      accept.textContent = text("accept");
+      accept.addEventListener("click", function () { answer("rtc.meeting.accept", requested.request); });
+      var decline = document.createElement("button");
+      decline.type = "button";
+      decline.className = "secondary";
+      decline.textContent = text("decline");
+      decline.addEventListener("click", function () { answer("rtc.meeting.decline", requested.request); });
+      item.appendChild(words);
+      item.appendChild(accept);
+      item.appendChild(decline);
+      list.appendChild(item);
+      showNone();
+    });
+    live.on("rtc.meeting.taken", function (taken) {
+      if (taken.booth === booth) forget(taken.request);
+    });
+  }
+})();

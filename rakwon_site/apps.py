@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RakwonSiteConfig(AppConfig):
+    name = "rakwon_site"
+    verbose_name = "Rakwon"

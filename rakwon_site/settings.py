@@ -1,0 +1,393 @@
+"""Rakwon settings: every value comes from the environment; the defaults are the embedded mode.
+
+Embedded mode (no variables set besides SECRET_KEY): SQLite, in-process channel layer, a Celery
+worker on kombu's filesystem transport, mail written to files. Scaled mode: set DATABASE_URL and
+REDIS_URL. See README.md, "Configuration".
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from .env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("RAKWON_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+TESTING = "pytest" in sys.modules or env_bool("RAKWON_TESTING", False)
+
+_DEV_SECRET = "insecure-development-key-never-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or ""
+if not SECRET_KEY:
+    if DEBUG or TESTING:
+        SECRET_KEY = _DEV_SECRET
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off: set SECRET_KEY to a long random value "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+elif not DEBUG and not TESTING and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("SECRET_KEY is too short or a known default: use 32+ random characters.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else [])
+if not DEBUG and not TESTING and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is empty and DEBUG is off: list this server's host names.")
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS=* is refused when DEBUG is off: list the host names.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "rules.apps.AutodiscoverRulesConfig",
+    "rakwon_site",
+    "events",
+    "exhibits",
+    "media_rtc",
+]
+
+MIDDLEWARE = [
+    "rakwon_site.logs.RequestLogMiddleware",  # first: its id and duration cover everything below
+    "rakwon_site.health.ProbeMiddleware",  # /healthz, /readyz: before host checks and HTTPS redirect
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rakwon_site.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "rakwon_site.urls"
+ASGI_APPLICATION = "rakwon_site.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "rakwon_site" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rakwon_site.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'rakwon.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets the web process read while the Celery worker writes; IMMEDIATE transactions
+    # take the write lock up front so two writers queue instead of failing with "locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "events.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "organiser:home"
+LOGOUT_REDIRECT_URL = "public:home"
+
+# --- Channels (the live socket) and Redis -------------------------------------------------
+REDIS_URL = env_str("REDIS_URL") or ""
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # socket_timeout None: redis-py's 5 s timeout equals the layer's 5 s blocking
+                # read and silently drops idle sockets (channels_redis #422).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "capacity": env_int("CHANNEL_CAPACITY", 1000),
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The cache holds small shared state (who presents which document page): with Redis it is shared
+# by every process; embedded, one process needs nothing more than memory.
+# (Tests keep it per process: a shared cache would carry state from one test into another.)
+if REDIS_URL and not TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Celery -------------------------------------------------------------------------------
+CELERY_QUEUE_DIR = VAR_DIR / "celery"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "store_processed": False,
+    }
+    # kombu creates only the last level of these folders; the web process, the worker and
+    # management commands (load_demo queues work) may start in any order, so each makes sure.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    # Data retention: events past their retention period are exported, then shredded.
+    "shred-expired-events": {"task": "events.tasks.shred_expired_events", "schedule": 24 * 3600},
+    "delete-expired-exports": {"task": "events.tasks.delete_expired_exports", "schedule": 24 * 3600},
+    "forget-old-attempts": {"task": "events.tasks.forget_old_attempts", "schedule": 3600},
+    "forget-booth-visit-marks": {"task": "exhibits.tasks.forget_visit_marks", "schedule": 3600},
+}
+
+# --- Mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rakwon <rakwon@localhost>")
+# Links in mail must point at this server as visitors reach it.
+SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# --- Languages ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
+LOCALE_PATHS = [BASE_DIR / "rakwon_site" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Seoul")
+
+# --- Static and uploaded files ------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Exports of personal data are written here and never served by a web server.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 3600 * 24 * 30
+# Tests and DEBUG serve straight from the apps' static folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Limits: one place for each -----------------------------------------------------------
+LOGO_MAX_BYTES = env_int("LOGO_MAX_BYTES", 2 * 1024 * 1024)
+LOGO_MAX_PIXELS = env_int("LOGO_MAX_PIXELS", 4096 * 4096)
+PAGE_WEIGHT_BUDGET_BYTES = 60 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Registration: sign-in links and the rate limits that guard them (attempts per window).
+SIGNIN_LINK_VALID_DAYS = env_int("SIGNIN_LINK_VALID_DAYS", 7)
+SIGNIN_MAIL_WINDOW_MINUTES = env_int("SIGNIN_MAIL_WINDOW_MINUTES", 60)
+SIGNIN_MAILS_PER_ADDRESS = env_int("SIGNIN_MAILS_PER_ADDRESS", 5)
+SIGNIN_MAILS_PER_IP = env_int("SIGNIN_MAILS_PER_IP", 30)
+SIGNIN_CODE_WINDOW_MINUTES = env_int("SIGNIN_CODE_WINDOW_MINUTES", 15)
+SIGNIN_CODE_FAILURES_PER_ADDRESS = env_int("SIGNIN_CODE_FAILURES_PER_ADDRESS", 5)
+SIGNIN_CODE_FAILURES_PER_IP = env_int("SIGNIN_CODE_FAILURES_PER_IP", 20)
+ACCESS_CODE_WINDOW_MINUTES = env_int("ACCESS_CODE_WINDOW_MINUTES", 15)
+ACCESS_CODE_FAILURES_PER_IP = env_int("ACCESS_CODE_FAILURES_PER_IP", 10)
+ACCESS_CODE_FAILURES_PER_EVENT = env_int("ACCESS_CODE_FAILURES_PER_EVENT", 200)
+# Booth content: upload sizes per kind, and what processing makes of the files.
+_MB = 1024 * 1024
+ASSET_MAX_BYTES = {
+    "document": env_int("ASSET_MAX_MB_DOCUMENT", 50) * _MB,
+    "video": env_int("ASSET_MAX_MB_VIDEO", 500) * _MB,
+    "audio": env_int("ASSET_MAX_MB_AUDIO", 50) * _MB,
+    "image": env_int("ASSET_MAX_MB_IMAGE", 20) * _MB,
+}
+BOOTH_MAX_ASSETS = env_int("BOOTH_MAX_ASSETS", 60)  # a booth is a stand, not an archive
+BOOTH_MAX_LINKS = 20
+BOOTH_MAX_TAGS = 12
+PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 300)
+PDF_PAGE_WIDTH = 1000  # page images a phone on a poor link can afford
+PDF_PAGE_MAX_PIXELS = 1000 * 4000  # a strangely tall page is scaled down, not rendered huge
+PDF_THUMB_WIDTH = 240
+IMAGE_MAX_PIXELS = 40_000_000  # decompression-bomb guard, on the size the header declares
+IMAGE_DISPLAY_WIDTH = 1600
+IMAGE_THUMB_WIDTH = 400
+VIDEO_LOW_HEIGHT = 360  # the low-bitrate variant visitors play by default: video + sound ≤ 500 kbit/s
+VIDEO_LOW_BITRATE = 400_000
+VIDEO_LOW_AUDIO_BITRATE = 64_000
+VIDEO_LOW_MAX_FPS = 30
+VIDEO_MAX_SECONDS = env_int("VIDEO_MAX_SECONDS", 3600)
+VIDEO_MAX_PIXELS = 4096 * 2304  # decoding larger sources costs the worker too much
+VIDEO_POSTER_WIDTH = 640
+AUDIO_OPUS_BITRATE = 32_000
+AUDIO_MAX_SECONDS = env_int("AUDIO_MAX_SECONDS", 3600)
+# Booth analytics: counts, never a log of who. Repeats within the window count once.
+BOOTH_VISIT_REPEAT_MINUTES = 10
+ASSET_EVENT_REPEAT_MINUTES = 10
+ASSET_EVENTS_PER_SESSION = 200
+BOOTH_ANALYTICS_DAYS = 14
+EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 200)
+EXPORT_FILE_KEEP_DAYS = env_int("EXPORT_FILE_KEEP_DAYS", 7)
+SHRED_EXPORT_MAX_AGE_MINUTES = env_int("SHRED_EXPORT_MAX_AGE_MINUTES", 60)
+SOCKET_MAX_FRAME_BYTES = env_int("SOCKET_MAX_FRAME_BYTES", 16 * 1024)
+# Per socket: a bucket of SOCKET_BURST frames refilled at SOCKET_RATE_PER_SECOND; the
+# SOCKET_FLOOD_STRIKES-th refused frame in a flood closes the socket with 4429.
+SOCKET_RATE_PER_SECOND = float(env_str("SOCKET_RATE_PER_SECOND") or 20.0)
+SOCKET_BURST = env_int("SOCKET_BURST", 60)
+SOCKET_FLOOD_STRIKES = env_int("SOCKET_FLOOD_STRIKES", 20)
+# Presence: hall/lobby counts go out once per tick; a socket silent this long has left; a daphne
+# process whose heartbeat key is this old has died and its sockets are swept away.
+PRESENCE_TICK_SECONDS = float(env_str("PRESENCE_TICK_SECONDS") or 0.8)
+PRESENCE_SILENT_SECONDS = env_int("PRESENCE_SILENT_SECONDS", 60)
+PRESENCE_PROCESS_TTL_SECONDS = env_int("PRESENCE_PROCESS_TTL_SECONDS", 10)
+PRESENCE_REDIS_PREFIX = "presence:"
+# Booth visits from the live socket are written in batches, off the join path.
+PRESENCE_ENTRY_FLUSH_SECONDS = float(env_str("PRESENCE_ENTRY_FLUSH_SECONDS") or 5.0)
+PRESENCE_ENTRY_BATCH = env_int("PRESENCE_ENTRY_BATCH", 500)
+CHAT_MAX_CHARS = env_int("CHAT_MAX_CHARS", 1000)  # one chat message
+
+# --- Live video (media_rtc) ---------------------------------------------------------------
+# Rooms: staff publishers per booth (camera, microphone, screen), viewers per booth room, people in
+# a meeting (a visitor and booth staff, everyone publishes).
+RTC_BOOTH_MAX_PUBLISHERS = env_int("RTC_BOOTH_MAX_PUBLISHERS", 4)
+RTC_BOOTH_MAX_VIEWERS = env_int("RTC_BOOTH_MAX_VIEWERS", 200)
+RTC_MEETING_MAX_MEMBERS = env_int("RTC_MEETING_MAX_MEMBERS", 8)
+# A visitor's "Meet the exhibitor" request waits this long for staff to accept.
+RTC_MEETING_REQUEST_SECONDS = env_int("RTC_MEETING_REQUEST_SECONDS", 300)
+# ICE without a public network: the server offers host candidates only (never STUN). Which local
+# addresses it offers (empty: every non-loopback one; tests use 127.0.0.1), and optionally a TURN
+# server (coturn, use-auth-secret) whose short-lived credentials each user gets in rtc.config.
+RTC_HOST_ADDRESSES = env_list("RTC_HOST_ADDRESSES", [])
+RTC_TURN_URLS = env_list("RTC_TURN_URLS", [])
+RTC_TURN_SECRET = env_str("RTC_TURN_SECRET") or ""
+RTC_TURN_TTL_SECONDS = env_int("RTC_TURN_TTL_SECONDS", 6 * 3600)
+if RTC_TURN_URLS and not RTC_TURN_SECRET:
+    raise ImproperlyConfigured(
+        "RTC_TURN_URLS is set but RTC_TURN_SECRET is not: set it to coturn's static-auth-secret."
+    )
+# Media workers: with Redis, rooms live in separate `manage.py media_worker` processes (placement
+# and heartbeats in Redis); without, the engine runs inside the web process.
+RTC_MEDIA_WORKERS = env_bool("RTC_MEDIA_WORKERS", bool(REDIS_URL) and not TESTING)
+RTC_WORKER_HEARTBEAT_SECONDS = float(env_str("RTC_WORKER_HEARTBEAT_SECONDS") or 2.0)
+RTC_WORKER_TTL_SECONDS = float(env_str("RTC_WORKER_TTL_SECONDS") or 6.0)
+RTC_REQUEST_TIMEOUT_SECONDS = float(env_str("RTC_REQUEST_TIMEOUT_SECONDS") or 15.0)
+RTC_REDIS_PREFIX = "rtc:"
+
+# --- Operations: health, logging, certificates ----------------------------------------------
+# SCALED=1 declares the several-process set-up (Procfile, docs/deploy.md): start-up then insists
+# on PostgreSQL, Redis and real Celery workers, which several processes can share.
+SCALED = env_bool("SCALED", False)
+# Start-up checks (rakwon_site/startup.py) stop daphne, Celery and the serving commands with one
+# line when the configuration cannot work. Tests import the ASGI application with no servers.
+STARTUP_CHECKS = env_bool("STARTUP_CHECKS", not TESTING)
+STARTUP_CHECK_TIMEOUT_SECONDS = float(env_str("STARTUP_CHECK_TIMEOUT_SECONDS") or 3.0)
+# /readyz (rakwon_site/health.py): each probe of Redis gives up after this long.
+READINESS_TIMEOUT_SECONDS = float(env_str("READINESS_TIMEOUT_SECONDS") or 2.0)
+# Celery workers refresh a key under HEARTBEAT_REDIS_PREFIX this often; it expires after three.
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS") or 5.0)
+HEARTBEAT_REDIS_PREFIX = "heartbeat:"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host fails in seconds, not after the kernel's minutes-long timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+# plain: readable lines (the demo); json: one JSON object per line for a log collector.
+LOG_FORMAT = (env_str("LOG_FORMAT") or "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not known: use plain or json.")
+if REDIS_URL:
+    # A task is acknowledged when it has finished; if its worker died (kill -9, power cut), Redis
+    # hands it to another worker after TASK_REDELIVERY_SECONDS. Keep that above the longest task
+    # (video transcoding): a task still running then is started a second time elsewhere, which
+    # is safe (tasks are idempotent) but wasted work. Abandoned tasks are looked for every 5 s.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        visibility_timeout=env_int("TASK_REDELIVERY_SECONDS", 3600),
+        unacked_restore_interval=5,
+        unacked_restore_throttle=1,
+    )
+# HSTS (its lifetime is SECURE_HSTS_SECONDS, "Security"): names on a closed network are never on
+# the browsers' preload list, so that check says nothing useful here.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The local certificate authority and server certificates of manage.py make_certificates.
+TLS_DIR = Path(env_str("TLS_DIR", str(VAR_DIR / "tls")))
+
+# --- Security -----------------------------------------------------------------------------
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    # Every line carries the request / live-socket id of the work it belongs to (rakwon_site/logs.py).
+    "filters": {"context": {"()": "rakwon_site.logs.LogContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(log_context)s%(message)s"},
+        "json": {"()": "rakwon_site.logs.JsonLinesFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        # One line per request comes from rakwon.requests; Django's own would repeat 4xx/5xx.
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+if TESTING:
+    # Tests create hundreds of users; the production hasher's deliberate slowness only costs time there.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

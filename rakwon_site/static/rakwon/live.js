@@ -1,0 +1,237 @@
+// The live socket client: one socket per tab, an app-level ping, reconnect with back-off and
+// resume (re-enter the place this page is). Other scripts (chat.js) use window.rakwonLive:
+//   rakwonLive.on("chat.message", fn)   pushes by type; also "open", "resume", "close", "refused"
+//   rakwonLive.request("chat.send", {...}) -> Promise of the ok data (rejects with {code, message})
+(function () {
+  "use strict";
+
+  var PING_EVERY_MS = 20000; // well inside the server's PRESENCE_SILENT_SECONDS
+  var PING_TIMEOUT_MS = 10000;
+  var REFUSED = [4401, 4403, 4404]; // not logged in, not in the event, no event: retrying won't help
+  var FLOODED = 4429; // the server closed us for sending too much
+  var FLOOD_PAUSE_MS = 15000;
+
+  var anchor = document.querySelector("[data-live-socket]");
+  if (!anchor || !window.WebSocket) {
+    return;
+  }
+
+  var listeners = {};
+  var pending = {};
+  var socket = null;
+  var nextId = 1;
+  var attempt = 0;
+  var opened = false;
+  var place = null;
+  var pingTimer = null;
+
+  function emit(type, data) {
+    (listeners[type] || []).slice().forEach(function (listener) {
+      try {
+        listener(data);
+      } catch (error) {
+        window.console && console.error(error);
+      }
+    });
+  }
+
+  function request(type, data) {
+    return new Promise(function (resolve, reject) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) {
+        reject({ code: "client.offline", message: "" });
+        return;
+      }
+      var id = nextId++;
+      pending[id] = { resolve: resolve, reject: reject };
+      socket.send(JSON.stringify({ id: id, type: type, data: data || {} }));
+    });
+  }
+
+  function enter(kind, id) {
+    place = { kind: kind, id: id };
+    var data = {};
+    if (id !== null && id !== undefined) {
+      data[kind] = id;
+    }
+    return request(kind + ".enter", data).then(function (state) {
+      emit("place", state);
+      return state;
+    });
+  }
+
+  function ping() {
+    var timeout = setTimeout(function () {
+      if (socket) socket.close(); // no pong: the link is dead even if the browser has not noticed
+    }, PING_TIMEOUT_MS);
+    request("ping").then(
+      function () { clearTimeout(timeout); },
+      function () { clearTimeout(timeout); }
+    );
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + anchor.getAttribute("data-live-socket"));
+    socket.onopen = function () {
+      var resumed = opened;
+      opened = true;
+      attempt = 0;
+      pingTimer = setInterval(ping, PING_EVERY_MS);
+      var wasIn = place; // read before "open": the page's own listener enters on the first open
+      emit("open", {});
+      if (wasIn) {
+        enter(wasIn.kind, wasIn.id).catch(function () {});
+      }
+      if (resumed) {
+        emit("resume", {}); // chat.js fetches what it missed here
+      }
+    };
+    socket.onmessage = function (message) {
+      var frame;
+      try {
+        frame = JSON.parse(message.data);
+      } catch (error) {
+        return;
+      }
+      if (frame.id !== undefined && frame.id !== null && pending[frame.id]) {
+        var waiting = pending[frame.id];
+        delete pending[frame.id];
+        if (frame.type === "ok") {
+          waiting.resolve(frame.data);
+        } else {
+          // data carries details such as retry_after (seconds) for frame.rate_limited
+          waiting.reject({ code: frame.code, message: frame.message, data: frame.data || {} });
+        }
+        return;
+      }
+      emit(frame.type, frame.data || {});
+    };
+    socket.onclose = function (event) {
+      clearInterval(pingTimer);
+      Object.keys(pending).forEach(function (id) {
+        pending[id].reject({ code: "client.offline", message: "" });
+      });
+      pending = {};
+      socket = null;
+      if (REFUSED.indexOf(event.code) !== -1) {
+        emit("refused", { code: event.code });
+        return;
+      }
+      emit("close", { code: event.code });
+      // Back off 0.5 s, 1 s, 2 s ... up to 30 s, with jitter so a restarted server is not stormed.
+      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      if (event.code === FLOODED) {
+        delay = Math.max(delay, FLOOD_PAUSE_MS); // closed for flooding: come back slowly
+      }
+      attempt += 1;
+      setTimeout(connect, delay);
+    };
+  }
+
+  window.rakwonLive = {
+    on: function (type, listener) {
+      (listeners[type] = listeners[type] || []).push(listener);
+    },
+    off: function (type, listener) {
+      listeners[type] = (listeners[type] || []).filter(function (l) { return l !== listener; });
+    },
+    request: request,
+    enter: enter,
+  };
+
+  // --- Presence on the page: "N here", and on booths the names of those who chose to be seen.
+
+  var box = document.querySelector("[data-presence]");
+  var people = {}; // person id -> name
+  var anonymous = 0;
+
+  function setText(selector, text) {
+    var node = box && box.querySelector(selector);
+    if (node) node.textContent = text;
+  }
+
+  function showCount(count) {
+    setText("[data-presence-count]", String(count));
+    box.hidden = false;
+  }
+
+  function showNames() {
+    var list = box.querySelector("[data-presence-names]");
+    if (!list) return;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    Object.keys(people).map(function (id) { return people[id]; }).sort().forEach(function (name) {
+      var item = document.createElement("li");
+      item.textContent = name; // text, never markup
+      list.appendChild(item);
+    });
+    var others = box.querySelector("[data-presence-anonymous]");
+    if (others) {
+      others.hidden = anonymous === 0;
+      setText("[data-presence-anonymous-count]", String(anonymous));
+    }
+  }
+
+  function showBoothCounts(booths) {
+    Object.keys(booths || {}).forEach(function (booth) {
+      var badge = document.querySelector('[data-presence-booth="' + booth + '"]');
+      if (badge) {
+        badge.querySelector("[data-presence-booth-count]").textContent = String(booths[booth]);
+        badge.hidden = booths[booth] === 0;
+      }
+    });
+  }
+
+  function countIn(data) {
+    if (data.person) {
+      people[data.person] = data.name;
+    } else {
+      anonymous = Math.max(0, anonymous + (this === "joined" ? 1 : -1));
+    }
+  }
+
+  if (box) {
+    var kind = box.getAttribute("data-presence");
+    var id = box.getAttribute("data-presence-id");
+    var placeId = id ? parseInt(id, 10) : null;
+    window.rakwonLive.on("place", function (state) {
+      showCount(state.count);
+      if (state.booths) {
+        // Arriving in a hall: every card starts from what the server knows, empty ones hidden.
+        document.querySelectorAll("[data-presence-booth]").forEach(function (badge) {
+          badge.hidden = true;
+        });
+        showBoothCounts(state.booths);
+      }
+      if (state.people) {
+        people = {};
+        state.people.forEach(function (p) { people[p.person] = p.name; });
+        anonymous = state.anonymous;
+        showNames();
+      }
+    });
+    window.rakwonLive.on("booth.joined", function (data) {
+      if (data.booth !== placeId) return;
+      countIn.call("joined", data);
+      showCount(data.count);
+      showNames();
+    });
+    window.rakwonLive.on("booth.left", function (data) {
+      if (data.booth !== placeId) return;
+      if (data.person) delete people[data.person];
+      else countIn.call("left", data);
+      showCount(data.count);
+      showNames();
+    });
+    ["hall.count", "lobby.count", "session.count"].forEach(function (type) {
+      window.rakwonLive.on(type, function (data) {
+        showCount(data.count);
+        showBoothCounts(data.booths);
+      });
+    });
+    window.rakwonLive.on("open", function () {
+      if (!place) enter(kind, placeId).catch(function () {});
+    });
+  }
+
+  connect();
+})();

@@ -1,0 +1,71 @@
+"""An organiser builds an expo in the browser and publishes it; an anonymous visitor sees it."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import only_this_server
+
+pytestmark = pytest.mark.e2e
+
+
+def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwon_server):
+    page = phone.new_page()
+    elsewhere = only_this_server(page, rakwon_server.url)
+
+    page.goto("/accounts/signup/")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Olivia Organiser")
+    page.get_by_role("textbox", name="E-mail address", exact=True).fill("olivia@example.org")
+    page.get_by_label("Password").fill("a long enough pass phrase 42")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/organiser/")
+
+    page.get_by_role("link", name="Create an event").click()
+    page.get_by_role("textbox", name="Name", exact=True).fill("Harbour Tech Fair")
+    page.get_by_role("textbox", name="Short name", exact=True).fill("harbour-tech")
+    page.get_by_label("First day").fill("2027-05-10")
+    page.get_by_label("Last day").fill("2027-05-11")
+    page.get_by_role("button", name="Create event").click()
+    page.wait_for_url("**/organiser/harbour-tech/")
+
+    # From here on only links and buttons, as an organiser finds them on a phone.
+    page.get_by_role("link", name="Halls", exact=True).click()
+    page.get_by_role("link", name="Add a hall").first.click()
+    page.get_by_role("textbox", name="Name", exact=True).fill("Main Hall")
+    page.get_by_role("button", name="Add hall").click()
+    page.wait_for_url("**/organiser/harbour-tech/halls/")
+
+    page.get_by_role("link", name="Exhibitors", exact=True).click()
+    page.get_by_role("link", name="Add an exhibitor").first.click()
+    page.get_by_role("textbox", name="Name", exact=True).fill("Seagull Robotics")
+    page.get_by_role("textbox", name="Description", exact=True).fill("Robots that sort parcels at the port.")
+    page.get_by_role("button", name="Add exhibitor").click()
+
+    page.get_by_role("link", name="Booths", exact=True).click()
+    page.get_by_role("link", name="Place a booth").first.click()
+    page.get_by_role("combobox", name="Hall", exact=True).select_option(label="Main Hall")
+    page.get_by_role("combobox", name="Exhibitor", exact=True).select_option(label="Seagull Robotics")
+    page.get_by_role("textbox", name="Booth number", exact=True).fill("M-1")
+    page.get_by_role("button", name="Place booth").click()
+    page.wait_for_url("**/organiser/harbour-tech/booths/")
+
+    # Not public before publishing.
+    visitor = browser.new_context(viewport={"width": 360, "height": 740}, base_url=rakwon_server.url)
+    visitor_page = visitor.new_page()
+    assert visitor_page.goto("/harbour-tech/").status == 404
+
+    page.get_by_role("link", name="Overview", exact=True).click()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/organiser/harbour-tech/")
+    assert page.get_by_text("Published").first.is_visible()
+
+    response = visitor_page.goto("/harbour-tech/")
+    assert response.status == 200
+    assert visitor_page.get_by_role("heading", name="Harbour Tech Fair").is_visible()
+    visitor_page.get_by_role("link", name="Main Hall").first.click()
+    assert visitor_page.locator("svg rect").count() >= 1
+    assert visitor_page.get_by_text("Seagull Robotics").first.is_visible()
+    # Nothing in the page is wider than the phone.
+    assert visitor_page.evaluate("document.documentElement.scrollWidth") <= 360
+    visitor.close()
+    assert elsewhere == []

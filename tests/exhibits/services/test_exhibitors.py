@@ -1,0 +1,133 @@
+"""Tests of exhibits.services.exhibitors: inviting staff by mail, accepting, removing, deleting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events.enums import EventStatus
+from events.errors import EventClosed, InvitationError
+from exhibits.errors import ExhibitorInUse
+from exhibits.models import Exhibitor, ExhibitorStaff, StaffInvitation
+from exhibits.services.exhibitors import (
+    accept_staff_invitation,
+    delete_exhibitor,
+    invite_staff,
+    remove_staff,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invite_staff_mails_the_link_after_commit(exhibitor_a, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_staff(exhibitor_a, "  New.Person@Example.org ", by=owner)
+
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.invited_by) == ("new.person@example.org", owner)
+    assert invitation.sent_at is not None
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.person@example.org"]
+    assert message.subject == "Staff the Alpha Systems booth at Expo"
+    assert f"http://127.0.0.1:8000/accounts/invitations/staff/{invitation.token}/" in message.body
+
+
+def test_invite_staff_no_mail_before_commit(exhibitor_a, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invite_staff(exhibitor_a, "new@example.org", by=owner)
+
+    assert (len(callbacks), len(mail.outbox)) == (1, 0)
+
+
+def test_invite_staff_existing_staff_refused(exhibitor_a, staff_a, owner):
+    with pytest.raises(InvitationError) as caught:
+        invite_staff(exhibitor_a, "staff-a@example.org", by=owner)
+
+    assert caught.value.code == "invitation.already_staff"
+    assert caught.value.message == "staff-a@example.org is already staff of Alpha Systems."
+    assert StaffInvitation.objects.count() == 0
+
+
+def test_invite_staff_closed_event_refused(event, exhibitor_a, owner):
+    event.status = EventStatus.CLOSED
+    event.save()
+
+    with pytest.raises(EventClosed):
+        invite_staff(Exhibitor.objects.get(pk=exhibitor_a.pk), "new@example.org", by=owner)
+
+    assert StaffInvitation.objects.count() == 0
+
+
+def test_accept_staff_invitation_makes_the_user_staff(exhibitor_a, owner, visitor):
+    invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="visitor@example.org")
+
+    staff = accept_staff_invitation(invitation.token, user=visitor)
+
+    invitation.refresh_from_db()
+    assert (staff.exhibitor, staff.user) == (exhibitor_a, visitor)
+    assert invitation.accepted_by == visitor
+    assert invitation.accepted_at is not None
+
+
+def test_accept_staff_invitation_expired_refused(exhibitor_a, visitor):
+    invitation = StaffInvitation.objects.create(
+        exhibitor=exhibitor_a,
+        email="visitor@example.org",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    with pytest.raises(InvitationError) as caught:
+        accept_staff_invitation(invitation.token, user=visitor)
+
+    assert caught.value.code == "invitation.expired"
+    assert caught.value.message == "This invitation has expired. Ask the organiser to send a new one."
+    assert ExhibitorStaff.objects.filter(user=visitor).count() == 0
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_accept_staff_invitation_used_refused(exhibitor_a, visitor):
+    invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="visitor@example.org")
+    accept_staff_invitation(invitation.token, user=visitor)
+    someone_else = UserFactory()
+
+    with pytest.raises(InvitationError) as caught:
+        accept_staff_invitation(invitation.token, user=someone_else)
+
+    assert caught.value.code == "invitation.invalid"
+    assert caught.value.message == "This invitation link is not valid or has already been used."
+    assert ExhibitorStaff.objects.filter(user=someone_else).count() == 0
+
+
+def test_accept_staff_invitation_unknown_token_refused(visitor):
+    with pytest.raises(InvitationError) as caught:
+        accept_staff_invitation("no-such-token", user=visitor)
+
+    assert caught.value.code == "invitation.invalid"
+
+
+def test_remove_staff_removes_only_that_person(exhibitor_a, staff_a, visitor):
+    other = ExhibitorStaff.objects.create(exhibitor=exhibitor_a, user=visitor)
+
+    remove_staff(ExhibitorStaff.objects.get(user=staff_a))
+
+    assert list(ExhibitorStaff.objects.filter(exhibitor=exhibitor_a)) == [other]
+
+
+def test_delete_exhibitor_with_booth_refused_and_nothing_deleted(booth_a, exhibitor_a):
+    with pytest.raises(ExhibitorInUse) as caught:
+        delete_exhibitor(exhibitor_a)
+
+    assert caught.value.message == "Alpha Systems still has a booth. Delete the booth first."
+    assert Exhibitor.objects.filter(pk=exhibitor_a.pk).exists()
+
+
+def test_delete_exhibitor_without_booth_deletes_it(exhibitor_b):
+    delete_exhibitor(exhibitor_b)
+
+    assert not Exhibitor.objects.filter(pk=exhibitor_b.pk).exists()

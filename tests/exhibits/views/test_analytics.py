@@ -1,0 +1,216 @@
+"""Booth analytics in pages: the exhibitor's daily table, and the players' report endpoint."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from events.enums import EventStatus
+from exhibits.models import BoothDailyStats
+from exhibits.models.assets import AssetKind, AssetStatus, BoothAsset
+from exhibits.services.analytics import record_booth_visit
+from tests.factories import BoothFactory
+from tests.registration_factories import AttendeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def analytics_url(booth) -> str:
+    return reverse("exhibitor:booth_analytics", args=[booth.pk])
+
+
+def event_url(booth) -> str:
+    return reverse("visit:asset_event", args=[booth.event.slug, booth.pk])
+
+
+def make_asset(booth, kind=AssetKind.VIDEO, status=AssetStatus.READY) -> BoothAsset:
+    return BoothAsset.objects.create(
+        booth=booth, kind=kind, title="Demo", original="x/original.bin", original_format="mp4", status=status
+    )
+
+
+def counted(booth) -> tuple[int, int]:
+    rows = BoothDailyStats.objects.filter(booth=booth)
+    return (sum(row.document_views for row in rows), sum(row.video_plays for row in rows))
+
+
+@pytest.fixture
+def minji(event):
+    return AttendeeFactory(event=event, display_name="Kim Minji")
+
+
+# --- The analytics page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["staff_a", "moderator", "owner"])
+def test_analytics_page_shows_fourteen_days_and_totals(client, booth_a, minji, who, request):
+    record_booth_visit(booth_a, minji)
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(analytics_url(booth_a))
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    today = timezone.localdate(timezone.now(), booth_a.event.tz)
+    assert (len(report), report[0].day, report[0].visits, report[0].unique_visitors) == (14, today, 1, 1)
+    assert (response.context["totals"].visits, response.context["totals"].leads) == (1, 0)
+    html = response.content.decode()
+    assert '<div class="table-wrap">' in html
+    assert "Kim Minji" not in html
+
+
+@pytest.mark.parametrize("who", ["staff_b", "visitor"])
+def test_analytics_page_is_hidden_from_others(client, booth_a, who, request):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(analytics_url(booth_a)).status_code == 404
+
+
+def test_analytics_page_anonymous_is_sent_to_log_in(client, booth_a):
+    response = client.get(analytics_url(booth_a))
+
+    assert (response.status_code, response["Location"].split("?")[0]) == (302, "/accounts/login/")
+
+
+def test_analytics_page_readable_once_the_event_is_closed(client, booth_a, staff_a, event):
+    event.status = EventStatus.CLOSED
+    event.save()
+    client.force_login(staff_a)
+
+    assert client.get(analytics_url(booth_a)).status_code == 200
+
+
+def test_analytics_page_of_an_unknown_booth_is_404(client, staff_a):
+    client.force_login(staff_a)
+
+    assert client.get(reverse("exhibitor:booth_analytics", args=[99999])).status_code == 404
+
+
+# --- Players reporting plays and views ------------------------------------------------------
+
+
+def test_asset_event_counts_a_confirmed_attendee_once_per_session(client, booth_a, minji):
+    video, document = make_asset(booth_a), make_asset(booth_a, AssetKind.DOCUMENT)
+    client.force_login(minji.user)
+
+    answers = [
+        client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk}).status_code,
+        client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk}).status_code,
+        client.post(event_url(booth_a), {"kind": "document_view", "asset": document.pk}).status_code,
+        client.post(event_url(booth_a), {"kind": "document_view", "asset": document.pk}).status_code,
+    ]
+
+    assert answers == [204, 204, 204, 204]
+    assert counted(booth_a) == (1, 1)
+
+
+def test_asset_event_of_a_new_session_counts_again(client, booth_a, minji):
+    video = make_asset(booth_a)
+    client.force_login(minji.user)
+    client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk})
+    other = Client()
+    other.force_login(minji.user)
+
+    other.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk})
+
+    assert counted(booth_a) == (0, 2)
+
+
+@pytest.mark.parametrize("who", ["staff_a", "moderator", None])
+def test_asset_event_from_others_is_accepted_but_not_counted(client, booth_a, who, request):
+    video = make_asset(booth_a)
+    if who:
+        client.force_login(request.getfixturevalue(who))
+
+    response = client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk})
+
+    assert response.status_code == 204
+    assert counted(booth_a) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"kind": "like", "asset": "1"}, {"kind": "video_play", "asset": "x"}, {"kind": "video_play"}],
+)
+def test_asset_event_refuses_a_malformed_report(client, booth_a, minji, data):
+    client.force_login(minji.user)
+
+    assert client.post(event_url(booth_a), data).status_code == 400
+    assert counted(booth_a) == (0, 0)
+
+
+def test_asset_event_refuses_assets_not_of_this_booth_kind_or_ready(client, booth_a, minji, event):
+    other_booth = BoothFactory(event=event, number="B-9", x=4)
+    elsewhere = make_asset(other_booth)
+    document = make_asset(booth_a, AssetKind.DOCUMENT)
+    processing = make_asset(booth_a, status=AssetStatus.PROCESSING)
+    client.force_login(minji.user)
+
+    answers = [
+        client.post(event_url(booth_a), {"kind": "video_play", "asset": elsewhere.pk}).status_code,
+        client.post(event_url(booth_a), {"kind": "video_play", "asset": document.pk}).status_code,
+        client.post(event_url(booth_a), {"kind": "video_play", "asset": processing.pk}).status_code,
+    ]
+
+    assert answers == [404, 404, 404]
+    assert (counted(booth_a), counted(other_booth)) == ((0, 0), (0, 0))
+
+
+def test_asset_event_needs_the_csrf_token(booth_a, minji):
+    video = make_asset(booth_a)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(minji.user)
+
+    response = client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk})
+
+    assert response.status_code == 403
+    assert counted(booth_a) == (0, 0)
+
+
+def test_asset_event_get_is_not_allowed(client, booth_a):
+    assert client.get(event_url(booth_a)).status_code == 405
+
+
+def test_asset_event_on_a_draft_event_is_404_for_visitors(client, booth_a, minji, event):
+    video = make_asset(booth_a)
+    event.status = EventStatus.DRAFT
+    event.save()
+    client.force_login(minji.user)
+
+    assert client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk}).status_code == 404
+
+
+def test_asset_event_counts_on_the_day_in_the_event_time_zone(client, booth_a, minji):
+    video = make_asset(booth_a)
+    client.force_login(minji.user)
+
+    client.post(event_url(booth_a), {"kind": "video_play", "asset": video.pk})
+
+    today = timezone.localdate(timezone.now(), booth_a.event.tz)
+    assert list(BoothDailyStats.objects.values_list("day", "video_plays")) == [(today, 1)]
+
+
+# --- The booth page counts visits -----------------------------------------------------------
+
+
+def visits(booth) -> list[tuple[int, int]]:
+    return list(BoothDailyStats.objects.filter(booth=booth).values_list("visits", "unique_visitors"))
+
+
+def test_booth_page_counts_a_confirmed_attendee_once_within_minutes(client, booth_a, minji):
+    client.force_login(minji.user)
+    url = reverse("visit:booth", args=[booth_a.event.slug, booth_a.pk])
+
+    assert [client.get(url).status_code for _reload in range(3)] == [200, 200, 200]
+    assert visits(booth_a) == [(1, 1)]
+
+
+@pytest.mark.parametrize("who", ["staff_a", "owner", "visitor", None])
+def test_booth_page_does_not_count_people_who_are_not_attendees(client, booth_a, who, request):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse("visit:booth", args=[booth_a.event.slug, booth_a.pk])).status_code == 200
+    assert visits(booth_a) == []

@@ -1,0 +1,144 @@
+"""Every URL pattern, walked for every role: a new view without an entry here fails the suite.
+
+Roles: anonymous, a visitor (logged in, no role), staff of exhibitor A, staff of exhibitor B,
+a moderator and an owner of the event. Expected answers:
+  200 the page; 302 sent to log in; 403 refused with a reason; 404 not revealed; 405 wrong method.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import HallFactory, SessionFactory, StaffFactory
+
+from .permission_expectations import DONE, EXPECTED, LOGIN, NOT_WALKED, ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(resolver: URLResolver, namespace: str = "", outer: tuple = ()) -> list[tuple[str, list[str]]]:
+    found = []
+    for entry in resolver.url_patterns:
+        converters = (*outer, *getattr(entry.pattern, "converters", {}))
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.extend(_walk(entry, inner, converters))
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append((f"{namespace}{entry.name}", list(converters)))
+    return found
+
+
+def all_url_names() -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for name, converters in _walk(get_resolver()):
+        if name.split(":")[0] in ("admin",):
+            continue
+        names.setdefault(name, converters)
+    return names
+
+
+def test_every_url_pattern_has_an_expectation():
+    missing = sorted(set(all_url_names()) - set(EXPECTED) - set(NOT_WALKED))
+    assert missing == [], f"add these URL names to tests/permission_expectations.py: {missing}"
+
+
+def test_expectations_name_only_existing_urls():
+    stale = sorted(set(EXPECTED) - set(all_url_names()))
+    assert stale == []
+
+
+@pytest.fixture
+def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, booth_a, visitor):
+    from events.models.privacy import ExportJob
+    from tests.registration_factories import AttendeeFactory, InstitutionFactory, QuestionFactory
+
+    hall = booth_a.hall
+    # The visitor is a confirmed attendee of the event; another attendee is the one looked at.
+    AttendeeFactory(event=event, user=visitor, email=visitor.email)
+    attendee = AttendeeFactory(event=event)
+    from exhibits.models import Lead
+
+    lead = Lead.objects.create(attendee=attendee, booth=booth_a, exhibitor=exhibitor_a, shared_fields=[])
+    from tests.asset_factories import AssetPageFactory, BoothAssetFactory, BoothLinkFactory
+
+    # A ready one-page document and a link on booth A-1 (the booth editor's and reader's objects).
+    asset = AssetPageFactory(asset=BoothAssetFactory(booth=booth_a)).asset
+    link = BoothLinkFactory(booth=booth_a)
+    question = QuestionFactory(event=event)
+    institution = InstitutionFactory(event=event)
+    job = ExportJob.objects.create(event=event, requested_by=owner, kind="attendees_csv")
+    empty_hall = HallFactory(event=event, name="Empty hall")
+    session = SessionFactory(event=event)
+    extra_staff = StaffFactory(exhibitor=exhibitor_a)
+    from events.models import ChatSanction, EventTeamMember, TeamInvitation
+    from exhibits.models import StaffInvitation
+
+    team_invitation = TeamInvitation.objects.create(event=event, email="new-mod@example.org")
+    staff_invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="new-staff@example.org")
+    kwargs = {
+        "slug": event.slug,
+        "hall_id": empty_hall.pk,
+        "exhibitor_id": exhibitor_a.pk,
+        "booth_id": booth_a.pk,
+        "session_id": session.pk,
+        "member_id": EventTeamMember.objects.get(event=event, user=moderator).pk,
+        "staff_id": extra_staff.pk,
+        "token": team_invitation.token,
+        "invitation_id": team_invitation.pk,
+        "job_id": job.pk,
+        "asset_id": asset.pk,
+        "link_id": link.pk,
+        "lead_id": lead.pk,
+        "sanction_id": ChatSanction.objects.create(event=event, user=attendee.user, kind="mute").pk,
+    }
+    objects = {"question": question.pk, "institution": institution.pk, "attendee": attendee.pk}
+    users = {
+        "anonymous": None,
+        "visitor": visitor,
+        "staff_a": staff_a,
+        "staff_b": staff_b,
+        "moderator": moderator,
+        "owner": owner,
+    }
+    return {
+        "kwargs": kwargs,
+        "objects": objects,
+        "users": users,
+        "hall": hall,
+        "staff_invitation": staff_invitation,
+    }
+
+
+def _cases():
+    for name in sorted(EXPECTED):
+        for role in ROLES:
+            yield pytest.param(name, role, id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize(("url_name", "role"), list(_cases()))
+def test_role_gets_expected_answer(client, world, url_name, role):
+    spec = EXPECTED[url_name]
+    converters = all_url_names()[url_name]
+    kwargs = {key: world["kwargs"][key] for key in converters if key != "pk"}
+    if url_name == "staff_invitations:accept":
+        kwargs["token"] = world["staff_invitation"].token
+    if "pk" in converters:
+        kwargs["pk"] = world["objects"][spec["pk"]]
+    url = reverse(url_name, kwargs=kwargs)
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    method = spec.get("method", "get")
+    response = getattr(client, method)(url, spec.get("data", {}), HTTP_REFERER="/")
+    expected = spec[role]
+    if isinstance(expected, tuple):
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, expected[1]), url
+    elif expected == LOGIN:
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, "/accounts/login/"), url
+    elif expected == DONE:
+        # A permitted change: answered with a redirect somewhere other than the log-in page.
+        assert response.status_code == 302, f"{method.upper()} {url} as {role}"
+        assert not response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected, f"{method.upper()} {url} as {role}"
