@@ -4,6 +4,7 @@ as plain text, through the real server's live socket."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -55,6 +56,11 @@ def test_visitor_sees_another_enter_the_booth_and_their_chat(browser, rakwon_ser
         presence = ana.locator("section.presence")
         presence.wait_for(state="visible", timeout=15_000)
 
+        def arrive_late(route):  # as on a slow link: the socket opens before chat.js has run
+            time.sleep(1.5)
+            route.continue_()
+
+        bo.route("**/rakwon/chat*.js", arrive_late)
         bo.goto(booth_path)
         names = ana.locator("[data-presence-names]")
         names.get_by_text("Bo Live").wait_for(timeout=15_000)

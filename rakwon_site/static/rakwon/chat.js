@@ -128,7 +128,12 @@
           live.request("chat.since", { room: room, after: lastId }).then(renderAll);
         }
         box.hidden = false;
-      }, function () {});
+        say("");
+      }, function (failure) {
+        // Say why instead of leaving an empty space: the server's message says what to do next.
+        box.hidden = false;
+        failed(failure);
+      });
     });
 
     if (form) {

@@ -131,6 +131,12 @@
   window.rakwonLive = {
     on: function (type, listener) {
       (listeners[type] = listeners[type] || []).push(listener);
+      if (type === "open" && socket && socket.readyState === WebSocket.OPEN) {
+        // Registered after the socket opened (a script that loaded late): it still gets its open.
+        setTimeout(function () {
+          if (socket && socket.readyState === WebSocket.OPEN) listener({});
+        }, 0);
+      }
     },
     off: function (type, listener) {
       listeners[type] = (listeners[type] || []).filter(function (l) { return l !== listener; });
@@ -233,5 +239,12 @@
     });
   }
 
-  connect();
+  // Deferred scripts (chat.js, present.js, live_video.js) register their "open" listeners when
+  // they run; a slow one could otherwise run after the socket opened and miss it. They have all
+  // run by DOMContentLoaded.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", connect);
+  } else {
+    connect();
+  }
 })();
