@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.asset_factories import audio_bytes, pdf_bytes
 
@@ -100,8 +101,8 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
     page.get_by_label("Description in Korean").fill("스피커를 들어 보세요.")
     page.get_by_label("New topics").fill("Audio, Speakers")
     page.get_by_role("button", name="Save the booth").click()
-    assert page.get_by_text("Booth K-1 saved.").is_visible()
-    assert page.get_by_role("checkbox", name="Audio").is_checked()
+    expect(page.get_by_text("Booth K-1 saved.")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Audio")).to_be_checked()
     _fits_the_phone(page)
 
     # A link.
@@ -109,7 +110,7 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
     page.get_by_role("textbox", name="Title", exact=True).fill("Datasheets")
     page.get_by_label("Web address").fill("kestrel.example.org/datasheets")
     page.get_by_role("button", name="Add the link").click()
-    assert page.get_by_text("https://kestrel.example.org/datasheets").is_visible()
+    expect(page.get_by_text("https://kestrel.example.org/datasheets")).to_be_visible()
     _fits_the_phone(page)
 
     # A PDF, processed into pages; a sound file sent as video fails and says why.
@@ -117,27 +118,27 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
     _upload(page, "document", "catalogue.pdf", pdf_bytes(2), "Catalogue")
     catalogue = page.locator(".asset-item", has_text="Catalogue")
     catalogue.locator("[data-role=status]", has_text="Ready").wait_for()
-    assert catalogue.get_by_text("2 pages").is_visible()
+    expect(catalogue.get_by_text("2 pages")).to_be_visible()
     _upload(page, "video", "interview.mp4", audio_bytes(1), "Interview")
     interview = page.locator(".asset-item", has_text="Interview")
-    assert interview.get_by_role("alert").inner_text().startswith("This file has sound but no picture")
-    assert interview.get_by_role("button", name="Process Interview again").is_visible()
+    expect(interview.get_by_role("alert")).to_have_text(re.compile(r"^This file has sound but no picture"))
+    expect(interview.get_by_role("button", name="Process Interview again")).to_be_visible()
     _fits_the_phone(page)
 
     # A voice note from the microphone, listened to, then added to the booth.
     voice = page.locator("#voice-note")
-    assert voice.is_visible()  # shown by booth_editor.js: this browser can record
-    assert not voice.get_by_role("button", name="Add to the booth").is_visible()
+    expect(voice).to_be_visible()  # shown by booth_editor.js: this browser can record
+    expect(voice.get_by_role("button", name="Add to the booth")).to_be_hidden()
     voice.get_by_label("Title").fill("Welcome from Kim")
     voice.get_by_role("button", name="Start recording").click()
     page.wait_for_timeout(2500)
     voice.get_by_role("button", name="Stop").click()
     voice.locator("audio").wait_for()  # the recording is ready to listen to
-    assert voice.get_by_role("button", name="Discard").is_visible()
+    expect(voice.get_by_role("button", name="Discard")).to_be_visible()
     voice.get_by_role("button", name="Add to the booth").click()
     note = page.locator(".asset-item", has_text="Welcome from Kim")
     note.locator("[data-role=status]", has_text="Ready").wait_for()
-    assert note.get_by_text("Voice note").is_visible()
+    expect(note.get_by_text("Voice note")).to_be_visible()
     _fits_the_phone(page)
 
     # A file still waiting for the worker: the page shows its progress, then its result in place.
@@ -146,19 +147,19 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
     )["asset"]
     page.reload()
     late = page.locator(f"#asset-{queued}")
-    assert late.locator("progress").is_visible()
-    assert late.locator("[data-role=status]").inner_text() == "Waiting to be processed"
+    expect(late.locator("progress")).to_be_visible()
+    expect(late.locator("[data-role=status]")).to_have_text("Waiting to be processed")
     page.evaluate("window.sameDocument = true")
     rakwon_server.manage("shell", "-c", PROCESS.replace("ASSET_ID", str(queued)))
     late.locator("[data-role=status]", has_text="Ready").wait_for()
-    assert late.get_by_text("3 pages").is_visible()
+    expect(late.get_by_text("3 pages")).to_be_visible()
     assert page.evaluate("window.sameDocument === true")  # updated in place, not reloaded
 
     # The visitor's reader shows the catalogue page by page.
     catalogue.get_by_role("link", name="Read it as visitors do").click()
     page.wait_for_url(f"**/editor-expo/booths/{booth}/documents/*/")
-    assert page.get_by_text("Page 1 of 2").is_visible()
+    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
     page.get_by_role("link", name="Next page").click()
-    assert page.get_by_role("img", name="Page 2 of Catalogue").is_visible()
+    expect(page.get_by_role("img", name="Page 2 of Catalogue")).to_be_visible()
     _fits_the_phone(page)
     assert elsewhere == []

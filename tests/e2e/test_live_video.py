@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import (
     CHROMIUM,
@@ -233,7 +234,7 @@ def test_staff_go_live_and_a_visitor_watches_decoded_frames(media_browser, video
         _staff_opens_booth(staff, "video-expo", booth_path)
         staff.get_by_role("button", name="Go live").click()
         staff.get_by_role("button", name="End live video").wait_for(state="visible")
-        assert staff.locator("[data-rtc-preview]").is_visible()
+        expect(staff.locator("[data-rtc-preview]")).to_be_visible()
 
         _visitor_opens_booth(visitor, "video-expo", token, booth_path)
         player = visitor.locator("[data-rtc-players] .rtc-player")

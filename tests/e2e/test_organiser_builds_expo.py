@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import only_this_server
 
@@ -57,14 +58,14 @@ def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwo
     page.get_by_role("link", name="Overview", exact=True).click()
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url("**/organiser/harbour-tech/")
-    assert page.get_by_text("Published").first.is_visible()
+    expect(page.get_by_text("Published").first).to_be_visible()
 
     response = visitor_page.goto("/harbour-tech/")
     assert response.status == 200
-    assert visitor_page.get_by_role("heading", name="Harbour Tech Fair").is_visible()
+    expect(visitor_page.get_by_role("heading", name="Harbour Tech Fair")).to_be_visible()
     visitor_page.get_by_role("link", name="Main Hall").first.click()
     assert visitor_page.locator("svg rect").count() >= 1
-    assert visitor_page.get_by_text("Seagull Robotics").first.is_visible()
+    expect(visitor_page.get_by_text("Seagull Robotics").first).to_be_visible()
     # Nothing in the page is wider than the phone.
     assert visitor_page.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.close()

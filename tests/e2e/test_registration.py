@@ -10,6 +10,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import only_this_server
 
@@ -54,7 +55,7 @@ def _organiser_publishes_an_event(page, *, organiser: str, slug: str, name: str)
     page.get_by_role("link", name="Overview", exact=True).click()
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(f"**/organiser/{slug}/")
-    assert page.get_by_role("heading", name=f"{name} Published").is_visible()
+    expect(page.get_by_role("heading", name=f"{name} Published")).to_be_visible()
 
 
 def _mail_to(rakwon_server, address: str) -> str:
@@ -93,7 +94,7 @@ def test_individual_registers_on_a_phone_and_signs_in_by_link_and_by_code(phone,
 
     # Before anything is sent, the page says exactly what will be stored.
     notice = page.get_by_role("region", name="What we keep about you")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert notice.get_by_role("listitem").all_inner_texts() == [
         "Your e-mail address (to send your sign-in link)",
         "Name",
@@ -104,8 +105,8 @@ def test_individual_registers_on_a_phone_and_signs_in_by_link_and_by_code(phone,
 
     page.get_by_role("button", name="Register", exact=True).click()
     page.wait_for_url(f"**/{slug}/signin/sent/")
-    assert page.get_by_role("heading", name="Check your mail").is_visible()
-    assert page.get_by_text(f"You are registered. We have sent a sign-in link to {visitor}.").is_visible()
+    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
+    expect(page.get_by_text(f"You are registered. We have sent a sign-in link to {visitor}.")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     body = _mail_to(rakwon_server, visitor)
@@ -115,8 +116,8 @@ def test_individual_registers_on_a_phone_and_signs_in_by_link_and_by_code(phone,
 
     page.goto(link)
     page.wait_for_url(f"**/{slug}/lobby/")
-    assert page.get_by_role("heading", name=name, exact=True).is_visible()
-    assert page.get_by_text("Welcome, Ada Visitor.").is_visible()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_text("Welcome, Ada Visitor.")).to_be_visible()
 
     second = _another_device(browser, rakwon_server)
     try:
@@ -128,7 +129,7 @@ def test_individual_registers_on_a_phone_and_signs_in_by_link_and_by_code(phone,
         other.get_by_role("textbox", name="Code from the mail", exact=True).fill(code.lower())
         other.get_by_role("button", name="Sign in", exact=True).click()
         other.wait_for_url(f"**/{slug}/lobby/")
-        assert other.get_by_text("Welcome, Ada Visitor.").is_visible()
+        expect(other.get_by_text("Welcome, Ada Visitor.")).to_be_visible()
         assert other.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         second.close()
@@ -148,7 +149,7 @@ def test_institution_member_joins_with_the_code_the_organiser_made(phone, browse
     page.get_by_role("textbox", name="Name of the institution", exact=True).fill(institution)
     page.get_by_role("spinbutton", name="Seats", exact=True).fill("25")
     page.get_by_role("button", name="Add and show its code").click()
-    assert page.get_by_role("heading", name=f"Access codes for {name}").is_visible()
+    expect(page.get_by_role("heading", name=f"Access codes for {name}")).to_be_visible()
     row = page.get_by_role("row", name=re.compile(institution))
     code = row.locator("code").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", code), code
@@ -170,8 +171,9 @@ def test_institution_member_joins_with_the_code_the_organiser_made(phone, browse
         phone_page.get_by_role("textbox", name="Your name", exact=True).fill(member)
         phone_page.get_by_role("button", name="Join", exact=True).click()
         phone_page.wait_for_url(f"**/{slug}/lobby/")
-        assert phone_page.get_by_text(f"Welcome, {member}. You joined through {institution}.").is_visible()
-        assert phone_page.get_by_role("heading", name=name, exact=True).is_visible()
+        welcome = f"Welcome, {member}. You joined through {institution}."
+        expect(phone_page.get_by_text(welcome)).to_be_visible()
+        expect(phone_page.get_by_role("heading", name=name, exact=True)).to_be_visible()
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         joining.close()
@@ -179,6 +181,6 @@ def test_institution_member_joins_with_the_code_the_organiser_made(phone, browse
     page.goto(f"/organiser/{slug}/attendees/")
     listed = page.get_by_role("row", name=re.compile(member))
     assert listed.get_by_role("cell").all_inner_texts()[:3] == ["—", institution, "Confirmed"]
-    assert page.get_by_text("1 attendee found.").is_visible()
+    expect(page.get_by_text("1 attendee found.")).to_be_visible()
     assert elsewhere == []
     assert elsewhere_too == []

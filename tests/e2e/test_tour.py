@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.asset_factories import pdf_bytes
 
@@ -82,7 +83,7 @@ def _staff_uploads_a_brochure(page, booth_id: int) -> None:
     upload.get_by_role("button", name="Upload", exact=True).click()
     item = page.locator(".asset-item", has_text="Seagull brochure")
     item.locator("[data-role=status]", has_text="Ready").wait_for()
-    assert item.get_by_text("2 pages").is_visible()
+    expect(item.get_by_text("2 pages")).to_be_visible()
 
 
 def test_visitor_tours_bookmarks_and_shares_then_staff_see_the_lead(phone, browser, rakwon_server):
@@ -101,42 +102,42 @@ def test_visitor_tours_bookmarks_and_shares_then_staff_see_the_lead(phone, brows
         # Lobby: the welcome, what is on next, the halls.
         page.goto(f"/signin/{ids['token']}/")
         page.wait_for_url("**/tour-expo/lobby/")
-        assert page.get_by_role("heading", name="Harbour Tour Expo", exact=True).is_visible()
-        assert page.get_by_text("Welcome aboard: three halls of harbour technology.").is_visible()
+        expect(page.get_by_role("heading", name="Harbour Tour Expo", exact=True)).to_be_visible()
+        expect(page.get_by_text("Welcome aboard: three halls of harbour technology.")).to_be_visible()
         up_next = page.locator("section", has=page.get_by_role("heading", name="Up next"))
-        assert up_next.get_by_role("heading", name="Sorting arm live").is_visible()
+        expect(up_next.get_by_role("heading", name="Sorting arm live")).to_be_visible()
         _fits_the_phone(page)
 
         # Hall: the plan and the list; filter by topic without JavaScript.
         halls = page.locator("section", has=page.get_by_role("heading", name="Halls", exact=True))
         halls.get_by_role("link", name="Main Hall").click()
         page.wait_for_url("**/tour-expo/halls/*/")
-        assert page.get_by_role("group", name="Plan of Main Hall").is_visible()
+        expect(page.get_by_role("group", name="Plan of Main Hall")).to_be_visible()
         page.get_by_role("searchbox", name="Search all booths of the event").fill("sorting arm")
         page.get_by_role("button", name="Search", exact=True).click()
         page.wait_for_url("**/tour-expo/find/?q=sorting+arm")
-        assert page.get_by_role("heading", name="1 booth found").is_visible()
+        expect(page.get_by_role("heading", name="1 booth found")).to_be_visible()
         _fits_the_phone(page)
         page.go_back()
         page.get_by_role("link", name="Robots", exact=True).click()
         page.wait_for_url("**/halls/*/?tag=*")
-        assert page.get_by_role("heading", name="Booths in this hall on “Robots”").is_visible()
+        expect(page.get_by_role("heading", name="Booths in this hall on “Robots”")).to_be_visible()
         _fits_the_phone(page)
         page.locator(".booth-list").get_by_role("link", name="M-1 Seagull Robotics").click()
         page.wait_for_url(f"**/tour-expo/booths/{ids['booth']}/")
 
         # Booth: words, staff on duty, the document.
-        assert page.get_by_role("heading", name="Seagull Robotics", level=1).is_visible()
-        assert page.get_by_text("Come and watch the sorting arm.").is_visible()
+        expect(page.get_by_role("heading", name="Seagull Robotics", level=1)).to_be_visible()
+        expect(page.get_by_text("Come and watch the sorting arm.")).to_be_visible()
         staff_section = page.locator("section", has=page.get_by_role("heading", name="Staff on duty"))
         assert staff_section.get_by_role("listitem").all_inner_texts() == ["Sam Staff"]
         _fits_the_phone(page)
         page.get_by_role("link", name="Seagull brochure").click()
         page.wait_for_url(f"**/booths/{ids['booth']}/documents/*/")
-        assert page.get_by_text("Page 1 of 2").is_visible()
-        assert page.get_by_role("img", name="Page 1 of Seagull brochure").is_visible()
+        expect(page.get_by_text("Page 1 of 2")).to_be_visible()
+        expect(page.get_by_role("img", name="Page 1 of Seagull brochure")).to_be_visible()
         page.get_by_role("link", name="Next page").click()
-        assert page.get_by_text("Page 2 of 2").is_visible()
+        expect(page.get_by_text("Page 2 of 2")).to_be_visible()
         _fits_the_phone(page)
         page.get_by_role("link", name=re.compile("Back to booth M-1")).click()
         page.wait_for_url(f"**/tour-expo/booths/{ids['booth']}/")
@@ -144,8 +145,8 @@ def test_visitor_tours_bookmarks_and_shares_then_staff_see_the_lead(phone, brows
         # Bookmark the booth's session (a plain form post).
         page.get_by_role("button", name="Bookmark: Sorting arm live").click()
         page.wait_for_url(f"**/tour-expo/booths/{ids['booth']}/#session-{ids['session']}")
-        assert page.get_by_text("“Sorting arm live” is in your bookmarks.").is_visible()
-        assert page.get_by_role("button", name="Remove bookmark: Sorting arm live").is_visible()
+        expect(page.get_by_text("“Sorting arm live” is in your bookmarks.")).to_be_visible()
+        expect(page.get_by_role("button", name="Remove bookmark: Sorting arm live")).to_be_visible()
 
         # Share contact details with the exhibitor.
         share = page.locator("#share-contact")
@@ -161,13 +162,13 @@ def test_visitor_tours_bookmarks_and_shares_then_staff_see_the_lead(phone, brows
         # The bookmark waits in the visitor's bookmarks, with the calendar feed's address.
         page.goto("/tour-expo/bookmarks/")
         sessions = page.locator("section", has=page.get_by_role("heading", name="Sessions"))
-        assert sessions.get_by_role("heading", name="Sorting arm live").is_visible()
+        expect(sessions.get_by_role("heading", name="Sorting arm live")).to_be_visible()
         feed = page.get_by_label("Your calendar feed address").input_value()
         assert re.fullmatch(rf"{re.escape(rakwon_server.url)}/tour-expo/calendar/[\w-]+\.ics", feed)
         _fits_the_phone(page)
         page.goto("/tour-expo/agenda/?by=place")
-        assert page.get_by_role("button", name="Remove bookmark: Sorting arm live").is_visible()
-        assert page.get_by_role("link", name="Add to calendar: Sorting arm live").is_visible()
+        expect(page.get_by_role("button", name="Remove bookmark: Sorting arm live")).to_be_visible()
+        expect(page.get_by_role("link", name="Add to calendar: Sorting arm live")).to_be_visible()
         _fits_the_phone(page)
         # A calendar app has no cookies: the feed answers by its secret address alone.
         calendar_app = browser.new_context()
@@ -181,9 +182,9 @@ def test_visitor_tours_bookmarks_and_shares_then_staff_see_the_lead(phone, brows
         # The staff, at their desk, see the lead with exactly what was shared.
         staff.goto(f"/exhibitor/{ids['exhibitor']}/leads/")
         lead = staff.locator(".card", has=staff.get_by_role("heading", name="Ada Tour"))
-        assert lead.is_visible()
-        assert lead.get_by_text("ada.tour@example.org").is_visible()
-        assert staff.get_by_text("1 visitor shared their details with you.").is_visible()
+        expect(lead).to_be_visible()
+        expect(lead.get_by_text("ada.tour@example.org")).to_be_visible()
+        expect(staff.get_by_text("1 visitor shared their details with you.")).to_be_visible()
         assert elsewhere == []
         assert staff_elsewhere == []
     finally:
