@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -239,13 +240,13 @@ def test_staff_go_live_and_a_visitor_watches_decoded_frames(media_browser, video
         _visitor_opens_booth(visitor, "video-expo", token, booth_path)
         player = visitor.locator("[data-rtc-players] .rtc-player")
         player.wait_for(state="visible")
-        assert player.locator("[data-rtc-name]").inner_text() == "Vera Staff"
+        expect(player.locator("[data-rtc-name]")).to_have_text("Vera Staff")
 
         first, later = _frames_decoded_grow(visitor)
 
         assert first > 0, "the visitor decoded no video frame"
         assert later > first, "the visitor's decoded frames stopped growing"
-        assert player.locator("[data-rtc-tier]").inner_text().startswith(("Standard", "Low"))
+        expect(player.locator("[data-rtc-tier]")).to_have_text(re.compile(r"^(Standard|Low)"))
         visitor.get_by_label("Video quality").select_option("audio_only")
         player.locator("[data-rtc-tier]", has_text="Audio only").wait_for()
         assert elsewhere == []
