@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rakwon_site.context_processors.site",
+                "rakwon_site.landing.header_roles",
             ],
         },
     }
@@ -122,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "organiser:home"
+LOGIN_REDIRECT_URL = "landing"  # by role: rakwon_site/landing.py
 LOGOUT_REDIRECT_URL = "public:home"
 
 # --- Channels (the live socket) and Redis -------------------------------------------------

@@ -9,6 +9,7 @@ from events.urls import registration_admin as registration_admin_urls
 from exhibits.urls import exhibitor as exhibitor_urls
 from exhibits.urls import organiser as exhibits_organiser_urls
 
+from .landing import landing
 from .media import serve_media
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("events.urls.accounts")),
+    path("accounts/landing/", landing, name="landing"),  # after logging in: the page for this person
     path("accounts/", include("exhibits.urls.accounts")),
     path("organiser/", include("events.urls.organiser")),
     path(

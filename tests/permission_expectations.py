@@ -39,6 +39,17 @@ EXPECTED: dict[str, dict] = {
     "accounts:signup": get(PUBLIC),
     "accounts:login": get(_row(200, DONE, DONE, DONE, DONE, DONE)),
     "accounts:logout": post(_row(DONE, DONE, DONE, DONE, DONE, DONE)),
+    # After logging in: each person to the pages of what they do there
+    "landing": get(
+        _row(
+            LOGIN,
+            ("redirect", "/expo/lobby/"),
+            ("redirect", "/exhibitor/"),
+            ("redirect", "/exhibitor/"),
+            ("redirect", "/organiser/"),
+            ("redirect", "/organiser/"),
+        )
+    ),
     "accounts:accept_team_invitation": get(PUBLIC),
     "staff_invitations:accept": get(PUBLIC),
     "set_language": post(_row(DONE, DONE, DONE, DONE, DONE, DONE), {"language": "ko"}),

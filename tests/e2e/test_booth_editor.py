@@ -92,7 +92,7 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
     page.get_by_role("textbox", name="E-mail address", exact=True).fill("kim.editor@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/organiser/")
+    page.wait_for_url("**/exhibitor/")  # staff land on their exhibitor pages
 
     # Words and topics, one description per event language.
     page.goto(f"/exhibitor/booths/{booth}/editor/")

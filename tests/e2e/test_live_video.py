@@ -214,7 +214,7 @@ def _staff_opens_booth(page, slug: str, booth_path: str) -> None:
     page.get_by_role("textbox", name="E-mail address", exact=True).fill(f"vera.{slug}@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/organiser/")
+    page.wait_for_url("**/exhibitor/")
     page.goto(booth_path)
     page.locator("#live-video").wait_for(state="visible")
 

@@ -72,7 +72,7 @@ def _staff_uploads_a_brochure(page, booth_id: int) -> None:
     page.get_by_role("textbox", name="E-mail address", exact=True).fill("sam.staff@example.org")
     page.get_by_label("Password").fill("a long enough pass phrase 42")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/organiser/")
+    page.wait_for_url("**/exhibitor/")
     page.goto(f"/exhibitor/booths/{booth_id}/editor/files/")
     upload = page.locator("form", has=page.get_by_role("button", name="Upload", exact=True))
     upload.get_by_label("Kind of file").select_option("document")
