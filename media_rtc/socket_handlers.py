@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from events.errors import NotAllowed, RakwonError
 from events.live import push_to_group, user_group
 from events.registry import socket_handlers
+from events.services.chat import author_of
 from exhibits.models import Booth
 
 from . import errors, tiers
@@ -163,6 +164,13 @@ async def _find_room(connection, data: dict) -> Room:
     raise BadRequest(_("Say which booth or meeting: send “booth” or “meeting”."))
 
 
+async def _shown_name(connection) -> str:
+    """The name others see for this socket's person: the one chat shows (events.services.chat.author_of),
+    so an attendee who chose not to be seen is "Visitor" here too; staff and the team by name."""
+    label, _role = await database_sync_to_async(author_of)(connection.user, connection.event)
+    return label
+
+
 def _offer(data: dict) -> str:
     offer = data.get("offer")
     if not isinstance(offer, str) or not offer.startswith("v=0"):
@@ -214,7 +222,7 @@ async def go_live(connection, data: dict) -> dict:
     presence = _presence(connection, data)
     await connection.join_group(room_group(room.name))
     published = await get_router().publish(
-        room.name, presence.member, offer, kind=room.kind, label=label, name=connection.user.display_name
+        room.name, presence.member, offer, kind=room.kind, label=label, name=await _shown_name(connection)
     )
     presence.rooms.add(room.name)
     return {**room.ref, **published}
@@ -288,7 +296,7 @@ async def ask_for_meeting(connection, data: dict) -> dict:
     token = secrets.token_urlsafe(12)
     request = {"booth": room.booth_id, "event": connection.event.pk, "user": connection.user.pk}
     await cache.aset(_request_key(token), request, timeout=settings.RTC_MEETING_REQUEST_SECONDS)
-    asked = {"booth": room.booth_id, "request": token, "name": connection.user.display_name}
+    asked = {"booth": room.booth_id, "request": token, "name": await _shown_name(connection)}
     await push_to_group(staff_group(room.booth_id), "rtc.meeting.requested", asked)
     return {"booth": room.booth_id, "request": token, "expires_in": settings.RTC_MEETING_REQUEST_SECONDS}
 
@@ -326,7 +334,7 @@ async def accept_meeting(connection, data: dict) -> dict:
         "booth": room.booth_id,
         "request": token,
         "meeting": meeting,
-        "by": connection.user.display_name,
+        "by": await _shown_name(connection),
     }
     await push_to_group(user_group(connection.event.pk, request["user"]), "rtc.meeting.started", started)
     return {"booth": room.booth_id, "request": token, "meeting": meeting}

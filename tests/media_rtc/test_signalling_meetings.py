@@ -7,6 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.core.cache import cache
 
+from events.models import Attendee
 from tests.events.presence_helpers import connect, fresh_presence  # noqa: F401
 from tests.factories import StaffFactory
 from tests.registration_factories import AttendeeFactory
@@ -34,8 +35,14 @@ async def _staff_on_booth_page(staff, event, booth):
     return communicator
 
 
+def _show_by_name(visitor, event, name: str) -> None:
+    Attendee.objects.filter(event=event, user=visitor).update(display_name=name, visible_to_others=True)
+
+
 async def test_visitor_asks_staff_accepts_and_both_meet(media):
     event, booth, staff, visitor = await expo("meet-accept")
+    # A visitor who chose to be seen is named by their public name (hidden ones: test_signalling_names).
+    await database_sync_to_async(_show_by_name)(visitor, event, "Lee Ha-eun")
     host = await _staff_on_booth_page(staff, event, booth)
     guest = await connect(visitor, event.slug)
 
