@@ -13,11 +13,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from events.routing import websocket_urlpatterns  # noqa: E402
 
 from .logs import SocketLogContext  # noqa: E402
+from .socket_origin import SiteOriginValidator  # noqa: E402
 from .startup import WEB, run_startup_checks  # noqa: E402
 
 run_startup_checks(WEB)
@@ -26,8 +26,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # The connection id wraps everything, so even a refused handshake's log line has one.
+        # The origin is checked by scheme, host and port (rakwon_site/socket_origin.py).
         "websocket": SocketLogContext(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -119,3 +119,84 @@ async def test_foreign_origin_is_refused():
     ]
     connected, _code = await communicator.connect()
     assert connected is False
+
+
+async def _connect_from(
+    origin: bytes | None, host: bytes, *extra: tuple[bytes, bytes], slug: str = "origins"
+):
+    """Open the socket as a confirmed attendee, with this Origin and Host (and extra headers)."""
+    event = await database_sync_to_async(EventFactory)(slug=slug)
+    user = (await database_sync_to_async(AttendeeFactory)(event=event)).user
+    communicator = await _connect(user, slug)
+    headers = [
+        (name, value) for name, value in communicator.scope["headers"] if name not in (b"origin", b"host")
+    ]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    communicator.scope["headers"] = [*headers, (b"host", host), *extra]
+    connected, _code = await communicator.connect()
+    if connected:
+        await communicator.disconnect()
+    return connected
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://localhost:9999",  # an allowed host name, another port: another site
+        b"http://127.0.0.1:9999",
+        b"https://127.0.0.1:8000",  # the same host and port, another scheme
+        b"http://localhost:8000",  # another host name of this machine, not the one asked
+        b"http://127.0.0.1:8000.evil.example",
+        b"null",
+        b"127.0.0.1:8000",
+    ],
+)
+async def test_an_origin_that_is_not_this_site_is_refused(origin):
+    assert await _connect_from(origin, b"127.0.0.1:8000") is False
+
+
+async def test_a_socket_without_an_origin_is_refused():
+    assert await _connect_from(None, b"127.0.0.1:8000") is False
+
+
+async def test_the_pages_own_origin_is_accepted():
+    assert await _connect_from(b"http://127.0.0.1:8000", b"127.0.0.1:8000") is True
+
+
+async def test_the_own_origin_of_a_host_not_in_allowed_hosts_is_refused():
+    assert await _connect_from(b"http://evil.example:8000", b"evil.example:8000") is False
+
+
+async def test_a_default_port_is_the_same_origin_written_or_not():
+    assert await _connect_from(b"http://localhost", b"localhost:80") is True
+
+
+async def test_site_url_is_accepted_behind_a_tls_proxy_that_says_nothing(settings):
+    # The proxy ends TLS and talks plain ws to daphne, with the public Host and no X-Forwarded-Proto.
+    settings.ALLOWED_HOSTS = ["expo.lan"]
+    settings.SITE_URL = "https://expo.lan"
+    assert await _connect_from(b"https://expo.lan", b"expo.lan") is True
+    assert await _connect_from(b"https://expo.lan:8443", b"expo.lan", slug="origins-2") is False
+    assert await _connect_from(b"https://other.lan", b"expo.lan", slug="origins-3") is False
+
+
+async def test_behind_a_proxy_the_forwarded_scheme_decides(settings):
+    settings.ALLOWED_HOSTS = ["hall.expo.lan"]
+    settings.SITE_URL = "https://expo.lan"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    forwarded = (b"x-forwarded-proto", b"https")
+    assert await _connect_from(b"https://hall.expo.lan", b"hall.expo.lan", forwarded) is True
+    assert (
+        await _connect_from(b"http://hall.expo.lan", b"hall.expo.lan", forwarded, slug="origins-2") is False
+    )
+
+
+async def test_csrf_trusted_origins_are_accepted_with_their_scheme_and_port(settings):
+    settings.ALLOWED_HOSTS = ["daphne.internal"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://expo.lan:8443", "https://*.expo.lan"]
+    assert await _connect_from(b"https://expo.lan:8443", b"daphne.internal") is True
+    assert await _connect_from(b"https://booths.expo.lan", b"daphne.internal", slug="o-2") is True
+    assert await _connect_from(b"https://expo.lan", b"daphne.internal", slug="o-3") is False
+    assert await _connect_from(b"http://booths.expo.lan", b"daphne.internal", slug="o-4") is False
+    assert await _connect_from(b"https://evilexpo.lan", b"daphne.internal", slug="o-5") is False
