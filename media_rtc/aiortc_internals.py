@@ -23,6 +23,21 @@ What we rely on:
   and it has no `target_bitrate`, so viewers' REMB is ignored (forwarded media cannot adapt).
 - `aiortc.clock.current_ntp_time`: called by every sender for every RTP packet (abs-send-time) via
   datetime arithmetic; `speed_up_ntp_clock()` replaces it with the same value from `time.time()`.
+
+The native fan-out (media_rtc/native) sends a viewer's RTP itself, so it also needs, once per
+viewer when its connection is up (`native_route`):
+- `RTCRtpSender.send(parameters)`: wrapped before negotiation to keep the negotiated
+  `RTCRtpSendParameters` (payload type, mid, header-extension ids).
+- `RTCDtlsTransport._tx_srtp` (a pylibsrtp `Session`) and that Session's `_srtp` (a cffi
+  `srtp_t *`): the viewer's outbound SRTP context, used through pylibsrtp's own `srtp_protect`
+  (`pylibsrtp._binding.lib`), whose C signature `srtp_protect_signature()` checks.
+- `RTCIceTransport._connection` (an `aioice.Connection`) and its `_nominated[1]` candidate pair:
+  its `protocol.transport` socket and `remote_addr` are where the viewer's media goes.
+- `RTCRtpSender._retransmit(seq)` and `__rtp_history`: a viewer's NACK is answered by putting the
+  packet (rebuilt from the publisher's frame history) in the history, then aiortc's own code
+  sends it (RTX when negotiated). `RTCRtpSender._send_rtcp(packets)`: its sender reports get the
+  native outlet's packet/octet counts and RTP/NTP times, since aiortc's own counters stay at 0.
+- `aiortc.rtcrtpsender.random_sequence_number()`: native outlets start where aiortc would.
 """
 
 from __future__ import annotations
@@ -30,23 +45,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import aioice.ice
 import aiortc
 import aiortc.clock
+import aiortc.rtcrtpsender
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import vpx
+from aiortc.rtp import RTP_HISTORY_SIZE, RtcpSenderInfo, RtcpSrPacket, RtpPacket, pack_header_extensions
 
 logger = logging.getLogger(__name__)
 
 AIORTC_VERSION = "1.16.0"
 DECODER_QUEUE_ATTRIBUTE = "_RTCRtpReceiver__decoder_queue"
 SENDER_ENCODER_ATTRIBUTE = "_RTCRtpSender__encoder"
+SENDER_HISTORY_ATTRIBUTE = "_RTCRtpSender__rtp_history"
+SENDER_LSR_ATTRIBUTE = "_RTCRtpSender__lsr"
+MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+#: The libsrtp 2.x prototype media_rtc/native/fanout.c declares (pylibsrtp's cffi spelling).
+SRTP_PROTECT_SIGNATURE = "srtp_err_status_t(*)(struct srtp_ctx_t_ *, void *, int *)"
 #: aiortc's VP8 packets: at most vpx.PACKET_MAX bytes, 4 of them the payload descriptor.
 VP8_DESCRIPTOR_BYTES = 4
 VP8_CHUNK_BYTES = vpx.PACKET_MAX - VP8_DESCRIPTOR_BYTES
@@ -79,6 +104,16 @@ class PackedFrame:
         return len(self.data)
 
 
+def split_vp8(data: bytes) -> list[bytes]:
+    """A VP8 frame's payload in the chunks aiortc's Vp8Encoder.pack() makes (before descriptors)."""
+    return [data[at : at + VP8_CHUNK_BYTES] for at in range(0, len(data), VP8_CHUNK_BYTES)]
+
+
+def vp8_descriptor(first: bool, picture_id: int) -> bytes:
+    """RFC 7741 descriptor: X=1 (S=1 on the first packet), I=1, 15-bit picture id."""
+    return bytes((0x90 if first else 0x80, 0x80, 0x80 | (picture_id >> 8), picture_id & 0xFF))
+
+
 class ForwardingPacker:
     """A viewer sender's "encoder": packetizes `PackedFrame`s whose `pts` is already in the
     codec's clock. Byte for byte what aiortc's Vp8Encoder/OpusEncoder `pack()` make, but a VP8
@@ -97,7 +132,7 @@ class ForwardingPacker:
         shared = frame.shared
         chunks = shared.chunks if shared is not None else None
         if chunks is None:
-            chunks = [data[at : at + VP8_CHUNK_BYTES] for at in range(0, len(data), VP8_CHUNK_BYTES)]
+            chunks = split_vp8(data)
             if shared is not None:
                 shared.chunks = chunks
         picture_id = self.picture_id
@@ -221,3 +256,197 @@ def restrict_host_addresses(addresses: Sequence[str]) -> None:
         return [a for a in chosen if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
 
     aioice.ice.get_host_addresses = get_host_addresses
+
+
+# --- the native fan-out's view of one viewer's sender ----------------------------------------------
+
+
+class NativeUnavailable(Exception):
+    """This viewer's media cannot go through the native fan-out (the reason is the message)."""
+
+
+class SendParameters:
+    """Filled with the `RTCRtpSendParameters` aiortc starts a sender with (see `capture_send_parameters`)."""
+
+    def __init__(self) -> None:
+        self.parameters: Any = None
+        self.ready = asyncio.Event()
+
+
+def capture_send_parameters(sender: RTCRtpSender) -> SendParameters:
+    """Keep what `sender` is started with (payload type, mid, header-extension ids). Call before
+    negotiating."""
+    box = SendParameters()
+    original = sender.send
+
+    async def send(parameters: Any) -> None:
+        box.parameters = parameters
+        box.ready.set()
+        await original(parameters)
+
+    sender.send = send
+    return box
+
+
+def srtp_protect_signature() -> str:
+    """pylibsrtp's C type of srtp_protect, to compare with SRTP_PROTECT_SIGNATURE."""
+    from pylibsrtp import _binding
+
+    return _binding.ffi.typeof(_binding.lib.srtp_protect).cname
+
+
+def srtp_protect_address() -> int:
+    """The address of the srtp_protect() pylibsrtp loaded (no second copy of libsrtp)."""
+    from pylibsrtp import _binding
+
+    signature = srtp_protect_signature()
+    if signature != SRTP_PROTECT_SIGNATURE:
+        raise NativeUnavailable(f"pylibsrtp's srtp_protect is {signature!r}, not the libsrtp 2 prototype")
+    return int(_binding.ffi.cast("uintptr_t", _binding.ffi.addressof(_binding.lib, "srtp_protect")))
+
+
+def srtp_context(session: Any) -> int:
+    """The `srtp_t` inside a pylibsrtp Session, as an integer."""
+    from pylibsrtp import _binding
+
+    return int(_binding.ffi.cast("uintptr_t", session._srtp[0]))
+
+
+def header_extensions_block(parameters: Any) -> tuple[bytes, int, str | None]:
+    """The RTP header-extension block aiortc's sender writes (mid, then abs-send-time), as
+    (profile + length + elements, offset of abs-send-time's 3 bytes or -1, mid)."""
+    ids = {ext.uri: ext.id for ext in parameters.headerExtensions}
+    mid = parameters.muxId or None
+
+    def block(abs_send_time: bytes) -> bytes:
+        elements = []
+        if mid is not None and ids.get(MID_URI):
+            elements.append((ids[MID_URI], mid.encode("utf8")))
+        if ids.get(ABS_SEND_TIME_URI):
+            elements.append((ids[ABS_SEND_TIME_URI], abs_send_time))
+        profile, value = pack_header_extensions(elements)
+        return (profile.to_bytes(2, "big") + (len(value) // 4).to_bytes(2, "big") + value) if value else b""
+
+    zeros, ones = block(b"\x00\x00\x00"), block(b"\xff\xff\xff")
+    differing = [i for i, (a, b) in enumerate(zip(zeros, ones, strict=True)) if a != b]
+    return zeros, (differing[0] if differing else -1), mid
+
+
+@dataclass(frozen=True, slots=True)
+class NativeRoute:
+    """Everything the native fan-out needs to send one viewer's RTP of one kind itself."""
+
+    fd: int
+    host: str
+    port: int
+    srtp: int
+    session: Any
+    ssrc: int
+    payload_type: int
+    extensions: bytes
+    abs_send_time_at: int
+    mid: str | None
+
+
+def native_route(sender: RTCRtpSender, parameters: Any) -> NativeRoute:
+    """Where and how `sender` sends: its SRTP context, UDP socket and peer address. Raises
+    `NativeUnavailable` for a connection the native path cannot serve (TURN relay, not connected)."""
+    if parameters is None or not parameters.codecs:
+        raise NativeUnavailable("the sender has not started")
+    dtls = sender.transport
+    if dtls is None or dtls.state != "connected":
+        raise NativeUnavailable("DTLS is not connected")
+    session = dtls._tx_srtp
+    if session is None:
+        raise NativeUnavailable("no SRTP session")
+    connection = getattr(dtls.transport, "_connection", None)
+    pair = getattr(connection, "_nominated", {}).get(1)
+    if pair is None:
+        raise NativeUnavailable("no nominated ICE candidate pair")
+    if not isinstance(pair.protocol, aioice.ice.StunProtocol) or pair.local_candidate.type not in (
+        "host",
+        "srflx",
+    ):
+        raise NativeUnavailable("the media goes through a TURN relay")
+    transport = pair.protocol.transport
+    sock = transport.get_extra_info("socket")
+    if sock is None or sock.type != socket.SOCK_DGRAM or transport.is_closing():
+        raise NativeUnavailable("no UDP socket")
+    extensions, abs_send_time_at, mid = header_extensions_block(parameters)
+    host, port = pair.remote_addr[:2]
+    return NativeRoute(
+        fd=sock.fileno(),
+        host=host,
+        port=port,
+        srtp=srtp_context(session),
+        session=session,
+        ssrc=sender._ssrc,
+        payload_type=parameters.codecs[0].payloadType,
+        extensions=extensions,
+        abs_send_time_at=abs_send_time_at,
+        mid=mid,
+    )
+
+
+def first_sequence_number() -> int:
+    """Where a native outlet's sequence numbers start: where aiortc's own sender would."""
+    return aiortc.rtcrtpsender.random_sequence_number()
+
+
+def rtp_packet(
+    *,
+    payload_type: int,
+    sequence_number: int,
+    timestamp: int,
+    ssrc: int,
+    marker: bool,
+    payload: bytes,
+    mid: str | None,
+) -> RtpPacket:
+    """An aiortc RtpPacket as a native outlet sent it (for retransmission through aiortc)."""
+    packet = RtpPacket(
+        payload_type=payload_type,
+        marker=int(marker),
+        sequence_number=sequence_number,
+        timestamp=timestamp,
+        ssrc=ssrc,
+        payload=payload,
+    )
+    packet.extensions.mid = mid
+    packet.extensions.abs_send_time = (aiortc.clock.current_ntp_time() >> 14) & 0x00FFFFFF
+    return packet
+
+
+def answer_nacks_from(sender: RTCRtpSender, lookup: Callable[[int], RtpPacket | None]) -> None:
+    """A NACK for a sequence number the native outlet sent: `lookup(seq)` rebuilds the packet,
+    which goes into the sender's history so aiortc's `_retransmit` resends it (RTX if negotiated)."""
+    original = sender._retransmit
+    history = getattr(sender, SENDER_HISTORY_ATTRIBUTE)
+
+    async def retransmit(sequence_number: int) -> None:
+        packet = lookup(sequence_number)
+        if packet is not None:
+            history[sequence_number % RTP_HISTORY_SIZE] = packet
+        await original(sequence_number)
+
+    sender._retransmit = retransmit
+
+
+def report_counters_from(sender: RTCRtpSender, counters: Callable[[], dict]) -> None:
+    """The sender's RTCP sender reports carry the native outlet's counts and RTP/NTP times."""
+    original = sender._send_rtcp
+
+    async def send_rtcp(packets: list) -> None:
+        sent = counters()
+        for packet in packets:
+            if isinstance(packet, RtcpSrPacket) and packet.ssrc == sender._ssrc:
+                packet.sender_info = RtcpSenderInfo(
+                    ntp_timestamp=sent["last_ntp"],
+                    rtp_timestamp=sent["last_rtp_timestamp"],
+                    packet_count=sent["packets"] & 0xFFFFFFFF,
+                    octet_count=sent["octets"] & 0xFFFFFFFF,
+                )
+                setattr(sender, SENDER_LSR_ATTRIBUTE, (sent["last_ntp"] >> 16) & 0xFFFFFFFF)
+        await original(packets)
+
+    sender._send_rtcp = send_rtcp

@@ -4,6 +4,11 @@ A media worker process owns one `MediaEngine`. Publishers send VP8 + Opus; every
 publisher's encoded frames re-packetized (no decode, no encode per viewer). The low tier is one
 shared transcode per publisher; audio-only sends no video RTP. The public API is described in
 docs for M2 (/tmp/handoff/engine_api.md while integrating).
+
+Once a viewer's connection is up, its media goes through the native fan-out when this process
+has it (media_rtc/native: one call per frame for all viewers); aiortc keeps its signalling, ICE,
+DTLS and RTCP, and answers its NACKs from the publisher's frame history. Without the native
+module, or for a connection it cannot serve, aiortc's senders forward as before.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import inspect
 import logging
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +26,9 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSend
 from aiortc import sdp as aiortc_sdp
 
 from . import aiortc_internals as internals
+from . import native
 from .errors import BadOffer, NoSuchPublisher, NotWatching, RoomFull, RtcError, TooManyPublishers
-from .forwarding import EncodedSource, ForwardedTrack
+from .forwarding import FRAME_STEP, EncodedSource, ForwardedTrack
 from .test_pattern import TestPattern
 from .tiers import (
     AUDIO_KBPS,
@@ -43,6 +50,8 @@ BOOTH, MEETING = "booth", "meeting"
 MAX_OFFER_BYTES = 64 * 1024
 #: Offer/answer with host candidates takes milliseconds; this only bounds a stuck negotiation.
 NEGOTIATION_TIMEOUT = 15.0
+#: aiortc starts a viewer's senders right after DTLS connects; this only bounds a stuck start.
+SENDER_START_TIMEOUT = 5.0
 
 _CODECS = {"audio": ("audio/opus",), "video": ("video/VP8", "video/rtx")}
 
@@ -88,6 +97,7 @@ class _Viewer:
     tier: str
     pc: RTCPeerConnection | None = None
     tracks: dict[str, ForwardedTrack] = field(default_factory=dict)
+    senders: dict[str, tuple[RTCRtpSender, internals.SendParameters]] = field(default_factory=dict)
     connected: bool = False
 
 
@@ -174,12 +184,15 @@ class MediaEngine:
         host_addresses: Sequence[str] = (),
         max_booth_publishers: int = 4,
         max_meeting_members: int = 8,
+        native_fanout: bool = True,
     ) -> None:
         """`ice_servers`: aiortc RTCIceServer objects or dicts {"urls", "username", "credential"}
         (TURN); empty means host candidates only (never a public STUN server).
         `host_addresses`: the only local addresses offered as ICE host candidates (e.g.
         ["127.0.0.1"] in tests); empty means every non-loopback interface. Process-wide, since
-        aioice reads interfaces module-wide."""
+        aioice reads interfaces module-wide.
+        `native_fanout`: send viewers' media through media_rtc/native when it is built and not
+        turned off (RAKWON_NATIVE_FANOUT=0); False keeps every viewer on aiortc's senders."""
         internals.check_aiortc_version()
         internals.speed_up_ntp_clock()
         self.ice_servers = [
@@ -192,6 +205,7 @@ class MediaEngine:
         self._rooms: dict[str, _Room] = {}
         self._listeners: list[RoomListener] = []
         self._background: set[asyncio.Future] = set()
+        self._fanout = native.load() if native_fanout else None
 
     # --- publishing ---------------------------------------------------------------------------
 
@@ -292,6 +306,8 @@ class MediaEngine:
                 transceiver.setCodecPreferences(_codec_preferences(section.kind))
                 internals.route_keyframe_requests(transceiver.sender, track.request_keyframe)
                 internals.pack_without_encoder(transceiver.sender, section.kind)
+                started = internals.capture_send_parameters(transceiver.sender)
+                viewer.senders[section.kind] = (transceiver.sender, started)
                 viewer.tracks[section.kind] = track
             answer = await self._negotiate(pc, offer_sdp)
         except BaseException:
@@ -390,7 +406,7 @@ class MediaEngine:
     def stats(self) -> dict:
         rooms = list(self._rooms.values())
         tiers = dict.fromkeys(TIERS, 0)
-        pcs = publishers = transcoders = patterns = 0
+        pcs = publishers = transcoders = patterns = native_tracks = 0
         viewers: set[tuple[str, str]] = set()
         for room in rooms:
             for publisher in room.publishers.values():
@@ -402,6 +418,7 @@ class MediaEngine:
                 pcs += 1
                 tiers[viewer.tier] += 1
                 viewers.add((room.name, viewer.member))
+                native_tracks += sum(track.outlet is not None for track in viewer.tracks.values())
         return {
             "rooms": len(rooms),
             "peer_connections": pcs,
@@ -410,6 +427,7 @@ class MediaEngine:
             "tiers": tiers,
             "transcoders": transcoders,
             "test_patterns": patterns,
+            "native_tracks": native_tracks,
         }
 
     # --- inside -------------------------------------------------------------------------------
@@ -530,7 +548,10 @@ class MediaEngine:
             current = room.viewers.get((viewer.member, viewer.publisher)) is viewer
             if pc.connectionState == "connected" and not viewer.connected:
                 viewer.connected = True
-                if current:
+                if current and self._fanout is not None:
+                    await self._send_natively(viewer)
+                    current = room.viewers.get((viewer.member, viewer.publisher)) is viewer
+                if current and viewer.pc is pc and pc.connectionState == "connected":
                     self._apply_tier(room, viewer)
             elif pc.connectionState in ("failed", "closed") and current:
                 await self._drop_viewer(room, viewer)
@@ -538,6 +559,58 @@ class MediaEngine:
                 self._notify(room.name)
 
         return on_state
+
+    async def _send_natively(self, viewer: _Viewer) -> None:
+        """Give each of the viewer's tracks a native outlet (before it is first attached). A track
+        whose connection the native path cannot serve stays on aiortc's sender."""
+        for kind, track in viewer.tracks.items():
+            sender, started = viewer.senders[kind]
+            try:
+                async with asyncio.timeout(SENDER_START_TIMEOUT):
+                    await started.ready.wait()
+                route = internals.native_route(sender, started.parameters)
+                outlet = self._fanout.Outlet(
+                    fd=route.fd,
+                    host=route.host,
+                    port=route.port,
+                    srtp=route.srtp,
+                    session=route.session,
+                    ssrc=route.ssrc,
+                    payload_type=route.payload_type,
+                    video=kind == "video",
+                    clock_rate=track.clock_rate,
+                    frame_step=FRAME_STEP[kind],
+                    extensions=route.extensions,
+                    abs_send_time_at=route.abs_send_time_at,
+                    sequence_number=internals.first_sequence_number(),
+                    timestamp_origin=secrets.randbits(32),
+                    picture_id=secrets.randbelow(1 << 15),
+                )
+            except (internals.NativeUnavailable, TimeoutError, ValueError, OSError) as error:
+                logger.info("a viewer's %s stays on aiortc's sender: %s", kind, error)
+                continue
+            track.use_outlet(outlet)
+            internals.answer_nacks_from(sender, self._resender(track, route))
+            internals.report_counters_from(sender, outlet.counters)
+
+    @staticmethod
+    def _resender(track: ForwardedTrack, route: internals.NativeRoute) -> Callable[[int], Any]:
+        def packet_for(sequence_number: int) -> Any:
+            sent = track.sent_packet(sequence_number)
+            if sent is None:
+                return None
+            timestamp, marker, payload = sent
+            return internals.rtp_packet(
+                payload_type=route.payload_type,
+                sequence_number=sequence_number,
+                timestamp=timestamp,
+                ssrc=route.ssrc,
+                marker=marker,
+                payload=payload,
+                mid=route.mid,
+            )
+
+        return packet_for
 
     async def _drop_publisher(self, room: _Room, publisher: _Publisher) -> None:
         """Stop a publisher and close its viewers' connections (they re-watch when it returns)."""

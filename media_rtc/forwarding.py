@@ -5,6 +5,12 @@ aiortc's sender as light `PackedFrame`s sharing the publisher's payload bytes (n
 which the sender only packetizes (split into packets once per frame for all viewers). Each viewer's
 timestamps are rewritten so its stream stays continuous when it moves to another source (tier
 switch, publisher reconnect), and a viewer that joins or falls behind starts again at a keyframe.
+
+A viewer whose track has a native `outlet` (media_rtc/native, given by the engine once its
+connection is up) is not served through aiortc's sender at all: the source hands each frame to
+the native fan-out once for all such viewers, which rewrites, protects and sends every viewer's
+packets in one call. The same rules hold there (fanout.c mirrors `ForwardedTrack.offer`), and the
+source keeps its last frames so a viewer's NACK can be answered.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from .aiortc_internals import PackedFrame
+from .aiortc_internals import PackedFrame, split_vp8, vp8_descriptor
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ FRAME_STEP = {"video": VIDEO_CLOCK_RATE // 30, "audio": 960}
 KEYFRAME_REQUEST_INTERVAL = 0.3
 #: While someone still waits for a keyframe, ask again after this long (a PLI may be lost).
 KEYFRAME_RETRY_AFTER = 1.0
+#: Frames a source keeps to answer native viewers' NACKs (fanout.c remembers as many per viewer).
+NACK_HISTORY_FRAMES = 128
 
 
 @dataclass(slots=True)
@@ -77,6 +85,11 @@ class EncodedSource:
         self.frames_in = 0
         self.bytes_in = 0
         self._subscribers: dict[int, ForwardedTrack] = {}
+        # Who gets each frame: Python-path tracks one by one, native outlets in one call.
+        self._tracks: list[ForwardedTrack] = []
+        self._outlets: list = []
+        self._serial = 0
+        self._history: deque[tuple[int, list[bytes]]] = deque(maxlen=NACK_HISTORY_FRAMES)
         self._last_request = -1e9
         self._scheduled: asyncio.TimerHandle | None = None
         self._retry: asyncio.TimerHandle | None = None
@@ -86,15 +99,27 @@ class EncodedSource:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    @property
+    def native_subscriber_count(self) -> int:
+        return len(self._outlets)
+
+    def _sort_subscribers(self) -> None:
+        self._tracks = [t for t in self._subscribers.values() if t.outlet is None]
+        self._outlets = [t.outlet for t in self._subscribers.values() if t.outlet is not None]
+
     def subscribe(self, track: ForwardedTrack) -> None:
         self._subscribers[id(track)] = track
+        self._sort_subscribers()
         if self.kind == "video":
             self.request_keyframe()
         if self.on_subscribers_changed:
             self.on_subscribers_changed(len(self._subscribers))
 
     def unsubscribe(self, track: ForwardedTrack) -> None:
-        if self._subscribers.pop(id(track), None) is not None and self.on_subscribers_changed:
+        if self._subscribers.pop(id(track), None) is None:
+            return
+        self._sort_subscribers()
+        if self.on_subscribers_changed:
             self.on_subscribers_changed(len(self._subscribers))
 
     def new_generation(self) -> None:
@@ -111,8 +136,22 @@ class EncodedSource:
         frame = EncodedFrame(data, timestamp, keyframe, self.generation)
         self.frames_in += 1
         self.bytes_in += len(data)
-        for track in list(self._subscribers.values()):
+        self._serial += 1
+        if self._outlets:
+            chunks = frame.chunks = split_vp8(data) if self.kind == "video" else [data]
+            self._history.append((self._serial, chunks))
+            _send_frame(self._outlets, chunks, timestamp, keyframe, id(self), self.generation, self._serial)
+        for track in self._tracks:
             track.offer(frame, self)
+
+    def sent_frame(self, serial: int) -> list[bytes] | None:
+        """The packet payloads of frame `serial`, if it is still in the NACK history."""
+        for kept, chunks in reversed(self._history):
+            if kept == serial:
+                return chunks
+            if kept < serial:
+                break
+        return None
 
     def request_keyframe(self) -> None:
         """Ask upstream for a keyframe now, or as soon as the rate limit allows."""
@@ -172,7 +211,9 @@ class ForwardedTrack(MediaStreamTrack):
         self._queue: deque[tuple[EncodedFrame, int]] = deque()
         self._waiter: asyncio.Future | None = None
         self.source: EncodedSource | None = None
-        self.waiting_for_keyframe = kind == "video"
+        #: The native fan-out's outlet for this viewer, if it has one (see `use_outlet`).
+        self.outlet = None
+        self._waiting_for_keyframe = kind == "video"
         # Timestamp rewriting: out = in + offset; re-anchored when the source or its generation changes.
         self._anchor: tuple[int, int] | None = None  # (source id, generation) the offset is for
         self._offset = 0
@@ -181,6 +222,41 @@ class ForwardedTrack(MediaStreamTrack):
         self.frames_out = 0
         self.bytes_out = 0
         self.frames_dropped = 0
+
+    @property
+    def waiting_for_keyframe(self) -> bool:
+        if self.outlet is not None:
+            return self.outlet.waiting_for_keyframe
+        return self._waiting_for_keyframe
+
+    @waiting_for_keyframe.setter
+    def waiting_for_keyframe(self, waiting: bool) -> None:
+        if self.outlet is not None:
+            self.outlet.waiting_for_keyframe = waiting
+        self._waiting_for_keyframe = waiting
+
+    def use_outlet(self, outlet) -> None:
+        """From now on the native fan-out sends this viewer's frames (before it is first attached):
+        the aiortc sender reading this track gets nothing and stays idle."""
+        if self.source is not None:
+            raise RuntimeError("give a track its outlet before attaching it to a source")
+        self.outlet = outlet
+
+    def sent_packet(self, sequence_number: int) -> tuple[int, bool, bytes] | None:
+        """(RTP timestamp, marker, payload) of a packet the outlet sent, to retransmit it."""
+        if self.outlet is None or self.source is None:
+            return None
+        found = self.outlet.lookup(sequence_number)
+        if found is None:
+            return None
+        serial, source_id, index, rtp_timestamp, picture_id, last = found
+        chunks = self.source.sent_frame(serial) if source_id == id(self.source) else None
+        if chunks is None or index >= len(chunks):
+            return None
+        payload = chunks[index]
+        if self.kind == "video":
+            payload = vp8_descriptor(index == 0, picture_id) + payload
+        return rtp_timestamp, last, payload
 
     def attach(self, source: EncodedSource | None) -> None:
         """Forward from `source` from its next keyframe on (None: stop sending)."""
@@ -207,18 +283,18 @@ class ForwardedTrack(MediaStreamTrack):
         if anchor != self._anchor:
             # Start a new stretch at a keyframe, and continue our own timeline from where it stopped.
             if self.kind == "video" and not frame.keyframe:
-                self.waiting_for_keyframe = True
+                self._waiting_for_keyframe = True
                 return
             self._reanchor(anchor, frame.timestamp)
-        elif self.waiting_for_keyframe and not frame.keyframe:
+        elif self._waiting_for_keyframe and not frame.keyframe:
             return
-        self.waiting_for_keyframe = False
+        self._waiting_for_keyframe = False
         if len(self._queue) >= self._max_queued:
             # The viewer is not keeping up: drop what is queued rather than grow, restart at a keyframe.
             self.frames_dropped += len(self._queue)
             self._queue.clear()
             if self.kind == "video" and not frame.keyframe:
-                self.waiting_for_keyframe = True
+                self._waiting_for_keyframe = True
                 source.request_keyframe()
                 return
         out = frame.timestamp + self._offset
@@ -256,7 +332,22 @@ class ForwardedTrack(MediaStreamTrack):
         if self.source is not None:
             self.source.unsubscribe(self)
             self.source = None
+        if self.outlet is not None:
+            self.outlet.close()
         super().stop()
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+
+_native_send_frame = None
+
+
+def _send_frame(outlets: list, *frame: object) -> None:
+    """One native call sends the frame to every outlet (only sources with outlets get here)."""
+    global _native_send_frame
+    if _native_send_frame is None:
+        from .native import load
+
+        _native_send_frame = load().send_frame
+    _native_send_frame(outlets, *frame)

@@ -9,6 +9,7 @@ import re
 import pytest
 from aiortc import RTCRtpSender
 
+from media_rtc import native
 from media_rtc.aiortc_internals import route_keyframe_requests
 from media_rtc.engine import MediaEngine, publisher_id
 from media_rtc.errors import BadOffer, BadTier, NoSuchPublisher, NotWatching, RoomFull, TooManyPublishers
@@ -19,9 +20,19 @@ ROOM = "booth.1"
 CAMERA = publisher_id("staff", "camera")
 
 
-@pytest.fixture
-async def engine():
-    engine = MediaEngine(host_addresses=["127.0.0.1"], max_booth_publishers=2, max_meeting_members=2)
+@pytest.fixture(params=["native", "python"])
+async def engine(request):
+    """Every engine test runs on both forwarding paths: the native fan-out and aiortc's senders."""
+    native_path = request.param == "native"
+    if native_path and native.load() is None:
+        pytest.skip(native.description())
+    engine = MediaEngine(
+        host_addresses=["127.0.0.1"],
+        max_booth_publishers=2,
+        max_meeting_members=2,
+        native_fanout=native_path,
+    )
+    engine.native_path = native_path
     peers = []
     engine.peers = peers  # closed after the test, even when it fails
     yield engine
@@ -52,6 +63,7 @@ async def test_every_viewer_receives_and_decodes_the_publishers_audio_and_video(
     assert [viewer.sizes for viewer in viewers] == [{(320, 180)}] * 3
     assert engine.room_state(ROOM)["viewers"] == 3
     assert engine.stats()["tiers"] == {"standard": 3, "low": 0, "audio_only": 0}
+    assert engine.stats()["native_tracks"] == (6 if engine.native_path else 0)
 
 
 async def test_late_joiner_gets_a_picture_and_the_publisher_is_asked_for_a_keyframe(engine):
@@ -280,4 +292,5 @@ async def test_close_room_closes_everything(engine):
         "tiers": {"standard": 0, "low": 0, "audio_only": 0},
         "transcoders": 0,
         "test_patterns": 0,
+        "native_tracks": 0,
     }

@@ -1,0 +1,532 @@
+/*
+ * The hot path of live video, in one native call per encoded frame: for every viewer, write the
+ * RTP packets of the frame with that viewer's SSRC, sequence numbers, rewritten timestamp and VP8
+ * picture id, SRTP-protect them with the viewer's own libsrtp session, and send them with one
+ * sendmmsg() -- with the GIL released. Everything else (signalling, ICE, DTLS, RTCP, NACK
+ * answers, the low tier) stays in aiortc and Python.
+ *
+ * No cryptography here and no copy of libsrtp: the caller hands us the address of the
+ * srtp_protect() that pylibsrtp already loaded (its cffi binding), and each viewer's srtp_t from
+ * the pylibsrtp Session aiortc's DTLS transport made. We only declare the one prototype we use
+ * (libsrtp 2.x); tests/media_rtc/test_aiortc_internals.py checks it against pylibsrtp's binding.
+ *
+ * Sockets: each viewer's UDP socket (aioice's, for the nominated candidate pair) is dup()ed when
+ * its outlet is made, so the descriptor we send on can never be closed and reused under us.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* libsrtp 2.x: srtp_err_status_t srtp_protect(srtp_t ctx, void *rtp_hdr, int *len_ptr); 0 is ok. */
+typedef int (*srtp_protect_fn)(void *ctx, void *rtp_hdr, int *len_ptr);
+static srtp_protect_fn srtp_protect_ptr = NULL;
+
+#define SLOT_BYTES 2048          /* one packet and room for libsrtp's trailer (tag + MKI) */
+#define MAX_RTP_BYTES 1400       /* header + extensions + payload, before SRTP */
+#define SRTP_TRAILER_MAX 144     /* SRTP_MAX_TAG_LEN + SRTP_MAX_MKI_LEN */
+#define MAX_EXT_BYTES 32
+#define BATCH 64                 /* packets per sendmmsg() */
+#define HISTORY 128              /* frames remembered per outlet, to answer NACKs */
+#define VP8_DESCRIPTOR 4
+
+typedef struct {
+    uint64_t serial;   /* the source's frame serial number */
+    uint64_t source;   /* which source the frame came from */
+    uint32_t rtp_ts;
+    uint16_t first_seq;
+    uint16_t count;
+    uint16_t picture_id;
+    uint8_t used;
+} FrameRecord;
+
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    void *srtp;
+    PyObject *session; /* keeps the pylibsrtp Session (and so the srtp_t) alive */
+    uint32_t ssrc;
+    uint32_t ts_origin;
+    uint16_t seq;
+    uint16_t picture_id;
+    uint8_t payload_type;
+    int video;
+    int clock_rate;
+    int64_t frame_step;
+    uint8_t ext[MAX_EXT_BYTES]; /* header-extension block: profile, length, elements */
+    int ext_len;
+    int ast_offset; /* where abs-send-time's 3 bytes go in ext, or -1 */
+    /* timestamp rewriting: out = in + offset, re-anchored when the source or generation changes */
+    int anchored;
+    uint64_t anchor_source;
+    int64_t anchor_generation;
+    int64_t offset;
+    int has_last;
+    int64_t last_out;
+    double last_out_at;
+    int waiting_for_keyframe;
+    int closed;
+    /* what RTCP sender reports need */
+    uint64_t packets, octets, frames, payload_bytes, packets_dropped, send_errors;
+    uint32_t last_rtp_ts;
+    uint64_t last_ntp;
+    FrameRecord history[HISTORY];
+    int history_next;
+} Outlet;
+
+static PyTypeObject OutletType;
+
+static double monotonic_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t ntp_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seconds = (uint64_t)ts.tv_sec + 2208988800ULL;
+    uint64_t fraction = ((uint64_t)ts.tv_nsec << 32) / 1000000000ULL;
+    return (seconds << 32) | (fraction & 0xFFFFFFFFULL);
+}
+
+static void outlet_release(Outlet *self) {
+    if (self->fd >= 0) {
+        close(self->fd);
+        self->fd = -1;
+    }
+    self->closed = 1;
+    self->srtp = NULL;
+    Py_CLEAR(self->session);
+}
+
+static void Outlet_dealloc(Outlet *self) {
+    outlet_release(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Outlet_init(Outlet *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"fd", "host", "port", "srtp", "session", "ssrc", "payload_type",
+                             "video", "clock_rate", "frame_step", "extensions", "abs_send_time_at",
+                             "sequence_number", "timestamp_origin", "picture_id", NULL};
+    int fd, port, video, clock_rate, ast_offset, payload_type, seq, picture_id;
+    const char *host;
+    unsigned long long srtp;
+    unsigned long ssrc, ts_origin;
+    long long frame_step;
+    PyObject *session;
+    Py_buffer ext;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "isiKOkipiLy*iiki", kwlist, &fd, &host, &port,
+                                     &srtp, &session, &ssrc, &payload_type, &video, &clock_rate,
+                                     &frame_step, &ext, &ast_offset, &seq, &ts_origin, &picture_id))
+        return -1;
+    if (ext.len > MAX_EXT_BYTES || ext.len % 4 ||
+        (ast_offset >= 0 && (ast_offset < 4 || ast_offset + 3 > (int)ext.len))) {
+        PyBuffer_Release(&ext);
+        PyErr_SetString(PyExc_ValueError, "bad header-extension block");
+        return -1;
+    }
+    memcpy(self->ext, ext.buf, ext.len);
+    self->ext_len = (int)ext.len;
+    PyBuffer_Release(&ext);
+    if (srtp == 0 || srtp_protect_ptr == NULL) {
+        PyErr_SetString(PyExc_ValueError, "no SRTP session (or srtp_protect not bound)");
+        return -1;
+    }
+    memset(&self->addr, 0, sizeof(self->addr));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&self->addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&self->addr;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        self->addrlen = sizeof(*v4);
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        self->addrlen = sizeof(*v6);
+    } else {
+        PyErr_SetString(PyExc_ValueError, "remote address is not a numeric IPv4/IPv6 address");
+        return -1;
+    }
+    if (self->fd >= 0)
+        close(self->fd);
+    self->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (self->fd < 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    Py_INCREF(session);
+    Py_XSETREF(self->session, session);
+    self->srtp = (void *)(uintptr_t)srtp;
+    self->ssrc = (uint32_t)ssrc;
+    self->ts_origin = (uint32_t)ts_origin;
+    self->seq = (uint16_t)seq;
+    self->picture_id = (uint16_t)(picture_id & 0x7FFF);
+    self->payload_type = (uint8_t)(payload_type & 0x7F);
+    self->video = video;
+    self->clock_rate = clock_rate;
+    self->frame_step = frame_step;
+    self->ast_offset = ast_offset;
+    self->waiting_for_keyframe = video;
+    self->closed = 0;
+    return 0;
+}
+
+static PyObject *Outlet_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    Outlet *self = (Outlet *)type->tp_alloc(type, 0);
+    if (self != NULL)
+        self->fd = -1;
+    return (PyObject *)self;
+}
+
+static PyObject *Outlet_close(Outlet *self, PyObject *unused) {
+    outlet_release(self);
+    Py_RETURN_NONE;
+}
+
+/* lookup(seq) -> (serial, source, index, rtp_timestamp, picture_id, last) or None */
+static PyObject *Outlet_lookup(Outlet *self, PyObject *arg) {
+    long seq = PyLong_AsLong(arg);
+    if (seq == -1 && PyErr_Occurred())
+        return NULL;
+    for (int i = 0; i < HISTORY; i++) {
+        FrameRecord *r = &self->history[i];
+        uint16_t index = (uint16_t)((uint16_t)seq - r->first_seq);
+        if (r->used && index < r->count)
+            return Py_BuildValue("KKikiO", (unsigned long long)r->serial,
+                                 (unsigned long long)r->source, (int)index,
+                                 (unsigned long)r->rtp_ts, (int)r->picture_id,
+                                 index == r->count - 1 ? Py_True : Py_False);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *Outlet_counters(Outlet *self, PyObject *unused) {
+    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:k,s:K}", "packets",
+                         (unsigned long long)self->packets, "octets",
+                         (unsigned long long)self->octets, "frames",
+                         (unsigned long long)self->frames, "payload_bytes",
+                         (unsigned long long)self->payload_bytes, "packets_dropped",
+                         (unsigned long long)self->packets_dropped, "send_errors",
+                         (unsigned long long)self->send_errors, "last_rtp_timestamp",
+                         (unsigned long)self->last_rtp_ts, "last_ntp",
+                         (unsigned long long)self->last_ntp);
+}
+
+static PyObject *Outlet_get_waiting(Outlet *self, void *closure) {
+    return PyBool_FromLong(self->waiting_for_keyframe);
+}
+
+static int Outlet_set_waiting(Outlet *self, PyObject *value, void *closure) {
+    int truth = PyObject_IsTrue(value);
+    if (truth < 0)
+        return -1;
+    self->waiting_for_keyframe = truth;
+    return 0;
+}
+
+static PyObject *Outlet_get_seq(Outlet *self, void *closure) {
+    return PyLong_FromLong(self->seq);
+}
+
+static PyObject *Outlet_get_picture_id(Outlet *self, void *closure) {
+    return PyLong_FromLong(self->picture_id);
+}
+
+static PyObject *Outlet_get_closed(Outlet *self, void *closure) {
+    return PyBool_FromLong(self->closed);
+}
+
+static PyGetSetDef Outlet_getset[] = {
+    {"waiting_for_keyframe", (getter)Outlet_get_waiting, (setter)Outlet_set_waiting,
+     "True until the next keyframe reaches this viewer", NULL},
+    {"sequence_number", (getter)Outlet_get_seq, NULL, "the next RTP sequence number", NULL},
+    {"picture_id", (getter)Outlet_get_picture_id, NULL, "the next VP8 picture id", NULL},
+    {"closed", (getter)Outlet_get_closed, NULL, "closed outlets send nothing", NULL},
+    {NULL}};
+
+static PyMethodDef Outlet_methods[] = {
+    {"close", (PyCFunction)Outlet_close, METH_NOARGS, "stop sending; release the socket and session"},
+    {"lookup", (PyCFunction)Outlet_lookup, METH_O, "which frame and packet a sequence number was"},
+    {"counters", (PyCFunction)Outlet_counters, METH_NOARGS, "packets, octets, ... sent so far"},
+    {NULL}};
+
+static PyTypeObject OutletType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "media_rtc.native._fanout.Outlet",
+    .tp_doc = "One viewer's RTP stream of one kind, sent natively",
+    .tp_basicsize = sizeof(Outlet),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = Outlet_new,
+    .tp_init = (initproc)Outlet_init,
+    .tp_dealloc = (destructor)Outlet_dealloc,
+    .tp_methods = Outlet_methods,
+    .tp_getset = Outlet_getset,
+};
+
+typedef struct {
+    const uint8_t *data;
+    Py_ssize_t len;
+} Chunk;
+
+/* Build, protect and send one frame's packets to one outlet. Runs without the GIL. */
+static int send_to_outlet(Outlet *o, const Chunk *chunks, Py_ssize_t n_chunks, int64_t timestamp,
+                          int keyframe, uint64_t source, int64_t generation, uint64_t serial,
+                          double now, uint64_t ntp, uint8_t *slots, struct mmsghdr *msgs,
+                          struct iovec *iovs) {
+    if (o->closed || o->fd < 0 || o->srtp == NULL)
+        return 0;
+    if (!o->anchored || o->anchor_source != source || o->anchor_generation != generation) {
+        /* a new stretch starts at a keyframe and continues this viewer's own timeline */
+        if (o->video && !keyframe) {
+            o->waiting_for_keyframe = 1;
+            return 0;
+        }
+        int64_t start = 0;
+        if (o->has_last) {
+            int64_t elapsed = (int64_t)((now - o->last_out_at) * o->clock_rate);
+            start = o->last_out + (elapsed > o->frame_step ? elapsed : o->frame_step);
+        }
+        o->offset = start - timestamp;
+        o->anchored = 1;
+        o->anchor_source = source;
+        o->anchor_generation = generation;
+    } else if (o->waiting_for_keyframe && !keyframe) {
+        return 0;
+    }
+    o->waiting_for_keyframe = 0;
+    int64_t out = timestamp + o->offset;
+    o->last_out = out;
+    o->has_last = 1;
+    o->last_out_at = now;
+    uint32_t rtp_ts = o->ts_origin + (uint32_t)(uint64_t)out;
+    uint16_t picture_id = o->picture_id;
+    uint16_t first_seq = o->seq;
+    int descriptor = o->video ? VP8_DESCRIPTOR : 0;
+    int header = 12 + o->ext_len;
+    uint32_t ast = (uint32_t)((ntp >> 14) & 0x00FFFFFF);
+    Py_ssize_t sent_packets = 0;
+    uint64_t payload_bytes = 0;
+
+    for (Py_ssize_t start = 0; start < n_chunks; start += BATCH) {
+        Py_ssize_t count = n_chunks - start < BATCH ? n_chunks - start : BATCH;
+        int ready = 0;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            Py_ssize_t i = start + k;
+            const Chunk *c = &chunks[i];
+            if (header + descriptor + c->len > MAX_RTP_BYTES) {
+                o->send_errors++;
+                continue;
+            }
+            uint8_t *p = slots + (size_t)ready * SLOT_BYTES;
+            int last = i == n_chunks - 1;
+            p[0] = 0x80 | (o->ext_len ? 0x10 : 0);
+            p[1] = (uint8_t)((last ? 0x80 : 0) | o->payload_type);
+            p[2] = (uint8_t)(o->seq >> 8);
+            p[3] = (uint8_t)o->seq;
+            p[4] = (uint8_t)(rtp_ts >> 24);
+            p[5] = (uint8_t)(rtp_ts >> 16);
+            p[6] = (uint8_t)(rtp_ts >> 8);
+            p[7] = (uint8_t)rtp_ts;
+            p[8] = (uint8_t)(o->ssrc >> 24);
+            p[9] = (uint8_t)(o->ssrc >> 16);
+            p[10] = (uint8_t)(o->ssrc >> 8);
+            p[11] = (uint8_t)o->ssrc;
+            if (o->ext_len) {
+                memcpy(p + 12, o->ext, o->ext_len);
+                if (o->ast_offset >= 0) {
+                    p[12 + o->ast_offset] = (uint8_t)(ast >> 16);
+                    p[12 + o->ast_offset + 1] = (uint8_t)(ast >> 8);
+                    p[12 + o->ast_offset + 2] = (uint8_t)ast;
+                }
+            }
+            uint8_t *payload = p + header;
+            if (descriptor) {
+                /* RFC 7741: X=1, S=1 on the first packet of the frame, I=1, 15-bit picture id */
+                payload[0] = i == 0 ? 0x90 : 0x80;
+                payload[1] = 0x80;
+                payload[2] = (uint8_t)(0x80 | (picture_id >> 8));
+                payload[3] = (uint8_t)picture_id;
+            }
+            memcpy(payload + descriptor, c->data, c->len);
+            int len = header + descriptor + (int)c->len;
+            if (srtp_protect_ptr(o->srtp, p, &len) != 0 || len > SLOT_BYTES) {
+                o->send_errors++;
+                o->seq++;
+                continue;
+            }
+            iovs[ready].iov_base = p;
+            iovs[ready].iov_len = (size_t)len;
+            memset(&msgs[ready], 0, sizeof(msgs[ready]));
+            msgs[ready].msg_hdr.msg_name = &o->addr;
+            msgs[ready].msg_hdr.msg_namelen = o->addrlen;
+            msgs[ready].msg_hdr.msg_iov = &iovs[ready];
+            msgs[ready].msg_hdr.msg_iovlen = 1;
+            ready++;
+            o->seq++;
+            o->octets += (uint64_t)(descriptor + c->len);
+            payload_bytes += (uint64_t)c->len;
+        }
+        int done = 0;
+        while (done < ready) {
+            int n = sendmmsg(o->fd, msgs + done, (unsigned int)(ready - done), MSG_DONTWAIT);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                /* a full socket buffer (or a vanished route): UDP loses them; NACK/PLI repair */
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+                    o->packets_dropped += (uint64_t)(ready - done);
+                else
+                    o->send_errors += (uint64_t)(ready - done);
+                break;
+            }
+            done += n;
+        }
+        sent_packets += done;
+        o->packets += (uint64_t)ready; /* as aiortc counts them: packets handed to the socket */
+    }
+    if (o->video)
+        o->picture_id = (uint16_t)((picture_id + 1) & 0x7FFF);
+    FrameRecord *r = &o->history[o->history_next];
+    o->history_next = (o->history_next + 1) % HISTORY;
+    r->serial = serial;
+    r->source = source;
+    r->rtp_ts = rtp_ts;
+    r->first_seq = first_seq;
+    r->count = (uint16_t)(o->seq - first_seq);
+    r->picture_id = picture_id;
+    r->used = 1;
+    o->last_rtp_ts = rtp_ts;
+    o->last_ntp = ntp;
+    o->frames++;
+    o->payload_bytes += payload_bytes;
+    return sent_packets > 0;
+}
+
+/* send_frame(outlets, chunks, timestamp, keyframe, source, generation, serial) -> viewers reached */
+static PyObject *send_frame(PyObject *module, PyObject *args) {
+    PyObject *outlets_arg, *chunks_arg;
+    long long timestamp, generation;
+    int keyframe;
+    unsigned long long source, serial;
+    if (!PyArg_ParseTuple(args, "OOLpKLK", &outlets_arg, &chunks_arg, &timestamp, &keyframe,
+                          &source, &generation, &serial))
+        return NULL;
+    PyObject *outlets_seq = PySequence_Fast(outlets_arg, "outlets must be a sequence");
+    if (outlets_seq == NULL)
+        return NULL;
+    PyObject *chunks_seq = PySequence_Fast(chunks_arg, "chunks must be a sequence of bytes");
+    if (chunks_seq == NULL) {
+        Py_DECREF(outlets_seq);
+        return NULL;
+    }
+    Py_ssize_t n_outlets = PySequence_Fast_GET_SIZE(outlets_seq);
+    Py_ssize_t n_chunks = PySequence_Fast_GET_SIZE(chunks_seq);
+    PyObject *result = NULL;
+    Outlet **outlets = NULL;
+    Chunk *chunks = NULL;
+    uint8_t *slots = NULL;
+    struct mmsghdr *msgs = NULL;
+    struct iovec *iovs = NULL;
+    Py_ssize_t reached = 0;
+    if (n_outlets == 0 || n_chunks == 0) {
+        result = PyLong_FromLong(0);
+        goto done;
+    }
+    outlets = PyMem_Calloc((size_t)n_outlets, sizeof(Outlet *));
+    chunks = PyMem_Calloc((size_t)n_chunks, sizeof(Chunk));
+    slots = PyMem_Malloc((size_t)BATCH * SLOT_BYTES);
+    msgs = PyMem_Calloc(BATCH, sizeof(struct mmsghdr));
+    iovs = PyMem_Calloc(BATCH, sizeof(struct iovec));
+    if (!outlets || !chunks || !slots || !msgs || !iovs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_chunks; i++) {
+        PyObject *chunk = PySequence_Fast_GET_ITEM(chunks_seq, i);
+        if (!PyBytes_Check(chunk)) {
+            PyErr_SetString(PyExc_TypeError, "chunks must be bytes");
+            goto done;
+        }
+        chunks[i].data = (const uint8_t *)PyBytes_AS_STRING(chunk);
+        chunks[i].len = PyBytes_GET_SIZE(chunk);
+    }
+    for (Py_ssize_t i = 0; i < n_outlets; i++) {
+        PyObject *outlet = PySequence_Fast_GET_ITEM(outlets_seq, i);
+        if (!PyObject_TypeCheck(outlet, &OutletType)) {
+            PyErr_SetString(PyExc_TypeError, "outlets must be Outlet objects");
+            goto done;
+        }
+        outlets[i] = (Outlet *)outlet; /* the sequence holds a reference for the whole call */
+    }
+    /* Nothing below touches a Python object: the sequences keep the bytes and outlets alive, and
+     * outlets are only changed from the thread that is in this call. */
+    Py_BEGIN_ALLOW_THREADS;
+    double now = monotonic_now();
+    uint64_t ntp = ntp_now();
+    for (Py_ssize_t i = 0; i < n_outlets; i++)
+        reached += send_to_outlet(outlets[i], chunks, n_chunks, (int64_t)timestamp, keyframe,
+                                  (uint64_t)source, (int64_t)generation, (uint64_t)serial, now, ntp,
+                                  slots, msgs, iovs);
+    Py_END_ALLOW_THREADS;
+    result = PyLong_FromSsize_t(reached);
+done:
+    PyMem_Free(outlets);
+    PyMem_Free(chunks);
+    PyMem_Free(slots);
+    PyMem_Free(msgs);
+    PyMem_Free(iovs);
+    Py_DECREF(outlets_seq);
+    Py_DECREF(chunks_seq);
+    return result;
+}
+
+static PyObject *bind_srtp_protect(PyObject *module, PyObject *arg) {
+    unsigned long long address = PyLong_AsUnsignedLongLong(arg);
+    if (PyErr_Occurred())
+        return NULL;
+    if (address == 0) {
+        PyErr_SetString(PyExc_ValueError, "srtp_protect address is NULL");
+        return NULL;
+    }
+    srtp_protect_ptr = (srtp_protect_fn)(uintptr_t)address;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"send_frame", send_frame, METH_VARARGS,
+     "send_frame(outlets, chunks, timestamp, keyframe, source, generation, serial) -> viewers reached"},
+    {"bind_srtp_protect", bind_srtp_protect, METH_O,
+     "bind_srtp_protect(address): the srtp_protect() pylibsrtp loaded"},
+    {NULL}};
+
+static struct PyModuleDef fanout_module = {
+    PyModuleDef_HEAD_INIT, "media_rtc.native._fanout",
+    "Native fan-out of encoded frames to many viewers (RTP, libsrtp, sendmmsg).", -1,
+    module_methods};
+
+PyMODINIT_FUNC PyInit__fanout(void) {
+    if (PyType_Ready(&OutletType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&fanout_module);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&OutletType);
+    if (PyModule_AddObject(module, "Outlet", (PyObject *)&OutletType) < 0) {
+        Py_DECREF(&OutletType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    PyModule_AddIntConstant(module, "HISTORY_FRAMES", HISTORY);
+    PyModule_AddIntConstant(module, "MAX_RTP_BYTES", MAX_RTP_BYTES);
+    return module;
+}
