@@ -79,6 +79,22 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class LogoField(forms.FileField):
+    """A logo, judged by its content (validate_logo), never by its name: not Django's ImageField,
+    which refuses a picture for its extension and keeps the name. The model field stores it
+    re-encoded under a random name (events.uploads.PictureField)."""
+
+    default_validators = [validate_logo]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Logo"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"})
+        )
+        super().__init__(**kwargs)
+
+
 class EventForm(forms.ModelForm):
     """An event's settings, for creating and for editing (the slug stays editable)."""
 
@@ -97,14 +113,7 @@ class EventForm(forms.ModelForm):
         error_messages={"required": _("Choose at least one language.")},
         help_text=_("The languages visitors can use the event in."),
     )
-    # A plain FileField: the content is sniffed by validate_logo, never trusted by its name.
-    logo = forms.FileField(
-        label=_("Logo"),
-        required=False,
-        validators=[validate_logo],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
-        help_text=_("Optional. A PNG, JPEG, WebP or GIF picture."),
-    )
+    logo = LogoField(help_text=_("Optional. A PNG, JPEG, WebP or GIF picture."))
 
     class Meta:
         model = Event

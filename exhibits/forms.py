@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events.forms import LogoField
 from events.models import Event
-from events.validators import validate_logo
 
 from .models import Booth, Exhibitor, Hall
 
@@ -51,7 +51,7 @@ class HallForm(forms.ModelForm):
 class ExhibitorProfileForm(forms.ModelForm):
     """What an exhibitor's own staff may change: everything but the name the organiser set."""
 
-    logo = forms.ImageField(label=_("Logo"), required=False, validators=[validate_logo])
+    logo = LogoField()
     website = forms.URLField(
         label=_("Website"),
         required=False,

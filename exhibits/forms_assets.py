@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from events.validators import validate_logo
+from events.forms import LogoField
 
 from .limits import asset_max_bytes
 from .models import AssetKind, Booth, BoothLink, Tag
@@ -48,7 +48,7 @@ class BoothContentForm(forms.Form):
         max_length=400,
         help_text=_("Type topics the list does not have yet, separated by commas: AI, Security"),
     )
-    logo = forms.ImageField(label=_("Logo"), required=False, validators=[validate_logo])
+    logo = LogoField()
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     def __init__(self, *args, booth: Booth, **kwargs):

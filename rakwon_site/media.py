@@ -1,12 +1,14 @@
 """Serving uploaded files in the embedded mode, with byte ranges so videos seek and play on iOS.
 
 Django's static `serve` view answers whole files only; browsers ask video for ranges. In the
-scaled set-up the reverse proxy serves /media/ itself (docs in README, "Scaled set-up").
+scaled set-up the reverse proxy serves /media/ itself (deploy/nginx/rakwon.conf does the same as
+this view). Uploads come from anyone who can sign up, so a file here is shown in the browser only
+if its type is one Rakwon makes (events.uploads.SERVED_TYPES); anything else is a download, and
+every answer is sandboxed: a stored file can never run script as this site.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from pathlib import Path
 
@@ -17,8 +19,12 @@ from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from events.uploads import served_type
+
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
+# No script, no plugin, no form, a unique origin: even a page that slipped in can do nothing.
+SANDBOX_POLICY = "sandbox; default-src 'none'"
 
 
 def _file_for(path: str) -> Path:
@@ -66,21 +72,31 @@ class _Slice:
 def serve_media(request, path: str):
     full = _file_for(path)
     size = full.stat().st_size
-    content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+    content_type = served_type(full.name)
     wanted = _byte_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
     if wanted is not None and wanted[0] >= size:
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
+    shown = content_type is not None
+    content_type = content_type or "application/octet-stream"
     if wanted is None:
-        response = FileResponse(full.open("rb"), content_type=content_type)
+        response = FileResponse(full.open("rb"), content_type=content_type, as_attachment=not shown)
     else:
         start, end = wanted
-        response = FileResponse(_Slice(full.open("rb"), start, end - start + 1), content_type=content_type)
+        response = FileResponse(
+            _Slice(full.open("rb"), start, end - start + 1),
+            content_type=content_type,
+            as_attachment=not shown,
+            filename=full.name,
+        )
         response.status_code = 206
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
+    # Set here, so the site's page policy (rakwon_site.middleware, script-src 'self') never applies.
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
     # Uploaded files are stored under generated names and never change in place.
     response["Cache-Control"] = "public, max-age=86400"
     return response

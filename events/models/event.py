@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import EventStatus
+from ..uploads import PictureField, RandomName
 from ..validators import (
     validate_colour,
     validate_event_slug,
@@ -38,7 +39,8 @@ class Event(models.Model):
         _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone]
     )
     languages = models.JSONField(_("languages"), default=default_languages, validators=[validate_languages])
-    logo = models.ImageField(_("logo"), upload_to="events/logos/", blank=True)
+    # Re-encoded and stored under a random name: the uploader's file name never reaches /media/.
+    logo = PictureField(_("logo"), upload_to=RandomName("events/logos", "logo"), blank=True)
     colour = models.CharField(_("colour"), max_length=7, default="#1a5fb4", validators=[validate_colour])
     status = models.CharField(
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT

@@ -7,7 +7,9 @@ file name); visitors see only assets whose processing finished (status "ready").
 
 from __future__ import annotations
 
+import re
 import secrets
+from pathlib import PurePosixPath
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.validators import URLValidator
@@ -16,6 +18,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+
+from events.uploads import safe_extension
 
 from .booth import Booth
 
@@ -42,9 +46,16 @@ def new_folder() -> str:
     return secrets.token_hex(16)
 
 
+_NOT_IN_ROLE = re.compile(r"[^a-z0-9-]+")
+
+
 def asset_file_path(asset: BoothAsset, filename: str) -> str:
-    """Where an asset's files live; `filename` is always one we generated (original.pdf, …)."""
-    return f"booths/{asset.booth_id}/{asset.folder}/{filename}"
+    """Where an asset's files live: in the asset's random folder, under a name that says what
+    the file is for (original.pdf, page-0001.webp, video-low.mp4, …). Those names are ours; should
+    any other reach here, only lower-case letters, digits and hyphens of it are kept, and an
+    extension /media/ does not serve becomes .bin."""
+    role = _NOT_IN_ROLE.sub("-", PurePosixPath(filename).stem.lower()).strip("-")[:40] or "file"
+    return f"booths/{asset.booth_id}/{asset.folder}/{role}.{safe_extension(filename)}"
 
 
 def page_file_path(page: AssetPage, filename: str) -> str:

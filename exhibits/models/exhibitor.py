@@ -5,13 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, InvitationBase
+from events.uploads import PictureField, RandomName
 
 
 class Exhibitor(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exhibitors")
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="exhibitors/logos/", blank=True)
+    # Re-encoded and stored under a random name: the uploader's file name never reaches /media/.
+    logo = PictureField(_("logo"), upload_to=RandomName("exhibitors/logos", "logo"), blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 

@@ -63,3 +63,86 @@ def test_outside_or_missing_files_are_404(client, clip, path):
 
 def test_posting_to_media_is_refused(client, clip):
     assert client.post(clip).status_code == 405
+
+
+# --- Only the types Rakwon makes are shown; everything else is a download in a sandbox ---------
+
+SANDBOX = "sandbox; default-src 'none'"
+
+
+def test_allowed_type_carries_sandbox_and_nosniff(client, clip):
+    response = client.get(clip)
+    assert (
+        response["Content-Type"],
+        response["Content-Security-Policy"],
+        response["X-Content-Type-Options"],
+        response["Content-Disposition"],
+    ) == ("video/mp4", SANDBOX, "nosniff", 'inline; filename="clip.mp4"')
+
+
+def test_byte_range_also_carries_sandbox_and_nosniff(client, clip):
+    response = client.get(clip, HTTP_RANGE="bytes=0-9")
+    assert (
+        response.status_code,
+        response["Content-Security-Policy"],
+        response["X-Content-Type-Options"],
+    ) == (
+        206,
+        SANDBOX,
+        "nosniff",
+    )
+    assert _body(response) == bytes(range(10))
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("pwn.html", b"<script>alert(document.domain)</script>"),
+        ("pwn.js", b"GIF89a/*\x00*/=alert(document.domain);"),
+        ("pwn.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("pwn.xml", b"<x/>"),
+        ("notes.txt", b"plain"),
+        ("no-extension", b"plain"),
+    ],
+)
+def test_other_types_are_served_as_a_download(client, settings, name, content):
+    settings.MEDIA_ROOT.mkdir(parents=True)
+    (settings.MEDIA_ROOT / name).write_bytes(content)
+
+    response = client.get(f"/media/{name}")
+
+    assert (
+        response.status_code,
+        response["Content-Type"],
+        response["Content-Disposition"],
+        response["Content-Security-Policy"],
+        response["X-Content-Type-Options"],
+    ) == (200, "application/octet-stream", f'attachment; filename="{name}"', SANDBOX, "nosniff")
+    assert _body(response) == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("a.png", "image/png"),
+        ("a.jpg", "image/jpeg"),
+        ("a.gif", "image/gif"),
+        ("a.webp", "image/webp"),
+        ("a.pdf", "application/pdf"),
+        ("a.webm", "video/webm"),
+        ("a.opus", "audio/ogg"),
+        ("a.ogg", "audio/ogg"),
+        ("a.mp3", "audio/mpeg"),
+        ("A.PNG", "image/png"),
+    ],
+)
+def test_types_rakwon_makes_are_shown_inline(client, settings, name, content_type):
+    settings.MEDIA_ROOT.mkdir(parents=True)
+    (settings.MEDIA_ROOT / name).write_bytes(b"x")
+
+    response = client.get(f"/media/{name}")
+
+    assert (response["Content-Type"], response["Content-Disposition"]) == (
+        content_type,
+        f'inline; filename="{name}"',
+    )

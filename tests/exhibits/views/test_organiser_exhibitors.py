@@ -110,7 +110,8 @@ def test_exhibitor_create_logo_not_a_picture_refused_inline(client, owner, event
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "logo": ["Upload a valid image. The file you uploaded was either not an image or a corrupted image."]
+        # Judged by its content (events.forms.LogoField), with what to upload instead.
+        "logo": ["This file is not a picture we can read. Upload a PNG, JPEG, WebP or GIF logo."]
     }
     assert Exhibitor.objects.count() == 0
 
