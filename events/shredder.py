@@ -9,6 +9,9 @@ apps; events never imports them)::
 
 The event's own strategy (attendees, answers, sign-in links, access codes) is registered by
 ``events.services.privacy``; ``events.services.shredding`` runs them all in one transaction.
+When one attendee deletes their registration, ``forget_attendee`` of every strategy removes what
+it holds of that one person (``events.services.privacy.delete_registration``). What stays after
+either is listed in docs/shredding.md and proven by tests/events/services/test_shredding_proof.py.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Event, User
+    from .models import Attendee, Event, User
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class ShredStrategy(ABC):
     @abstractmethod
     def shred(self, event: Event) -> dict[str, int]:
         """Remove or anonymise the data; returns counts by kind. Runs inside a transaction."""
+
+    def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
+        """Remove what this strategy holds of one attendee who deletes their registration; runs
+        inside its transaction, before the registration is anonymised. Returns counts by kind."""
+        return {}
 
     def keeps_account(self, user: User) -> bool:
         """True if this app still needs `user`'s account (so deleting an attendee only unlinks)."""
@@ -89,6 +97,10 @@ class ShredStrategyRegistry:
 
     def __len__(self) -> int:
         return len(self._strategies)
+
+    def forget_attendee(self, attendee: Attendee) -> dict[str, dict[str, int]]:
+        """Every strategy removes what it holds of one attendee; counts by strategy."""
+        return {strategy.name: strategy.forget_attendee(attendee) for strategy in self}
 
     def keeps_accounts(self, user_ids: list[int]) -> set[int]:
         """The accounts among `user_ids` that some app still needs."""

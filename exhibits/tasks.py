@@ -5,8 +5,16 @@ mid-task leaves the task to another worker; passing database or mail trouble is 
 """
 
 from celery import shared_task
+from django.conf import settings
 
 from events.tasks import RELIABLY
+
+# Processing one upload may take long (an hour of video) but not for ever: at the soft limit the
+# service records "asset.too_slow" on the asset; at the hard limit the worker process is killed.
+PROCESSING_TIME_LIMITS = {
+    "soft_time_limit": settings.ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS,
+    "time_limit": settings.ASSET_PROCESSING_TIME_LIMIT_SECONDS,
+}
 
 
 @shared_task(**RELIABLY)
@@ -16,7 +24,7 @@ def send_staff_invitation(invitation_id: int) -> None:
     send_staff_invitation_mail(invitation_id)
 
 
-@shared_task(**RELIABLY)
+@shared_task(**RELIABLY, **PROCESSING_TIME_LIMITS)
 def process_booth_asset(asset_id: int) -> None:
     """Turn an uploaded booth file into what visitors get (page images, 360p video, Opus, thumbnails).
 

@@ -184,6 +184,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Mail ---------------------------------------------------------------------------------
+# Processing an upload (PDF pages, video, sound, pictures) is stopped after the soft limit (the
+# asset then says why) and its worker process killed after the hard one, so one hostile file
+# cannot hold a worker for ever. Keep both below TASK_REDELIVERY_SECONDS.
+ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS = env_int("ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS", 1800)
+ASSET_PROCESSING_TIME_LIMIT_SECONDS = env_int(
+    "ASSET_PROCESSING_TIME_LIMIT_SECONDS", ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS + 120
+)
+# Mail (sign-in links, invitations) has a queue and a worker of its own: it never waits behind
+# an hour of video transcoding. Everything else goes to Celery's default queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+MAIL_QUEUE = "mail"
+CELERY_TASK_ROUTES = {
+    "events.tasks.send_*": {"queue": MAIL_QUEUE},
+    "exhibits.tasks.send_*": {"queue": MAIL_QUEUE},
+}
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -200,6 +215,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "rakwon_site" / "locale"]
 USE_I18N = True
+# A mail server that accepts the connection and then says nothing must not hold a mail worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Seoul")
 
@@ -266,6 +283,7 @@ VIDEO_LOW_MAX_FPS = 30
 VIDEO_MAX_SECONDS = env_int("VIDEO_MAX_SECONDS", 3600)
 VIDEO_MAX_PIXELS = 4096 * 2304  # decoding larger sources costs the worker too much
 VIDEO_POSTER_WIDTH = 640
+PDF_PAGE_MAX_ASPECT = 50  # a page longer than 50 times its width (or the reverse) is refused
 AUDIO_OPUS_BITRATE = 32_000
 AUDIO_MAX_SECONDS = env_int("AUDIO_MAX_SECONDS", 3600)
 # Booth analytics: counts, never a log of who. Repeats within the window count once.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..enums import ChatRole
-from ..models import ChatMessage, ChatSanction, Event
+from ..models import Attendee, ChatMessage, ChatSanction, Event
 from ..shredder import ShredItem, ShredStrategy, shred_strategies
 
 DELETED_AUTHOR = "deleted attendee"  # stored, not shown translated: a fixed marker
@@ -65,6 +65,22 @@ class ChatShredder(ShredStrategy):
             author=None, deleted_by=None
         )
         counts["chat_sanctions"] = ChatSanction.objects.filter(event=event).delete()[0]
+        return counts
+
+    def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
+        """One attendee leaves: their messages lose text and name at once (the thread keeps its
+        shape: "deleted attendee" said something). A mute or ban stays with the account, so
+        deleting a registration is no way around it."""
+        if attendee.user_id is None:
+            return {}
+        messages = ChatMessage.objects.filter(event_id=attendee.event_id)
+        counts = {
+            "chat_messages": messages.filter(
+                author_id=attendee.user_id, author_role=ChatRole.ATTENDEE
+            ).update(text="", author=None, author_label=DELETED_AUTHOR, deleted_by=None)
+        }
+        # Messages they took back themselves stop naming who did.
+        messages.filter(deleted_by_id=attendee.user_id).update(deleted_by=None)
         return counts
 
 

@@ -39,6 +39,7 @@ from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN, is_placeholder_email
 from ..registry import attendee_data
 from ..shredder import ShredItem, ShredStrategy, shred_strategies
 from .audit import record_audit
+from .shredding_traces import close_live_sockets, forget_sent_mail, sign_out_everywhere
 from .signin import attempt_key
 
 # Rate-limit records keyed by (event, e-mail address): these can be found again from the address.
@@ -238,6 +239,9 @@ def delete_registration(attendee: Attendee, *, by: User) -> Deletion:
         _require_self(attendee, by)
         event, user_id = attendee.event, attendee.user_id
         closing = user_id not in accounts_in_use([user_id], event=event)
+        # Every app forgets what it holds of them (chat, mail files, sockets...) while the
+        # registration still says who they are.
+        shred_strategies.forget_attendee(attendee)
         _forget_address_attempts(event, [attendee.email])
         attendee.answers.all().delete()
         attendee.signin_links.all().delete()
@@ -250,6 +254,7 @@ def delete_registration(attendee: Attendee, *, by: User) -> Deletion:
         attendee.save()
         if closing:
             anonymise_accounts([user_id])
+            sign_out_everywhere([user_id])  # their other browsers and devices too
         # Earlier entries named the account that downloaded; now they point at nobody.
         AuditLogEntry.objects.filter(event=event, subject=f"attendee:{attendee.pk}").update(actor=None)
         record_audit(
@@ -338,9 +343,25 @@ class AttendeeDataShredder(ShredStrategy):
             display_name="", email="", language="", visible_to_others=False, user=None
         )
         counts["accounts_closed"] = sum(anonymise_accounts(chunk) for chunk in chunked(list(closing)))
+        counts["sessions_ended"] = sign_out_everywhere(closing)
         old_files = ExportJob.objects.filter(event=event, kind=ExportKind.ATTENDEES_CSV).exclude(file_name="")
         counts["export_files"] = delete_export_files(old_files)
         AuditLogEntry.objects.filter(event=event, actor_role=AuditActor.ATTENDEE).update(actor=None)
+        forget_sent_mail(emails)
+        close_live_sockets(event.pk, user_ids)
+        return counts
+
+    def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
+        """One attendee leaves: attendee lists written since they registered hold them, so those
+        files go; so do mails to their address and their open live sockets."""
+        from .exports import delete_export_files
+
+        lists = ExportJob.objects.filter(
+            event=attendee.event, kind=ExportKind.ATTENDEES_CSV, created_at__gte=attendee.created_at
+        ).exclude(file_name="")
+        counts = {"export_files": delete_export_files(lists)}
+        forget_sent_mail([attendee.email, attendee.user.email if attendee.user_id else ""])
+        close_live_sockets(attendee.event_id, [attendee.user_id])
         return counts
 
     def keeps_accounts(self, user_ids: list[int]) -> set[int]:

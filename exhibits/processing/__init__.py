@@ -29,6 +29,19 @@ FAILURES = {
     "pdf.too_many_pages": _(
         "This PDF has %(pages)s pages; the limit is %(limit)s. Split it into smaller documents."
     ),
+    "pdf.page_shape": _(
+        "Page %(page)s of this PDF is more than %(limit)s times as long as it is wide (or as wide "
+        "as it is long). Give every page a usual size, such as A4 or a slide, and upload it again."
+    ),
+    "pdf.page_too_large": _(
+        "Page %(page)s of this PDF would be %(width)s×%(height)s pixels; a page image can be at "
+        "most %(limit)s pixels on a side. Give every page a usual size, such as A4 or a slide, "
+        "and upload it again."
+    ),
+    "asset.too_slow": _(
+        "Processing this file took longer than %(minutes)s minutes and was stopped. Upload a "
+        "smaller or simpler file (fewer pages, a shorter cut), or ask the organisers for help."
+    ),
     "video.corrupt": _(
         "This video is damaged or incomplete, so it cannot be played. Export it again (MP4 or "
         "WebM) and upload the new file."

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +43,11 @@ def process_asset(asset_id: int) -> BoothAsset | None:
             _store(asset, made)
     except ProcessingError as error:
         _fail(asset, error.code, error.params)
+    except SoftTimeLimitExceeded:
+        # The task's soft time limit (ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS): say so, not "bug".
+        minutes = max(1, limit("ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS") // 60)
+        logger.warning("processing booth asset %s stopped after its time limit", asset_id)
+        _fail(asset, "asset.too_slow", {"minutes": minutes})
     except Exception:
         logger.exception("processing booth asset %s failed unexpectedly", asset_id)
         _fail(asset, "asset.unexpected", {})
@@ -58,6 +64,7 @@ def _document(source: Path, work: Path, progress) -> dict:
         max_pages=limit("PDF_MAX_PAGES"),
         page_width=limit("PDF_PAGE_WIDTH"),
         page_max_pixels=limit("PDF_PAGE_MAX_PIXELS"),
+        max_aspect=limit("PDF_PAGE_MAX_ASPECT"),
         thumb_width=limit("PDF_THUMB_WIDTH"),
         progress=progress,
     )

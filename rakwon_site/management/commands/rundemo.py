@@ -1,5 +1,5 @@
 """The one command behind `make demo`: prepare the database and files, then run the web server
-(daphne) and a Celery worker side by side until Ctrl-C, stopping both together.
+(daphne) and two Celery workers (one for mail alone) side by side until Ctrl-C, stopping all together.
 """
 
 from __future__ import annotations
@@ -25,8 +25,29 @@ READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 15
 
 
+def celery_workers() -> dict[str, list[str]]:
+    """The demo's Celery workers, as `python` arguments. Mail (sign-in links) has a worker of its
+    own, so it never waits behind a video being transcoded; the other worker runs a pool of one
+    process, because only a process pool enforces the processing time limits (the solo pool
+    ignores them)."""
+    worker = ["-m", "celery", "-A", "rakwon_site", "worker", "--loglevel=INFO"]
+    return {
+        "celery": [
+            *worker,
+            "--pool=prefork",
+            "--concurrency=1",
+            f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}",
+            "--hostname=worker@%h",
+        ],
+        "celery mail": [*worker, "--pool=solo", f"--queues={settings.MAIL_QUEUE}", "--hostname=mail@%h"],
+    }
+
+
 class Command(BaseCommand):
-    help = "Migrate, collect static files, load the demo expo, then run daphne and a Celery worker."
+    help = (
+        "Migrate, collect static files, load the demo expo, then run daphne, a Celery worker and a "
+        "Celery worker for mail."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address daphne listens on.")
@@ -43,15 +64,15 @@ class Command(BaseCommand):
         # The children stay in our process group, so Ctrl-C in the terminal or a signal to the
         # whole group (kill -- -PGID) reaches them as well as this supervisor.
         daphne = ["-m", "daphne", "-b", host, "-p", str(port), "rakwon_site.asgi:application"]
-        celery = ["-m", "celery", "-A", "rakwon_site", "worker", "--pool=solo", "--loglevel=INFO"]
         # Links in mail must point at the address this demo really serves (unless set explicitly).
         env = dict(os.environ)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  a comparison
         env.setdefault("SITE_URL", f"http://{shown_host}:{port}")
         children = {
             "daphne": subprocess.Popen([sys.executable, *daphne], env=env),  # noqa: S603  argv list, no shell
-            "celery": subprocess.Popen([sys.executable, *celery], env=env),  # noqa: S603  argv list, no shell
         }
+        for name, arguments in celery_workers().items():
+            children[name] = subprocess.Popen([sys.executable, *arguments], env=env)  # noqa: S603  argv list
         if settings.RTC_MEDIA_WORKERS:
             # Scaled mode (REDIS_URL): live video runs in a media worker, not inside daphne.
             media = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "media_worker"]
@@ -65,7 +86,7 @@ class Command(BaseCommand):
             self.stop(children)
         if failed:
             raise CommandError(failed, returncode=1)
-        self.stdout.write(_("Stopped the web server and the Celery worker."))
+        self.stdout.write(_("Stopped the web server and the Celery workers."))
 
     def prepare_folders(self) -> None:
         """Create the folders of the file-based broker, mail and uploads before anyone uses them."""

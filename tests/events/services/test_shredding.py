@@ -263,6 +263,7 @@ def test_shred_is_audited(people, closed, owner, django_capture_on_commit_callba
         "access_codes": 1,
         "attendees": 3,
         "accounts_closed": 2,
+        "sessions_ended": 0,  # nobody was signed in (tests/events/services/test_shredding_proof.py)
         "export_files": 0,
     }
     # The other apps' strategies had nothing of these people to remove.

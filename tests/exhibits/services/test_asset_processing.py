@@ -221,3 +221,56 @@ def test_process_asset_reports_progress_as_it_goes(booth_a, django_capture_on_co
         if query["sql"].startswith("UPDATE") and (match := PROGRESS_SET.search(query["sql"]))
     ]
     assert steps == [0, 0, 25, 50, 75, 100, 100]
+
+
+def test_upload_pdf_with_a_sliver_page_fails_with_a_reason_the_exhibitor_can_act_on(
+    booth_a, django_capture_on_commit_callbacks
+):
+    from tests.exhibits.processing.test_pdf import pdf_of_page_sizes
+
+    asset = uploaded(
+        booth_a,
+        "thin.pdf",
+        pdf_of_page_sizes((0.01, 1e8)),
+        AssetKind.DOCUMENT,
+        django_capture_on_commit_callbacks,
+    )
+
+    assert (asset.status, asset.error_code, asset.error_params) == (
+        "failed",
+        "pdf.page_shape",
+        {"page": "1", "limit": "50"},
+    )
+    assert asset.error_message == (
+        "Page 1 of this PDF is more than 50 times as long as it is wide (or as wide as it is "
+        "long). Give every page a usual size, such as A4 or a slide, and upload it again."
+    )
+    assert asset.pages.count() == 0
+
+
+def test_processing_stopped_at_the_soft_time_limit_says_it_took_too_long(
+    booth_a, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    from exhibits.services import asset_processing
+
+    def too_slow(source, work, progress):
+        # What Celery's pool raises inside the task when its soft time limit passes.
+        progress(40)
+        raise SoftTimeLimitExceeded()
+
+    settings.ASSET_PROCESSING_SOFT_TIME_LIMIT_SECONDS = 600
+    monkeypatch.setitem(asset_processing.PROCESSORS, AssetKind.DOCUMENT, too_slow)
+
+    asset = uploaded(booth_a, "big.pdf", pdf_bytes(2), AssetKind.DOCUMENT, django_capture_on_commit_callbacks)
+
+    assert (asset.status, asset.error_code, asset.error_params) == (
+        "failed",
+        "asset.too_slow",
+        {"minutes": "10"},
+    )
+    assert asset.error_message == (
+        "Processing this file took longer than 10 minutes and was stopped. Upload a smaller or "
+        "simpler file (fewer pages, a shorter cut), or ask the organisers for help."
+    )
