@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EventStatus, TeamRole
+from .interfaces.single_line_forms import SingleLineFieldsMixin
 from .models import Event, Session, User
 from .models.event import default_languages
 from .registry import session_places
@@ -20,7 +21,7 @@ from .services.schedule import format_speakers
 from .validators import validate_logo
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(SingleLineFieldsMixin, forms.ModelForm):
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -62,7 +63,7 @@ class SignupForm(forms.ModelForm):
         return user
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(SingleLineFieldsMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -95,7 +96,7 @@ class LogoField(forms.FileField):
         super().__init__(**kwargs)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     """An event's settings, for creating and for editing (the slug stays editable)."""
 
     time_zone = forms.ChoiceField(
@@ -155,11 +156,11 @@ class EventForm(forms.ModelForm):
         return fields
 
 
-class StatusForm(forms.Form):
+class StatusForm(SingleLineFieldsMixin, forms.Form):
     status = forms.ChoiceField(choices=EventStatus.choices)
 
 
-class ConfirmEventDeleteForm(forms.Form):
+class ConfirmEventDeleteForm(SingleLineFieldsMixin, forms.Form):
     """Deleting an event cannot be undone, so the owner types its short name to confirm."""
 
     slug = forms.CharField(label=_("Short name of the event"), max_length=60)
@@ -183,7 +184,7 @@ class ConfirmEventDeleteForm(forms.Form):
 # --- Organiser: the team ------------------------------------------------------------------
 
 
-class TeamInvitationForm(forms.Form):
+class TeamInvitationForm(SingleLineFieldsMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
@@ -198,7 +199,7 @@ class TeamInvitationForm(forms.Form):
 # --- Organiser: the schedule --------------------------------------------------------------
 
 
-class SessionForm(forms.Form):
+class SessionForm(SingleLineFieldsMixin, forms.Form):
     """A session as the organiser thinks of it: a day and clock times in the event's time zone."""
 
     # Keys of save_session's ValidationError that belong to a field of this form.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import LogoField
+from events.interfaces.single_line_forms import SingleLineFieldsMixin
 from events.models import Event
 
 from .models import Booth, Exhibitor, Hall
@@ -22,7 +23,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-class HallForm(forms.ModelForm):
+class HallForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = Hall
         fields = ["name", "description", "plan_columns", "plan_rows"]
@@ -48,7 +49,7 @@ class HallForm(forms.ModelForm):
         return name
 
 
-class ExhibitorProfileForm(forms.ModelForm):
+class ExhibitorProfileForm(SingleLineFieldsMixin, forms.ModelForm):
     """What an exhibitor's own staff may change: everything but the name the organiser set."""
 
     logo = LogoField()
@@ -93,7 +94,7 @@ class ExhibitorForm(ExhibitorProfileForm):
         return name
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(SingleLineFieldsMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -101,7 +102,7 @@ class StaffInviteForm(forms.Form):
     )
 
 
-class BoothForm(forms.ModelForm):
+class BoothForm(SingleLineFieldsMixin, forms.ModelForm):
     """The organiser's booth form; hall and exhibitor are limited to this event."""
 
     class Meta:

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import LogoField
+from events.interfaces.single_line_forms import SingleLineFieldsMixin
 
 from .limits import asset_max_bytes
 from .models import AssetKind, Booth, BoothLink, Tag
@@ -26,7 +27,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages)
 
 
-class BoothContentForm(forms.Form):
+class BoothContentForm(SingleLineFieldsMixin, forms.Form):
     """The booth's tagline, a description per event language, topics and the exhibitor's logo."""
 
     tagline = forms.CharField(
@@ -95,7 +96,7 @@ class WebAddressField(forms.URLField):
     default_error_messages = {"invalid": validate_web_url.message}
 
 
-class BoothLinkForm(forms.ModelForm):
+class BoothLinkForm(SingleLineFieldsMixin, forms.ModelForm):
     url = WebAddressField(
         label=_("Web address"),
         max_length=500,
@@ -113,7 +114,7 @@ class BoothLinkForm(forms.ModelForm):
         pass
 
 
-class AssetUploadForm(forms.Form):
+class AssetUploadForm(SingleLineFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of file"), choices=AssetKind.choices)
     file = forms.FileField(
         label=_("File"),

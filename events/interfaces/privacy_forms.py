@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Event
 from .registration_forms import visible_field
+from .single_line_forms import SingleLineFieldsMixin
 
 
-class VisibilityForm(forms.Form):
+class VisibilityForm(SingleLineFieldsMixin, forms.Form):
     visible_to_others = visible_field()
 
 
-class ConfirmShredForm(forms.Form):
+class ConfirmShredForm(SingleLineFieldsMixin, forms.Form):
     """Shredding cannot be undone, so the owner types the event's short name to confirm."""
 
     confirmation = forms.CharField(

@@ -15,6 +15,7 @@ from ..enums import AttendeeStatus, Country, QuestionKind
 from ..models import Event, Question
 from ..models.registration import ANSWER_MAX_LENGTH, HELP_MAX_LENGTH, LABEL_MAX_LENGTH
 from ..services.questions import NAME_QUESTION
+from .single_line_forms import SingleLineFieldsMixin
 
 ANSWER_PREFIX = "q_"
 RADIO_LIMIT = 6  # more options than this are offered in a drop-down list
@@ -27,7 +28,7 @@ class RawField(forms.Field):
         pass
 
 
-class ServiceErrorsMixin:
+class ServiceErrorsMixin(SingleLineFieldsMixin):
     """Shows a service's ValidationError inline, keyed by field name (or mapped by `error_keys`)."""
 
     error_keys: dict[str, str] = {}
@@ -380,7 +381,7 @@ class InstitutionForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class AttendeeFilterForm(forms.Form):
+class AttendeeFilterForm(SingleLineFieldsMixin, forms.Form):
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
     institution = forms.ChoiceField(label=_("Came through"), required=False)

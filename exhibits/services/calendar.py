@@ -1,6 +1,10 @@
 """Calendar files (iCalendar, RFC 5545): one session to add to a calendar, and an attendee's feed
 of bookmarked sessions. Written with the `icalendar` library, which folds lines at 75 octets,
 escapes text and ends lines with CRLF; times are written in UTC.
+
+Every text goes in as vText, escaped (commas, semicolons, backslashes, line breaks): the library
+escapes only the properties it knows, and passed an X- property (X-WR-CALNAME) through raw, so a
+line break in an event's name made every calendar of that event fail.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, vDuration
+from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 from events.models import Attendee, Event, Session
@@ -71,13 +75,13 @@ def session_entry(session: Session, *, event: Event, stamp: dt.datetime) -> Cale
     entry.add("dtstamp", stamp.astimezone(dt.UTC))
     entry.add("dtstart", session.starts_at.astimezone(dt.UTC))
     entry.add("dtend", session.ends_at.astimezone(dt.UTC))
-    entry.add("summary", session.title)
+    entry.add("summary", vText(session.title))
     description = session_text(session)
     if description:
-        entry.add("description", description)
+        entry.add("description", vText(description))
     location = session_location(session)
     if location:
-        entry.add("location", location)
+        entry.add("location", vText(location))
     entry.add("url", session_url(session, event))
     return entry
 
@@ -88,7 +92,7 @@ def _calendar(event: Event, sessions: list[Session], *, name: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(name))  # an X- property: not escaped unless typed
     stamp = timezone.now()
     for session in sessions:
         calendar.add_component(session_entry(session, event=event, stamp=stamp))

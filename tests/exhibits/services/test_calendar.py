@@ -130,3 +130,36 @@ def test_empty_feed_is_still_a_valid_calendar(event):
 
     assert lines(body)[0] == "BEGIN:VCALENDAR"
     assert list(Calendar.from_ical(body).walk("VEVENT")) == []
+
+
+def test_line_breaks_in_every_name_are_escaped_in_both_calendars(event, booth_a, booth_session):
+    # Data saved before one-line fields refused control characters (or through the admin).
+    event.name = "Expo\r\nX-INJECTED:1"
+    event.save()
+    booth_a.number = "A-1\rB"
+    booth_a.save()
+    booth_a.exhibitor.name = "Alpha\nSystems"
+    booth_a.exhibitor.save()
+    booth_a.hall.name = "Hall\r\n1"
+    booth_a.hall.save()
+    booth_session.title = "Router\r\ndemo"
+    booth_session.save()
+    booth_session.speakers.filter(name="Ana Kim").update(name="Ana\rKim")
+    attendee = AttendeeFactory(event=event)
+    add_bookmark(booth_session, attendee=attendee)
+
+    for body in (session_calendar(booth_session), feed_calendar(attendee)):
+        assert b"\n" not in body.replace(b"\r\n", b"")
+        assert b"\r" not in body.replace(b"\r\n", b"")
+        unfolded = lines(body)
+        assert "X-INJECTED:1" not in unfolded
+        assert "SUMMARY:Router\\ndemo" in unfolded
+        assert "LOCATION:Booth A-1\\nB · Alpha\\nSystems\\, Hall\\n1" in unfolded
+        description = next(line for line in unfolded if line.startswith("DESCRIPTION:"))
+        assert (
+            description == "DESCRIPTION:Bring questions.\\n\\nSpeakers: Ana\\nKim (Alpha Systems)\\, Bo Lee"
+        )
+    assert "X-WR-CALNAME:Expo\\nX-INJECTED:1: Router\\ndemo" in lines(session_calendar(booth_session))
+    assert "X-WR-CALNAME:Expo\\nX-INJECTED:1: my sessions" in lines(feed_calendar(attendee))
+    parsed = Calendar.from_ical(feed_calendar(attendee))
+    assert [str(each["SUMMARY"]) for each in parsed.walk("VEVENT")] == ["Router\ndemo"]
