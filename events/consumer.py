@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import protocol
+from . import protocol, tabs
 from .errors import NotAllowed, RakwonError
 from .live import event_group, user_group
 from .models import Attendee, Event
@@ -34,6 +34,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NO_EVENT = 4404
 CLOSE_SILENT = 4408
+CLOSE_TOO_MANY_TABS = 4409
 CLOSE_FLOOD = 4429
 
 
@@ -72,6 +73,8 @@ class EventConsumer(AsyncWebsocketConsumer):
     attendee: Attendee | None = None
     is_team: bool = False
     closing: bool = False  # closed by us for flooding: what still arrives is dropped
+    tab_counted: bool = False  # counted towards SOCKET_MAX_TABS (events.tabs)
+    tab_renewed: float = 0.0
 
     async def connect(self) -> None:
         self.live_groups: set[str] = set()
@@ -94,14 +97,29 @@ class EventConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.event = event
+        if not await tabs.open_tab(self):
+            await self._refuse_tab()
+            return
+        self.tab_counted, self.tab_renewed = True, time.monotonic()
         await self.accept()
         await self.join_group(event_group(event.pk))
         await self.join_group(user_group(event.pk, self.user.pk))
         await places.track(self)
 
+    async def _refuse_tab(self) -> None:
+        """One tab too many: accepted only so the browser can be told why, then closed."""
+        self.closing = True
+        await self.accept()
+        message = _(
+            "This event is open in too many tabs or windows. Close one of them, then reload this page."
+        )
+        await self.push("socket.closing", {"reason": "too_many_tabs", "message": message})
+        await self.close(code=CLOSE_TOO_MANY_TABS)
+
     async def disconnect(self, code) -> None:
-        if getattr(self, "live_groups", None) is None:
-            return  # refused before accepting: nothing joined
+        if getattr(self, "live_groups", None) is None or not self.tab_counted:
+            return  # refused before taking part: nothing joined
+        await tabs.close_tab(self)
         await places.forget(self)
         for listener in socket_disconnect_listeners:
             try:
@@ -168,6 +186,9 @@ class EventConsumer(AsyncWebsocketConsumer):
             return
         request_id = None
         self.last_heard = time.monotonic()  # liveness lives here, not in a store: no write per frame
+        if self.last_heard - self.tab_renewed > settings.SOCKET_TABS_TTL_SECONDS / 4:
+            self.tab_renewed = self.last_heard  # in Redis, an open tab's count lapses unless renewed
+            await tabs.renew_tab(self)
         admission = self.limiter.admit()
         if not admission.allowed:
             await self._refuse_rate(text_data, admission.retry_after, admission.flooding)

@@ -300,6 +300,12 @@ SOCKET_MAX_FRAME_BYTES = env_int("SOCKET_MAX_FRAME_BYTES", 16 * 1024)
 SOCKET_RATE_PER_SECOND = float(env_str("SOCKET_RATE_PER_SECOND") or 20.0)
 SOCKET_BURST = env_int("SOCKET_BURST", 60)
 SOCKET_FLOOD_STRIKES = env_int("SOCKET_FLOOD_STRIKES", 20)
+# Live sockets (browser tabs) one person may have open in one event; the next is closed with 4409
+# (events/tabs.py). In Redis a socket's count lapses this long after its last frame (a killed
+# process cannot say goodbye); the browser pings every 20 s.
+SOCKET_MAX_TABS = env_int("SOCKET_MAX_TABS", 8)
+SOCKET_TABS_TTL_SECONDS = env_int("SOCKET_TABS_TTL_SECONDS", 120)
+SOCKET_TABS_REDIS_PREFIX = "tabs:"
 # Presence: hall/lobby counts go out once per tick; a socket silent this long has left; a daphne
 # process whose heartbeat key is this old has died and its sockets are swept away.
 PRESENCE_TICK_SECONDS = float(env_str("PRESENCE_TICK_SECONDS") or 0.8)

@@ -9,6 +9,9 @@
   var PING_TIMEOUT_MS = 10000;
   var REFUSED = [4401, 4403, 4404]; // not logged in, not in the event, no event: retrying won't help
   var FLOODED = 4429; // the server closed us for sending too much
+  // This person has SOCKET_MAX_TABS sockets open in the event: reconnecting would be refused
+  // again, so say what to do (close a tab) and stay closed until the page is reloaded.
+  var TOO_MANY_TABS = 4409;
   var FLOOD_PAUSE_MS = 15000;
 
   var anchor = document.querySelector("[data-live-socket]");
@@ -24,6 +27,7 @@
   var opened = false;
   var place = null;
   var pingTimer = null;
+  var closingMessage = ""; // the server's last word before it closed us (socket.closing)
 
   function emit(type, data) {
     (listeners[type] || []).slice().forEach(function (listener) {
@@ -57,6 +61,19 @@
       emit("place", state);
       return state;
     });
+  }
+
+  function showRefusal(text) {
+    if (!text) return;
+    var notice = document.querySelector("[data-live-refusal]");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "live-refusal";
+      notice.setAttribute("role", "alert");
+      notice.setAttribute("data-live-refusal", "");
+      anchor.parentNode.insertBefore(notice, anchor); // the anchor may be hidden (presence)
+    }
+    notice.textContent = text; // text, never markup
   }
 
   function ping() {
@@ -104,6 +121,9 @@
         }
         return;
       }
+      if (frame.type === "socket.closing" && frame.data && frame.data.message) {
+        closingMessage = String(frame.data.message);
+      }
       emit(frame.type, frame.data || {});
     };
     socket.onclose = function (event) {
@@ -114,6 +134,12 @@
       pending = {};
       socket = null;
       if (REFUSED.indexOf(event.code) !== -1) {
+        emit("refused", { code: event.code });
+        return;
+      }
+      if (event.code === TOO_MANY_TABS) {
+        // The page's own translation first; the server's message if the page has none.
+        showRefusal(anchor.getAttribute("data-live-text-too-many-tabs") || closingMessage);
         emit("refused", { code: event.code });
         return;
       }
