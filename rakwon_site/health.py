@@ -171,6 +171,16 @@ readiness_checks.add("redis", check_redis)
 readiness_checks.add("celery_workers", check_celery_workers)
 
 
+def check_media_forwarding() -> CheckResult:
+    """Which fan-out this process's live video uses; never failing (the Python one works, slower)."""
+    from media_rtc import native
+
+    return ok(native.description())
+
+
+readiness_checks.add("media_forwarding", check_media_forwarding)
+
+
 # --- Celery worker heartbeat -------------------------------------------------------------------
 
 
