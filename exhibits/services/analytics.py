@@ -68,11 +68,14 @@ def visit_key(booth: Booth, day: dt.date, attendee_id: int) -> str:
 def record_booth_visit(booth: Booth, attendee: Attendee | None, *, at: dt.datetime | None = None) -> bool:
     """Count a confirmed attendee opening a booth. Returns whether a visit was counted.
 
-    Not counted: nobody, someone unconfirmed or of another event, or the same person again
+    Not counted: nobody, someone unconfirmed or of another event, a shredded registration (a
+    visit batched before shredding must not leave a new mark of them), or the same person again
     within BOOTH_VISIT_REPEAT_MINUTES. Their first visit of the day also counts them as a
     unique visitor.
     """
     if attendee is None or attendee.status != AttendeeStatus.CONFIRMED or attendee.event_id != booth.event_id:
+        return False
+    if attendee.user_id is None:  # shredded: no account, no name (events.services.privacy)
         return False
     now = at or timezone.now()
     day = event_day(booth, now)
@@ -210,4 +213,11 @@ class VisitMarkShredder(ShredStrategy):
 
     def shred(self, event: Event) -> dict[str, int]:
         deleted, _per_model = self._marks(event).delete()
+        return {"visit_marks": deleted}
+
+    def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
+        """Their marks, found by recomputing the keys (they are kept for a day at most)."""
+        marks = self._marks(attendee.event).select_related("booth")
+        mine = [mark.pk for mark in marks if mark.key == visit_key(mark.booth, mark.day, attendee.pk)]
+        deleted, _per_model = BoothVisitMark.objects.filter(pk__in=mine).delete()
         return {"visit_marks": deleted}

@@ -34,7 +34,8 @@ from events.models import Attendee, Event, ExportJob, User
 from events.presence import entries, ticker
 from events.presence.store import MemoryStore, RedisStore, get_store, use_store
 from events.services.chat import post_message
-from exhibits.services.analytics import record_booth_visit
+from exhibits.models import BoothVisitMark
+from exhibits.services.analytics import record_booth_visit, visit_key
 from exhibits.services.bookmarks import add_bookmark, calendar_feed_of
 from exhibits.services.leads import share_contact, shareable_fields, update_lead
 from rakwon_site.asgi import application
@@ -181,6 +182,8 @@ async def search_presence(store) -> list[str]:
             value = await redis.hgetall(key)
         elif kind == "set":
             value = sorted(await redis.smembers(key))
+        elif kind == "zset":  # a booth's visible names, in name order
+            value = await redis.zrange(key, 0, -1)
         elif kind == "zset":
             value = await redis.zrange(key, 0, -1, withscores=True)
         elif kind == "list":
@@ -244,10 +247,20 @@ def leave_traces(event: Event, booth, staff, owner) -> dict:
     return {"first": first, "second": second, "organiser": organiser, "attendee": attendee, "user": user}
 
 
+def visit_marks_of(attendee_id: int) -> list[str]:
+    """Unique-visitor marks are keyed hashes of the attendee's number: recomputed, they name them."""
+    return [
+        f"visit mark of booth {mark.booth_id} on {mark.day}"
+        for mark in BoothVisitMark.objects.select_related("booth")
+        if mark.key == visit_key(mark.booth, mark.day, attendee_id)
+    ]
+
+
 def everything_left(kept: set[str], attendee_id: int, user_id: int) -> list[str]:
     return (
         search_database()
         + [f"link {each}" for each in links_to(attendee_id, user_id)]
+        + visit_marks_of(attendee_id)
         + search_files(kept)
         + search_sessions(user_id)
         + search_caches()
@@ -382,5 +395,6 @@ async def test_search_finds_every_trace_before_shredding(
     assert any(place.startswith("file private/exports/") for place in places)
     assert any(place.startswith("file mail/") for place in places)
     assert any("still signed in" in leak for leak in found)
+    assert any(leak.startswith("visit mark of booth") for leak in found)
     assert await search_presence(get_store()) != []
     await socket.disconnect()
