@@ -15,10 +15,12 @@ import logging
 import time
 from typing import Any
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from . import protocol, tabs
 from .errors import NotAllowed, RakwonError
@@ -148,6 +150,14 @@ class EventConsumer(AsyncWebsocketConsumer):
     async def push(self, frame_type: str, data: dict[str, Any]) -> None:
         await self.send(text_data=protocol.push(frame_type, data))
 
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        # A push can meet a socket the browser has just closed (daphne has not yet told us): the
+        # frame had nowhere to go, which is no error worth a traceback.
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:
+            log.debug("dropped a frame for a closed socket %s", self.channel_name)
+
     # --- Channel-layer messages -------------------------------------------------------------
 
     async def live_push(self, message: dict[str, Any]) -> None:
@@ -208,6 +218,13 @@ class EventConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=protocol.ok(request_id, result))
         except RakwonError as failure:
             await self.send(text_data=protocol.error(request_id, failure.code, failure.message))
+        except RedisConnectionError as failure:  # the channel layer's pool stayed full: one error frame
+            log.warning("socket request failed, Redis busy: %s", failure)
+            await self.send(
+                text_data=protocol.error(
+                    request_id, "server.busy", _("The server is busy; try again in a moment.")
+                )
+            )
         except Exception:  # a handler bug must cost one error frame, never the connection
             log.exception("socket handler failed for %s", text_data[:200] if text_data else "<binary>")
             await self.send(

@@ -48,4 +48,5 @@ async def booth_leave(connection, data: dict) -> dict:
 
 @socket_handlers.register("presence.who", permission="events.enter_event")
 async def presence_who(connection, data: dict) -> dict:
-    return await places.describe(await places.find(connection, "booth", data.get("booth")))
+    place = await places.find(connection, "booth", data.get("booth"))
+    return await places.who(place, after=data.get("after"), limit=data.get("limit"), team=connection.is_team)

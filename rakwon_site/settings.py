@@ -131,11 +131,20 @@ REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's core layer on a pool that waits when full (events/redis_layer.py).
+            "BACKEND": "events.redis_layer.RedisChannelLayer",
             "CONFIG": {
                 # socket_timeout None: redis-py's 5 s timeout equals the layer's 5 s blocking
-                # read and silently drops idle sockets (channels_redis #422).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # read and silently drops idle sockets (channels_redis #422). At most
+                # max_connections per process; a call beyond waits `timeout` s, then fails.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 200),
+                        "timeout": float(env_str("CHANNEL_REDIS_POOL_TIMEOUT_SECONDS") or 10.0),
+                    }
+                ],
                 "capacity": env_int("CHANNEL_CAPACITY", 1000),
             },
         }
@@ -312,6 +321,15 @@ PRESENCE_TICK_SECONDS = float(env_str("PRESENCE_TICK_SECONDS") or 0.8)
 PRESENCE_SILENT_SECONDS = env_int("PRESENCE_SILENT_SECONDS", 60)
 PRESENCE_PROCESS_TTL_SECONDS = env_int("PRESENCE_PROCESS_TTL_SECONDS", 10)
 PRESENCE_REDIS_PREFIX = "presence:"
+# The presence store's own Redis pool, per daphne process (apart from the channel layer's): at
+# most this many connections; a call beyond waits this long, then fails as one `error` frame.
+PRESENCE_REDIS_MAX_CONNECTIONS = env_int("PRESENCE_REDIS_MAX_CONNECTIONS", 50)
+PRESENCE_REDIS_POOL_TIMEOUT_SECONDS = float(env_str("PRESENCE_REDIS_POOL_TIMEOUT_SECONDS") or 5.0)
+# A booth with more people than this stops sending each join and leave to everyone: its count
+# goes out once per tick and "who's here" is the first this-many names, then paged on request.
+PRESENCE_BOOTH_CROWD = env_int("PRESENCE_BOOTH_CROWD", 50)
+# The longest page of names `presence.who` gives the event team (visitors get PRESENCE_BOOTH_CROWD).
+PRESENCE_WHO_PAGE_TEAM = env_int("PRESENCE_WHO_PAGE_TEAM", 500)
 # Booth visits from the live socket are written in batches, off the join path.
 PRESENCE_ENTRY_FLUSH_SECONDS = float(env_str("PRESENCE_ENTRY_FLUSH_SECONDS") or 5.0)
 PRESENCE_ENTRY_BATCH = env_int("PRESENCE_ENTRY_BATCH", 500)

@@ -1,35 +1,41 @@
 """Entering and leaving places over the live socket: one place per connection at a time.
 
-Booths hear each join and leave as it happens (names only of people who chose to be visible);
-halls, the lobby and sessions hear counts, coalesced into ticks (events.presence.ticker).
+Small booths hear each join and leave as it happens (names only of people who chose to be
+visible). A booth above PRESENCE_BOOTH_CROWD people, and every hall, lobby and session, hears its
+count once per tick instead (events.presence.ticker), read from the store with its version; "who's
+here" is then the first names and a count, the rest paged on request (`presence.who`).
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections import defaultdict
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..errors import RakwonError
-from ..live import booth_group, hall_group, lobby_group, push_to_group, session_group
+from ..live import booth_group, push_to_group
 from ..registry import PresencePlace, presence_places
 from . import entries, ticker
-from .store import Person, get_store
+from .store import Change, Person, PresenceBusy, get_store
 
-GROUPS = {"booth": booth_group, "hall": hall_group, "session": session_group, "lobby": lobby_group}
+log = logging.getLogger(__name__)
 
-# The sockets of this process, for the silent-client sweep.
+# The sockets of this process, for the silent-client sweep, and by place, for the tick's pushes.
 _local: set[Any] = set()
+_members: dict[PresencePlace, set[Any]] = defaultdict(set)
+# Leaves the store could not take when their socket closed (pool saturated): retried each tick.
+_unfinished: list[tuple[PresencePlace, str, int]] = []
+
+CURSOR_MAX_CHARS = 400
 
 
 class PresenceError(RakwonError):
     code = "presence.invalid"
-
-
-def group_for(place: PresencePlace) -> str:
-    return GROUPS[place.kind](place.id)
 
 
 def person_of(connection) -> Person:
@@ -41,6 +47,15 @@ def person_of(connection) -> Person:
 
 def local_connections() -> set[Any]:
     return _local
+
+
+def local_places() -> dict[PresencePlace, set[Any]]:
+    """Each place that has sockets of this process in it, with those sockets."""
+    return _members
+
+
+def crowd_size() -> int:
+    return int(settings.PRESENCE_BOOTH_CROWD)
 
 
 async def track(connection) -> None:
@@ -69,23 +84,36 @@ def find_session(event, session_id: int) -> PresencePlace | None:
     return PresencePlace("session", session_id)
 
 
+def _diff(place: PresencePlace, change: Change) -> dict[str, Any]:
+    return {"booth": place.id, "count": change.count, "version": change.version, **(change.person or {})}
+
+
 async def enter(connection, place: PresencePlace) -> dict[str, Any]:
     """Move the connection into `place` (leaving where it was); the place as the client sees it."""
     if getattr(connection, "place", None) != place:
         await leave(connection)
         person = person_of(connection)
+        # Stored first: if the store is busy the connection is nowhere, and asking again retries.
+        change = await get_store().join(place.key, connection.connection_id, connection.user.pk, person)
         connection.place = place
-        first = await get_store().add(place.key, connection.connection_id, connection.user.pk, person)
-        if first and place.kind == "booth":
-            # Announced before joining the group: the newcomer learns the room from the reply.
-            count = await get_store().count(place.key)
-            joined = {"booth": place.id, "count": count, **person}
-            await push_to_group(group_for(place), "booth.joined", joined)
-        await connection.join_group(group_for(place))
+        _members[place].add(connection)
+        if place.kind == "booth":
+            if change.person is not None and change.count <= crowd_size():
+                # Announced before joining the group: the newcomer learns the room from the reply.
+                await push_to_group(booth_group(place.id), "booth.joined", _diff(place, change))
+            await connection.join_group(booth_group(place.id))  # a small booth's diffs
         ticker.mark(place)
         if connection.attendee is not None:
             entries.note_entry(place, connection.attendee.pk)  # written in the next batch
-    return await describe(place)
+    return await describe(place, team=connection.is_team)
+
+
+def _unlist(connection, place: PresencePlace) -> None:
+    members = _members.get(place)
+    if members is not None:
+        members.discard(connection)
+        if not members:
+            del _members[place]
 
 
 async def leave(connection) -> None:
@@ -94,16 +122,26 @@ async def leave(connection) -> None:
     if place is None:
         return
     connection.place = None
-    await connection.leave_group(group_for(place))
-    person = await get_store().remove(place.key, connection.connection_id, connection.user.pk)
-    if person is not None:
-        await announce_leave(place, person)
-
-
-async def announce_leave(place: PresencePlace, person: Person) -> None:
+    _unlist(connection, place)
     if place.kind == "booth":
-        count = await get_store().count(place.key)
-        await push_to_group(group_for(place), "booth.left", {"booth": place.id, "count": count, **person})
+        await connection.leave_group(booth_group(place.id))
+    try:
+        change = await get_store().part(place.key, connection.connection_id, connection.user.pk)
+    except PresenceBusy:
+        # The pool stayed saturated: the leave is kept and retried by the tick, so a closed
+        # socket never stays counted and never costs a traceback.
+        _unfinished.append((place, connection.connection_id, connection.user.pk))
+        log.warning("presence store busy: the leave from %s waits for the next tick", place.key)
+        return
+    await announce_leave(place, change)
+
+
+async def announce_leave(place: PresencePlace, change: Change) -> None:
+    """A person left `place`: a small booth hears it at once; every view hears the count's tick."""
+    if change.person is None:
+        return
+    if place.kind == "booth" and change.count < crowd_size():
+        await push_to_group(booth_group(place.id), "booth.left", _diff(place, change))
     ticker.mark(place)
 
 
@@ -118,19 +156,68 @@ async def forget(connection) -> None:
     await leave(connection)
 
 
-async def describe(place: PresencePlace) -> dict[str, Any]:
-    store = get_store()
-    count = await store.count(place.key)
+async def finish_leaves() -> None:
+    """Retry the leaves a busy store could not take (from the tick)."""
+    while _unfinished:
+        place, connection_id, user_id = _unfinished[0]
+        change = await get_store().part(place.key, connection_id, user_id)  # PresenceBusy: next tick
+        _unfinished.pop(0)
+        await announce_leave(place, change)
+
+
+def page_size(*, team: bool) -> int:
+    return int(settings.PRESENCE_WHO_PAGE_TEAM) if team else crowd_size()
+
+
+async def who(
+    place: PresencePlace, *, after: Any = None, limit: Any = None, team: bool = False
+) -> dict[str, Any]:
+    """A page of a booth's visible names, from `after` (the `next` of the page before)."""
+    if after is not None and (not isinstance(after, str) or len(after) > CURSOR_MAX_CHARS):
+        raise PresenceError(
+            _("Ask for the next page with the “next” of the page before."), code="presence.invalid"
+        )
+    most = page_size(team=team)
+    if limit is None:
+        limit = most
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
+        raise PresenceError(
+            _("Ask for between 1 and %(most)s names at a time.") % {"most": most}, code="presence.invalid"
+        )
+    page = await get_store().page(place.key, after=after or None, limit=limit)
+    return {
+        "booth": place.id,
+        "count": page.count,
+        "version": page.version,
+        "people": page.people,
+        "anonymous": page.count - page.visible,
+        "next": page.next,
+    }
+
+
+async def hall_state(hall_id: int, booths: list[int]) -> dict[str, Any]:
+    """A hall's count and its booths' counts, each with its version, read at one moment."""
+    keys = [f"hall:{hall_id}", *(f"booth:{booth}" for booth in booths)]
+    states = await get_store().states(keys)
+    count, version = states[keys[0]]
+    return {
+        "hall": hall_id,
+        "count": count,
+        "version": version,
+        "booths": {str(b): states[f"booth:{b}"][0] for b in booths if states[f"booth:{b}"][0]},
+        "versions": {str(b): states[f"booth:{b}"][1] for b in booths if states[f"booth:{b}"][1]},
+    }
+
+
+async def describe(place: PresencePlace, *, team: bool = False) -> dict[str, Any]:
     if place.kind == "hall":
         # A newcomer sees the booth cards' counts at once, not only after the next change.
-        booths = await database_sync_to_async(presence_places.children)("hall", place.id)
-        counts = {str(booth): await store.count(f"booth:{booth}") for booth in booths}
-        return {"hall": place.id, "count": count, "booths": {b: n for b, n in counts.items() if n}}
-    if place.kind != "booth":
-        return {place.kind: place.id, "count": count}
-    people = await store.people(place.key)
-    named = sorted((p for p in people if p.get("name")), key=lambda p: (p["name"], p["person"]))
-    return {"booth": place.id, "count": count, "people": named, "anonymous": count - len(named)}
+        booths = await ticker.booths_of(place.id)
+        return await hall_state(place.id, booths)
+    if place.kind == "booth":
+        return await who(place, team=team)
+    count, version = (await get_store().states([place.key]))[place.key]
+    return {place.kind: place.id, "count": count, "version": version}
 
 
 async def sweep_silent(silent_seconds: float) -> int:

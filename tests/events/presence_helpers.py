@@ -53,3 +53,13 @@ async def request(communicator: WebsocketCommunicator, frame_id: int, frame_type
 
 async def receive(communicator: WebsocketCommunicator, timeout: float = 1) -> dict:
     return json.loads(await communicator.receive_from(timeout=timeout))
+
+
+async def skip_ticks(communicator: WebsocketCommunicator, quiet: float = TICK * 4) -> list[dict]:
+    """Read the tick frames (``booth.count``) that have come, until none comes for `quiet` s."""
+    seen = []
+    while not await communicator.receive_nothing(timeout=quiet):
+        frame = json.loads(await communicator.receive_from())
+        assert frame["type"] == "booth.count", frame
+        seen.append(frame)
+    return seen

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 
 from events import registry
 from events.enums import EventStatus
-from events.presence import entries
+from events.presence import entries, ticker
 from exhibits.models import BoothDailyStats
 from tests.factories import BoothFactory, EventFactory, StaffFactory
 from tests.registration_factories import AttendeeFactory
@@ -28,7 +28,13 @@ async def _floor(slug: str):
     return event, booth
 
 
-async def test_visible_visitor_entering_is_seen_by_name_by_the_one_already_there():
+@pytest.fixture
+def manual_ticks(settings):
+    """The tick is driven by hand: a transcript must not depend on when a tick happens to fall."""
+    settings.PRESENCE_TICK_SECONDS = 3600
+
+
+async def test_visible_visitor_entering_is_seen_by_name_by_the_one_already_there(manual_ticks):
     event, booth = await _floor("booth-names")
     ada = await make(AttendeeFactory)(event=event, display_name="Ada", visible_to_others=True)
     bo = await make(AttendeeFactory)(event=event, display_name="Bo", visible_to_others=True)
@@ -40,8 +46,10 @@ async def test_visible_visitor_entering_is_seen_by_name_by_the_one_already_there
         "data": {
             "booth": booth.pk,
             "count": 1,
+            "version": 1,
             "people": [{"person": ada.pk, "name": "Ada"}],
             "anonymous": 0,
+            "next": None,
         },
     }
     second = await connect(bo.user, event.slug)
@@ -49,18 +57,31 @@ async def test_visible_visitor_entering_is_seen_by_name_by_the_one_already_there
     assert reply["data"]["people"] == [{"person": ada.pk, "name": "Ada"}, {"person": bo.pk, "name": "Bo"}]
     assert await receive(first) == {
         "type": "booth.joined",
-        "data": {"booth": booth.pk, "count": 2, "person": bo.pk, "name": "Bo"},
+        "data": {"booth": booth.pk, "count": 2, "version": 2, "person": bo.pk, "name": "Bo"},
     }
     assert await second.receive_nothing(timeout=0.1) is True  # no echo of one's own entry
     await second.disconnect()
     assert await receive(first) == {
         "type": "booth.left",
-        "data": {"booth": booth.pk, "count": 1, "person": bo.pk, "name": "Bo"},
+        "data": {"booth": booth.pk, "count": 1, "version": 3, "person": bo.pk, "name": "Bo"},
+    }
+    # The tick then confirms the state, with its version, to the sockets still there.
+    await ticker.flush()
+    assert await receive(first) == {
+        "type": "booth.count",
+        "data": {
+            "booth": booth.pk,
+            "count": 1,
+            "version": 3,
+            "anonymous": 0,
+            "next": None,
+            "people": [{"person": ada.pk, "name": "Ada"}],
+        },
     }
     await first.disconnect()
 
 
-async def test_invisible_visitor_is_counted_as_anonymous():
+async def test_invisible_visitor_is_counted_as_anonymous(manual_ticks):
     event, booth = await _floor("booth-anon")
     staff = (await make(StaffFactory)(exhibitor=booth.exhibitor)).user
     shy = await make(AttendeeFactory)(event=event, display_name="Shy", visible_to_others=False)
@@ -68,18 +89,32 @@ async def test_invisible_visitor_is_counted_as_anonymous():
     await request(crew, 1, "booth.enter", booth=booth.pk)
     visitor = await connect(shy.user, event.slug)
     reply = await request(visitor, 1, "booth.enter", booth=booth.pk)
-    assert reply["data"] == {"booth": booth.pk, "count": 2, "people": [], "anonymous": 2}
+    assert reply["data"] == {
+        "booth": booth.pk,
+        "count": 2,
+        "version": 2,
+        "people": [],
+        "anonymous": 2,
+        "next": None,
+    }
     assert await receive(crew) == {
         "type": "booth.joined",
-        "data": {"booth": booth.pk, "count": 2, "person": None, "name": None},
+        "data": {"booth": booth.pk, "count": 2, "version": 2, "person": None, "name": None},
     }
     who = await request(crew, 2, "presence.who", booth=booth.pk)
-    assert who["data"] == {"booth": booth.pk, "count": 2, "people": [], "anonymous": 2}
+    assert who["data"] == {
+        "booth": booth.pk,
+        "count": 2,
+        "version": 2,
+        "people": [],
+        "anonymous": 2,
+        "next": None,
+    }
     await visitor.disconnect()
     await crew.disconnect()
 
 
-async def test_second_tab_counts_once_and_closing_it_is_not_a_leave():
+async def test_second_tab_counts_once_and_closing_it_is_not_a_leave(manual_ticks):
     event, booth = await _floor("booth-tabs")
     watcher = await make(AttendeeFactory)(event=event)
     ada = await make(AttendeeFactory)(event=event, display_name="Ada", visible_to_others=True)
@@ -96,12 +131,12 @@ async def test_second_tab_counts_once_and_closing_it_is_not_a_leave():
     await tab_two.disconnect()
     assert await receive(watching) == {
         "type": "booth.left",
-        "data": {"booth": booth.pk, "count": 1, "person": ada.pk, "name": "Ada"},
+        "data": {"booth": booth.pk, "count": 1, "version": 3, "person": ada.pk, "name": "Ada"},
     }
     await watching.disconnect()
 
 
-async def test_entering_another_booth_leaves_the_first():
+async def test_entering_another_booth_leaves_the_first(manual_ticks):
     event, booth = await _floor("booth-move")
     other = await make(BoothFactory)(event=event, hall=booth.hall)
     watcher = await make(AttendeeFactory)(event=event)
@@ -115,7 +150,7 @@ async def test_entering_another_booth_leaves_the_first():
     assert reply["data"]["count"] == 1
     assert await receive(watching) == {
         "type": "booth.left",
-        "data": {"booth": booth.pk, "count": 1, "person": None, "name": None},
+        "data": {"booth": booth.pk, "count": 1, "version": 3, "person": None, "name": None},
     }
     await request(moving, 3, "booth.leave")
     who = await request(watching, 2, "presence.who", booth=other.pk)
@@ -206,7 +241,13 @@ async def test_hall_arrival_shows_the_booth_counts_already_there():
     await request(in_booth, 1, "booth.enter", booth=booth.pk)
     in_hall = await connect(newcomer.user, event.slug)
     reply = await request(in_hall, 1, "hall.enter", hall=booth.hall_id)
-    assert reply["data"] == {"hall": booth.hall_id, "count": 1, "booths": {str(booth.pk): 1}}
+    assert reply["data"] == {
+        "hall": booth.hall_id,
+        "count": 1,
+        "version": 1,
+        "booths": {str(booth.pk): 1},
+        "versions": {str(booth.pk): 1},
+    }
     assert str(other.pk) not in reply["data"]["booths"]  # empty booths are left out
     await in_booth.disconnect()
     await in_hall.disconnect()

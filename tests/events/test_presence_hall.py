@@ -10,7 +10,7 @@ from events.presence import places, ticker
 from tests.factories import BoothFactory, EventFactory, SessionFactory
 from tests.registration_factories import AttendeeFactory
 
-from .presence_helpers import TICK, connect, fresh_presence, receive, request  # noqa: F401
+from .presence_helpers import TICK, connect, fresh_presence, receive, request, skip_ticks  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_presence")]
 
@@ -27,11 +27,18 @@ async def test_three_arrivals_in_one_tick_send_one_hall_count(settings):
     # Three people arrive one after another, faster than a tick.
     for number, socket in enumerate(sockets, start=1):
         reply = await request(socket, 1, "hall.enter", hall=booth.hall_id)
-        assert reply["data"] == {"hall": booth.hall_id, "count": number, "booths": {}}
+        assert reply["data"] == {
+            "hall": booth.hall_id,
+            "count": number,
+            "version": number,
+            "booths": {},
+            "versions": {},
+        }
     assert await sockets[0].receive_nothing(timeout=TICK) is True  # counts wait for the tick
     await ticker.flush()
     counts = [await receive(socket) for socket in sockets]
-    assert counts == [{"type": "hall.count", "data": {"hall": booth.hall_id, "count": 3, "booths": {}}}] * 3
+    counted = {"hall": booth.hall_id, "count": 3, "version": 3, "booths": {}, "versions": {}}
+    assert counts == [{"type": "hall.count", "data": counted}] * 3
     await ticker.flush()
     assert await sockets[0].receive_nothing(timeout=TICK * 3) is True  # nothing changed: nothing sent
     for socket in sockets:
@@ -50,10 +57,17 @@ async def test_booth_count_reaches_the_hall_page_in_the_next_tick():
     await request(in_booth, 1, "booth.enter", booth=booth.pk)
     assert await receive(on_hall_page) == {
         "type": "hall.count",
-        "data": {"hall": booth.hall_id, "count": 1, "booths": {str(booth.pk): 1}},
+        "data": {
+            "hall": booth.hall_id,
+            "count": 1,
+            "version": 1,
+            "booths": {str(booth.pk): 1},
+            "versions": {str(booth.pk): 1},
+        },
     }
     await in_booth.disconnect()
-    assert (await receive(on_hall_page))["data"]["booths"] == {str(booth.pk): 0}
+    left = (await receive(on_hall_page))["data"]
+    assert (left["booths"], left["versions"]) == ({str(booth.pk): 0}, {str(booth.pk): 2})
     await on_hall_page.disconnect()
 
 
@@ -62,13 +76,17 @@ async def test_lobby_and_session_counts_arrive_in_ticks():
     session = await make(SessionFactory)(event=event)
     visitor = await make(AttendeeFactory)(event=event)
     socket = await connect(visitor.user, event.slug)
-    assert (await request(socket, 1, "lobby.enter"))["data"] == {"lobby": event.pk, "count": 1}
-    assert await receive(socket) == {"type": "lobby.count", "data": {"count": 1}}
+    assert (await request(socket, 1, "lobby.enter"))["data"] == {"lobby": event.pk, "count": 1, "version": 1}
+    assert await receive(socket) == {"type": "lobby.count", "data": {"count": 1, "version": 1}}
     assert (await request(socket, 2, "session.enter", session=session.pk))["data"] == {
         "session": session.pk,
         "count": 1,
+        "version": 1,
     }
-    assert await receive(socket) == {"type": "session.count", "data": {"session": session.pk, "count": 1}}
+    assert await receive(socket) == {
+        "type": "session.count",
+        "data": {"session": session.pk, "count": 1, "version": 1},
+    }
     await socket.disconnect()
 
 
@@ -93,13 +111,24 @@ async def test_silent_socket_is_removed_and_closed(settings):
     silent = await connect(quiet.user, event.slug)
     await request(silent, 1, "booth.enter", booth=booth.pk)
     assert (await receive(talking))["type"] == "booth.joined"
+    await skip_ticks(talking)
+    await skip_ticks(silent)
     # The quiet one last said something a minute ago: the next tick sweeps it out.
     for connection in places.local_connections():
         if connection.user.pk == quiet.user_id:
             connection.last_heard -= 60
     assert await silent.receive_output(timeout=1) == {"type": "websocket.close", "code": 4408}
-    assert await receive(talking) == {
-        "type": "booth.left",
-        "data": {"booth": booth.pk, "count": 1, "person": None, "name": None},
-    }
+    # The leave as a diff, and the tick's count (either may come first: one goes through the
+    # channel layer, the other straight to the socket; the version orders them).
+    frames = sorted([await receive(talking), await receive(talking)], key=lambda frame: frame["type"])
+    assert frames == [
+        {
+            "type": "booth.count",
+            "data": {"booth": booth.pk, "count": 1, "version": 3, "anonymous": 1, "next": None, "people": []},
+        },
+        {
+            "type": "booth.left",
+            "data": {"booth": booth.pk, "count": 1, "version": 3, "person": None, "name": None},
+        },
+    ]
     await talking.disconnect()

@@ -182,8 +182,6 @@ async def search_presence(store) -> list[str]:
             value = await redis.hgetall(key)
         elif kind == "set":
             value = sorted(await redis.smembers(key))
-        elif kind == "zset":  # a booth's visible names, in name order
-            value = await redis.zrange(key, 0, -1)
         elif kind == "zset":
             value = await redis.zrange(key, 0, -1, withscores=True)
         elif kind == "list":
