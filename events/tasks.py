@@ -5,7 +5,7 @@ when it has finished (acks_late): a worker killed mid-task leaves it to be redel
 Passing trouble (the database or the mail server away for a moment) retries with growing pauses.
 """
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 # Errors that a later attempt can outlive; anything else is a bug and is not retried blindly.
@@ -19,14 +19,46 @@ RELIABLY = {
 }
 
 
-@shared_task(**RELIABLY)
+class MailTask(Task):
+    """A task that sends one mail. Given up on (its retries spent, or an error no retry can
+    outlive), it is listed on the event's dashboard and logged, never swallowed. Each mail task
+    says what it sends with `mail_of(*args) -> (event id, what, subject)`, or None if gone."""
+
+    abstract = True
+    mail_of = None
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        from .services.mail import record_failed_mail
+
+        mail_of = type(self).mail_of  # a plain function, not a method of the task
+        found = mail_of(*args, **kwargs) if mail_of else None
+        if found is not None:
+            event_id, what, subject = found
+            record_failed_mail(event_id, what=what, subject=subject, reason=type(exc).__name__)
+
+
+def _team_invitation_mail(invitation_id: int) -> tuple[int, str, str] | None:
+    from .models import TeamInvitation
+
+    event_id = TeamInvitation.objects.filter(pk=invitation_id).values_list("event_id", flat=True).first()
+    return None if event_id is None else (event_id, "team_invitation", f"team_invitation:{invitation_id}")
+
+
+def _registration_mail(attendee_id: int, reason: str = "") -> tuple[int, str, str] | None:
+    from .models import Attendee
+
+    event_id = Attendee.objects.filter(pk=attendee_id).values_list("event_id", flat=True).first()
+    return None if event_id is None else (event_id, "registration", f"attendee:{attendee_id}")
+
+
+@shared_task(base=MailTask, mail_of=_team_invitation_mail, **RELIABLY)
 def send_team_invitation(invitation_id: int) -> None:
     from .services.mail import send_team_invitation_mail
 
     send_team_invitation_mail(invitation_id)
 
 
-@shared_task(**RELIABLY)
+@shared_task(base=MailTask, mail_of=_registration_mail, **RELIABLY)
 def send_registration_mail(attendee_id: int, reason: str) -> None:
     """Registration mail; those with a sign-in link issue the link here, so no secret is queued."""
     from .services.signin import send_registration_mail as send

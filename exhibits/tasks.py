@@ -7,7 +7,7 @@ mid-task leaves the task to another worker; passing database or mail trouble is 
 from celery import shared_task
 from django.conf import settings
 
-from events.tasks import RELIABLY
+from events.tasks import RELIABLY, MailTask
 
 # Processing one upload may take long (an hour of video) but not for ever: at the soft limit the
 # service records "asset.too_slow" on the asset; at the hard limit the worker process is killed.
@@ -17,7 +17,15 @@ PROCESSING_TIME_LIMITS = {
 }
 
 
-@shared_task(**RELIABLY)
+def _staff_invitation_mail(invitation_id: int) -> tuple[int, str, str] | None:
+    from .models import StaffInvitation
+
+    found = StaffInvitation.objects.filter(pk=invitation_id).values_list("exhibitor__event_id", flat=True)
+    event_id = found.first()
+    return None if event_id is None else (event_id, "staff_invitation", f"staff_invitation:{invitation_id}")
+
+
+@shared_task(base=MailTask, mail_of=_staff_invitation_mail, **RELIABLY)
 def send_staff_invitation(invitation_id: int) -> None:
     from .services.mail import send_staff_invitation_mail
 

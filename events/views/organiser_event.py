@@ -16,6 +16,7 @@ from ..errors import EventError, NotAllowed
 from ..forms import ConfirmEventDeleteForm, EventForm, StatusForm
 from ..models import Event, EventTeamMember
 from ..services.events import change_event_status, create_event, delete_event, update_event
+from ..services.mail import failed_mails
 from ..services.registration import attendee_counts
 from .mixins import ChangeEventMixin, OrganiserMixin
 
@@ -103,6 +104,7 @@ class DashboardView(OrganiserMixin, TemplateView):
         ]
         context["status_actions"] = STATUS_ACTIONS[event.status]
         context["can_delete"] = self.request.user.has_perm("events.delete_event", event)
+        context["failed_mails"] = failed_mails(event)
         return context
 
 
