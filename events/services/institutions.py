@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..enums import PLACE_HOLDING_STATUSES, AttemptScope, AttendeeKind, AttendeeStatus
+from ..enums import PLACE_HOLDING_STATUSES, AttemptScope, AttendeeKind, AttendeeStatus, AuditAction
 from ..errors import RakwonError
 from ..models import AccessCode, Attendee, Event, Institution, User
 from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN
+from .audit import record_audit
 from .questions import require_change
 from .signin import (
     attempt_key,
@@ -129,6 +130,24 @@ def verify_codes(event: Event, pairs: list[tuple[str, str]]) -> list[tuple[Insti
         )
         if access is not None and str(access.institution_id) == str(institution_id):
             found.append((access.institution, code))
+    return found
+
+
+def export_access_codes(
+    event: Event, pairs: list[tuple[str, str]], *, by: User
+) -> list[tuple[Institution, str]]:
+    """The codes for the CSV download (only real, active ones: `verify_codes`), written to the
+    event's audit log with how many came out. The log names no code, only the count."""
+    require_change(event, by)
+    found = verify_codes(event, pairs)
+    record_audit(
+        event,
+        AuditAction.EXPORT_DOWNLOADED,
+        by=by,
+        subject="access_codes",
+        rows=len(found),
+        details={"kind": "access_codes_csv"},
+    )
     return found
 
 

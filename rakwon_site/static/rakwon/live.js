@@ -172,10 +172,28 @@
   };
 
   // --- Presence on the page: "N here", and on booths the names of those who chose to be seen.
+  //
+  // Every count comes with its place's version. A frame older than what the page shows is
+  // dropped, so a stale or overtaken push can never undo a newer one; the server's tick frames
+  // (booth.count, hall.count, ...) carry the whole state and correct anything lost. A big booth
+  // sends only its first names; "Show more names" fetches the next pages (presence.who).
 
   var box = document.querySelector("[data-presence]");
-  var people = {}; // person id -> name
+  var people = {}; // person id -> name, of the first page (and of every name in a small booth)
+  var morePeople = []; // names of the pages fetched with "Show more names"
   var anonymous = 0;
+  var nextPage = null; // where the next page of names starts, or null
+  var versions = {}; // "booth:12", "hall:3", "card:12" (a booth's badge on a hall page) -> version
+
+  // Whether a frame with `version` for `key` is new enough to show. A diff must be newer than what
+  // is shown (`strict`); a whole state may also repeat it.
+  function fresh(key, version, strict) {
+    if (typeof version !== "number") return true; // a server without versions
+    var known = versions[key];
+    if (known !== undefined && (strict ? version <= known : version < known)) return false;
+    versions[key] = version;
+    return true;
+  }
 
   function setText(selector, text) {
     var node = box && box.querySelector(selector);
@@ -187,24 +205,40 @@
     box.hidden = false;
   }
 
+  function addName(list, name) {
+    var item = document.createElement("li");
+    item.textContent = name; // text, never markup
+    list.appendChild(item);
+  }
+
   function showNames() {
     var list = box.querySelector("[data-presence-names]");
     if (!list) return;
     while (list.firstChild) list.removeChild(list.firstChild);
     Object.keys(people).map(function (id) { return people[id]; }).sort().forEach(function (name) {
-      var item = document.createElement("li");
-      item.textContent = name; // text, never markup
-      list.appendChild(item);
+      addName(list, name);
     });
+    morePeople.forEach(function (name) { addName(list, name); });
     var others = box.querySelector("[data-presence-anonymous]");
     if (others) {
       others.hidden = anonymous === 0;
       setText("[data-presence-anonymous-count]", String(anonymous));
     }
+    var more = box.querySelector("[data-presence-more]");
+    if (more) more.hidden = !nextPage;
   }
 
-  function showBoothCounts(booths) {
+  function firstPage(state) {
+    // A whole first page of names: it replaces the list (pages fetched since start again).
+    people = {};
+    state.people.forEach(function (p) { people[p.person] = p.name; });
+    morePeople = [];
+    nextPage = state.next || null;
+  }
+
+  function showBoothCounts(booths, cardVersions) {
     Object.keys(booths || {}).forEach(function (booth) {
+      if (!fresh("card:" + booth, (cardVersions || {})[booth], false)) return;
       var badge = document.querySelector('[data-presence-booth="' + booth + '"]');
       if (badge) {
         badge.querySelector("[data-presence-booth-count]").textContent = String(booths[booth]);
@@ -213,53 +247,80 @@
     });
   }
 
-  function countIn(data) {
-    if (data.person) {
-      people[data.person] = data.name;
-    } else {
-      anonymous = Math.max(0, anonymous + (this === "joined" ? 1 : -1));
-    }
-  }
-
   if (box) {
     var kind = box.getAttribute("data-presence");
     var id = box.getAttribute("data-presence-id");
     var placeId = id ? parseInt(id, 10) : null;
+    var placeKey = kind + ":" + (placeId === null ? "" : placeId);
+    window.rakwonLive.on("open", function () {
+      versions = {}; // a new socket (perhaps a restarted server): its own figures start afresh
+    });
     window.rakwonLive.on("place", function (state) {
+      if (!fresh(placeKey, state.version, false)) return; // a push already showed something newer
       showCount(state.count);
       if (state.booths) {
         // Arriving in a hall: every card starts from what the server knows, empty ones hidden.
         document.querySelectorAll("[data-presence-booth]").forEach(function (badge) {
           badge.hidden = true;
         });
-        showBoothCounts(state.booths);
+        showBoothCounts(state.booths, state.versions);
       }
       if (state.people) {
-        people = {};
-        state.people.forEach(function (p) { people[p.person] = p.name; });
+        firstPage(state);
         anonymous = state.anonymous;
         showNames();
       }
     });
-    window.rakwonLive.on("booth.joined", function (data) {
-      if (data.booth !== placeId) return;
-      countIn.call("joined", data);
-      showCount(data.count);
-      showNames();
-    });
-    window.rakwonLive.on("booth.left", function (data) {
-      if (data.booth !== placeId) return;
-      if (data.person) delete people[data.person];
-      else countIn.call("left", data);
-      showCount(data.count);
-      showNames();
-    });
-    ["hall.count", "lobby.count", "session.count"].forEach(function (type) {
-      window.rakwonLive.on(type, function (data) {
+    function boothDiff(joined) {
+      return function (data) {
+        if (data.booth !== placeId || !fresh(placeKey, data.version, true)) return;
+        if (data.person) {
+          if (joined) people[data.person] = data.name;
+          else delete people[data.person];
+        } else {
+          anonymous = Math.max(0, anonymous + (joined ? 1 : -1));
+        }
         showCount(data.count);
-        showBoothCounts(data.booths);
+        showNames();
+      };
+    }
+    window.rakwonLive.on("booth.joined", boothDiff(true));
+    window.rakwonLive.on("booth.left", boothDiff(false));
+    window.rakwonLive.on("booth.count", function (data) {
+      if (data.booth !== placeId || !fresh(placeKey, data.version, false)) return;
+      showCount(data.count);
+      anonymous = data.anonymous;
+      if (data.people) firstPage(data);
+      else nextPage = data.next || null;
+      showNames();
+    });
+    window.rakwonLive.on("hall.count", function (data) {
+      if (kind === "hall" && data.hall === placeId && fresh(placeKey, data.version, false)) {
+        showCount(data.count);
+      }
+      showBoothCounts(data.booths, data.versions);
+    });
+    ["lobby.count", "session.count"].forEach(function (type) {
+      window.rakwonLive.on(type, function (data) {
+        if (fresh(placeKey, data.version, false)) showCount(data.count);
       });
     });
+    var more = box.querySelector("[data-presence-more]");
+    if (more) {
+      more.addEventListener("click", function () {
+        if (!nextPage) return;
+        more.disabled = true;
+        request("presence.who", { booth: placeId, after: nextPage }).then(
+          function (page) {
+            more.disabled = false;
+            page.people.forEach(function (p) { morePeople.push(p.name); });
+            nextPage = page.next || null;
+            showNames();
+          },
+          function () { more.disabled = false; } // offline or busy: the button stays to try again
+        );
+      });
+    }
     window.rakwonLive.on("open", function () {
       if (!place) enter(kind, placeId).catch(function () {});
     });
