@@ -45,3 +45,7 @@ rules.add_perm(
     (is_staff_of_exhibitor | is_team_of_exhibitor_event) & ~exhibitor_event_closed,
 )
 rules.add_perm("exhibits.change_booth", (is_staff_of_booth | is_team_of_booth_event) & ~booth_event_closed)
+# Leads are the exhibitor's alone: visitors shared them with it, not with the organisers
+# (docs/leads.md). Notes and ratings freeze with the event; reading and downloading do not.
+rules.add_perm("exhibits.view_leads", is_staff_of_exhibitor)
+rules.add_perm("exhibits.change_leads", is_staff_of_exhibitor & ~exhibitor_event_closed)

@@ -8,11 +8,14 @@ a moderator and an owner of the event. Expected answers:
 from __future__ import annotations
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.factories import HallFactory, SessionFactory, StaffFactory
 
-from .permission_expectations import DONE, EXPECTED, LOGIN, NOT_WALKED, ROLES
+from .permission_expectations import DONE, EXPECTED, LOGIN, NOT_WALKED, REFUSED, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -51,23 +54,47 @@ def test_expectations_name_only_existing_urls():
 @pytest.fixture
 def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, booth_a, visitor):
     from events.models.privacy import ExportJob
-    from tests.registration_factories import AttendeeFactory, InstitutionFactory, QuestionFactory
+    from events.services.exports import job_path, new_file_name
+    from tests.registration_factories import (
+        AccessCodeFactory,
+        AttendeeFactory,
+        InstitutionFactory,
+        QuestionFactory,
+    )
 
     hall = booth_a.hall
-    # The visitor is a confirmed attendee of the event; another attendee is the one looked at.
-    AttendeeFactory(event=event, user=visitor, email=visitor.email)
+    # The visitor is a confirmed attendee of the event; another attendee is the one looked at,
+    # and a third awaits approval.
+    visitor_attendee = AttendeeFactory(event=event, user=visitor, email=visitor.email)
     attendee = AttendeeFactory(event=event)
+    pending = AttendeeFactory(event=event, status="pending", confirmed_at=None)
     from exhibits.models import Lead
 
     lead = Lead.objects.create(attendee=attendee, booth=booth_a, exhibitor=exhibitor_a, shared_fields=[])
     from tests.asset_factories import AssetPageFactory, BoothAssetFactory, BoothLinkFactory
 
-    # A ready one-page document and a link on booth A-1 (the booth editor's and reader's objects).
+    # Two ready one-page documents and two links on booth A-1; the second of each is the one
+    # moved up, so a move really changes the order.
+    BoothAssetFactory(booth=booth_a)
     asset = AssetPageFactory(asset=BoothAssetFactory(booth=booth_a)).asset
+    BoothLinkFactory(booth=booth_a)
     link = BoothLinkFactory(booth=booth_a)
+    QuestionFactory(event=event)
     question = QuestionFactory(event=event)
     institution = InstitutionFactory(event=event)
-    job = ExportJob.objects.create(event=event, requested_by=owner, kind="attendees_csv")
+    AccessCodeFactory(institution=institution)
+    # A finished attendee export whose file is on disk: the download is real.
+    job = ExportJob.objects.create(
+        event=event,
+        requested_by=owner,
+        kind="attendees_csv",
+        status="done",
+        rows=0,
+        finished_at=timezone.now(),
+    )
+    job.file_name = new_file_name(job, "csv")
+    job.save(update_fields=["file_name"])
+    job_path(job).write_text("Registration\n", encoding="utf-8")
     empty_hall = HallFactory(event=event, name="Empty hall")
     session = SessionFactory(event=event)
     extra_staff = StaffFactory(exhibitor=exhibitor_a)
@@ -92,7 +119,12 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "lead_id": lead.pk,
         "sanction_id": ChatSanction.objects.create(event=event, user=attendee.user, kind="mute").pk,
     }
-    objects = {"question": question.pk, "institution": institution.pk, "attendee": attendee.pk}
+    objects = {
+        "question": question.pk,
+        "institution": institution.pk,
+        "attendee": attendee.pk,
+        "pending": pending.pk,
+    }
     users = {
         "anonymous": None,
         "visitor": visitor,
@@ -101,7 +133,27 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "moderator": moderator,
         "owner": owner,
     }
+    ids = {
+        "event": event.pk,
+        "exhibitor": exhibitor_a.pk,
+        "booth": booth_a.pk,
+        "visitor_attendee": visitor_attendee.pk,
+        "attendee": attendee.pk,
+        "pending": pending.pk,
+        "asset": asset.pk,
+        "link": link.pk,
+        "question": question.pk,
+        "institution": institution.pk,
+        "job": job.pk,
+        "empty_hall": empty_hall.pk,
+        "session": session.pk,
+        "extra_staff": extra_staff.pk,
+        "member": kwargs["member_id"],
+        "invitation": team_invitation.pk,
+        "sanction": kwargs["sanction_id"],
+    }
     return {
+        "ids": ids,
         "kwargs": kwargs,
         "objects": objects,
         "users": users,
@@ -129,16 +181,31 @@ def test_role_gets_expected_answer(client, world, url_name, role):
     user = world["users"][role]
     if user is not None:
         client.force_login(user)
+    if "setup" in spec:
+        spec["setup"](world)
     method = spec.get("method", "get")
     response = getattr(client, method)(url, spec.get("data", {}), HTTP_REFERER="/")
     expected = spec[role]
+    if "changed" in spec and expected in REFUSED:
+        assert spec["changed"](world, response) is False, f"{method.upper()} {url} as {role} changed it"
     if isinstance(expected, tuple):
         assert (response.status_code, response["Location"].split("?")[0]) == (302, expected[1]), url
     elif expected == LOGIN:
         assert (response.status_code, response["Location"].split("?")[0]) == (302, "/accounts/login/"), url
     elif expected == DONE:
-        # A permitted change: answered with a redirect somewhere other than the log-in page.
-        assert response.status_code == 302, f"{method.upper()} {url} as {role}"
-        assert not response["Location"].startswith("/accounts/login/")
+        # A permitted change went through: a redirect elsewhere than the log-in page, no
+        # warning or error said (a refusal sent back with a message is not "done"), and a
+        # success message; where a check is given, the object really changed in the database.
+        said = [(message.level, str(message)) for message in get_messages(response.wsgi_request)]
+        where = f"{method.upper()} {url} as {role}: {said}"
+        assert response.status_code == 302, where
+        assert not response["Location"].startswith("/accounts/login/"), where
+        assert [text for level, text in said if level >= messages.WARNING] == [], where
+        if "changed" in spec:
+            assert spec["changed"](world, response) is True, where
+        else:
+            assert [text for level, text in said if level == messages.SUCCESS] != [], where
     else:
         assert response.status_code == expected, f"{method.upper()} {url} as {role}"
+        if "changed" in spec and expected == 200:
+            assert spec["changed"](world, response) is True, f"{method.upper()} {url} as {role}"

@@ -21,11 +21,10 @@ from ..errors import NotAllowed, RakwonError
 from ..models import Answer, Attendee, Event, ExportJob, Question, User
 from .audit import record_audit
 from .privacy import shown_name
+from .spreadsheets import csv_row
 
 logger = logging.getLogger(__name__)
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DOWNLOAD_SUFFIX = {
     ExportKind.ATTENDEES_CSV: "attendees.csv",
     ExportKind.SHRED_ARCHIVE: "archive.json",
@@ -129,12 +128,6 @@ def request_attendee_export(event: Event, *, by: User, language: str = "") -> Ex
     return job
 
 
-def csv_cell(value: object) -> str:
-    """A cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def export_questions(event: Event) -> list[Question]:
     """Every question, archived ones too: their answers are still stored."""
     return list(event.questions.select_related("event").order_by("position", "id"))
@@ -179,7 +172,7 @@ def attendee_row(attendee: Attendee, questions: list[Question], language: str) -
     for question in questions:
         answer = answers.get(question.pk)
         row.append(answer.display_in(language) if answer else "")
-    return [csv_cell(cell) for cell in row]
+    return csv_row(row)
 
 
 def export_attendees_csv(job: ExportJob) -> ExportJob:
@@ -206,7 +199,7 @@ def export_attendees_csv(job: ExportJob) -> ExportJob:
             # utf-8-sig: spreadsheets then read Korean names correctly.
             with open(job_path(job), "w", newline="", encoding="utf-8-sig") as handle:
                 handle_writer = csv.writer(handle)
-                handle_writer.writerow(attendee_header(questions, job.language))
+                handle_writer.writerow(csv_row(attendee_header(questions, job.language)))
                 for attendee in attendees.iterator(chunk_size=every):
                     handle_writer.writerow(attendee_row(attendee, questions, job.language))
                     written += 1

@@ -145,6 +145,10 @@ def describe_subject(entry: AuditLogEntry) -> str:
         return _("Export #%(number)s") % {"number": number}
     if kind == "attendee":
         return _("Registration #%(number)s") % {"number": number}
+    if kind == "exhibitor":
+        return _("Leads of exhibitor #%(number)s (CSV)") % {"number": number}
+    if kind == "access_codes":
+        return _("Access codes of institutions (CSV)")
     return entry.subject
 
 

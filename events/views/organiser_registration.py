@@ -48,6 +48,7 @@ from ..services.registration import (
     update_registration_settings,
 )
 from ..services.signin import format_code
+from ..services.spreadsheets import csv_row
 from .mixins import OrganiserMixin
 from .registration import run_service, visitor_language
 
@@ -351,26 +352,26 @@ class AllNewCodesView(RegistrationOrganiserMixin, View):
         return codes_sheet(request, self.event, issued)
 
 
-def _csv_cell(text: str) -> str:
-    # A leading =, +, - or @ would be run as a formula by spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 class CodesCsvView(RegistrationOrganiserMixin, View):
     """The printed sheet's codes as CSV. The browser sends back the codes it was just shown;
-    only those matching a stored hash are written, so nothing but real codes come out."""
+    only those matching a stored hash are written, so nothing but real codes come out. Each
+    download is written to the audit log; every cell is guarded against spreadsheet formulas."""
 
     def post(self, request, *args, **kwargs):
         pairs = list(zip(request.POST.getlist("institution"), request.POST.getlist("code"), strict=False))
-        rows = institution_service.verify_codes(self.event, pairs[:10_000])
+        try:
+            rows = institution_service.export_access_codes(self.event, pairs[:10_000], by=request.user)
+        except RakwonError as error:
+            messages.error(request, error.message)
+            return redirect("registration_admin:institutions", slug=self.event.slug)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.event.slug}-access-codes.csv"'
         response.write("\ufeff")  # lets spreadsheet programs read Korean names as UTF-8
         writer = csv.writer(response)
-        writer.writerow([_("Institution"), _("Seats"), _("Access code"), _("Join at")])
+        writer.writerow(csv_row([_("Institution"), _("Seats"), _("Access code"), _("Join at")]))
         join_url = request.build_absolute_uri(reverse("attendee:join", args=[self.event.slug]))
         for institution, code in rows:
-            writer.writerow([_csv_cell(institution.name), institution.seats, format_code(code), join_url])
+            writer.writerow(csv_row([institution.name, institution.seats, format_code(code), join_url]))
         return no_store(response)
 
 

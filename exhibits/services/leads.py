@@ -1,6 +1,10 @@
 """Leads: a visitor shares chosen contact details with an exhibitor, staff keep notes and a
 rating and export them as CSV, and the visitor withdraws them again.
 
+Leads are the exhibitor's alone: the visitor shared them with that exhibitor, not with the
+organisers, so only its staff read, annotate and download them (docs/leads.md). Every download
+is written to the event's audit log.
+
 Withdrawing deletes the lead: the row links a person to a booth, and the visitor asked to take
 that back. Only the number survives, in the booth's daily counts (services.analytics), which
 identify nobody; it is taken off again, so sharing and withdrawing in a loop counts nothing.
@@ -21,13 +25,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.enums import AttendeeStatus
+from events.enums import AttendeeStatus, AuditAction
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event, User
 from events.models.registration import in_language, is_placeholder_email
-from events.services.exports import csv_cell
+from events.services.audit import record_audit
 from events.services.privacy import is_deleted_attendee
 from events.services.registration import attendance_of
+from events.services.spreadsheets import csv_row
 from events.shredder import ShredItem, ShredStrategy
 
 from ..models import Booth, Exhibitor, Lead
@@ -240,14 +245,26 @@ def leads_of(exhibitor: Exhibitor) -> QuerySet[Lead]:
     return Lead.objects.filter(exhibitor=exhibitor).select_related("booth__event", "exhibitor")
 
 
+def require_leads_staff(exhibitor: Exhibitor, by: User | None) -> None:
+    """Only the exhibitor's own staff: the event team is refused too, and told why."""
+    if by is None or not by.has_perm("exhibits.view_leads", exhibitor):
+        raise NotAllowed(
+            _(
+                "The visitors shared these contact details with %(exhibitor)s only, so only its "
+                "staff can see, change or download them. The booth analytics show how many were shared."
+            )
+            % {"exhibitor": exhibitor.name},
+            code="lead.not_exhibitor_staff",
+        )
+
+
 def update_lead(lead: Lead, *, notes: str, rating: int | None, by: User) -> Lead:
-    """Staff (or the event team) keep notes and a rating (1 to 5, or none) on a lead.
+    """The exhibitor's staff keep notes and a rating (1 to 5, or none) on a lead.
 
     Refused while the event is closed (read-only); ValidationError for bad input, nothing saved.
     """
-    if by is None or not by.has_perm("exhibits.view_exhibitor_backoffice", lead.exhibitor):
-        raise NotAllowed(_("Only staff of this exhibitor can change its leads."))
-    if not by.has_perm("exhibits.change_exhibitor", lead.exhibitor):
+    require_leads_staff(lead.exhibitor, by)
+    if not by.has_perm("exhibits.change_leads", lead.exhibitor):
         raise NotAllowed(_("This event is closed and can no longer be changed."))
     notes = (notes or "").strip()
     errors = {}
@@ -289,15 +306,33 @@ def _answer_columns(leads: list[Lead], language: str) -> list[tuple[str, str]]:
 def leads_csv(exhibitor: Exhibitor, language: str) -> str:
     """The exhibitor's current leads as CSV text; withdrawn ones are gone. Every cell is guarded
     against spreadsheet formulas."""
+    return _leads_csv(list(leads_of(exhibitor).order_by("created_at", "id")), exhibitor, language)
+
+
+def export_leads(exhibitor: Exhibitor, *, by: User, language: str) -> str:
+    """The leads CSV for the exhibitor's staff, written to the event's audit log (who, how many)."""
+    require_leads_staff(exhibitor, by)
     leads = list(leads_of(exhibitor).order_by("created_at", "id"))
+    body = _leads_csv(leads, exhibitor, language)
+    record_audit(
+        exhibitor.event,
+        AuditAction.EXPORT_DOWNLOADED,
+        by=by,
+        subject=f"exhibitor:{exhibitor.pk}",
+        rows=len(leads),
+        details={"kind": "leads_csv", "exhibitor": exhibitor.pk},
+    )
+    return body
+
+
+def _leads_csv(leads: list[Lead], exhibitor: Exhibitor, language: str) -> str:
     answers = _answer_columns(leads, language)
     tz = exhibitor.event.tz
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        [
-            csv_cell(header)
-            for header in [
+        csv_row(
+            [
                 _("Booth"),
                 _("Shared on"),
                 _("Name"),
@@ -306,7 +341,7 @@ def leads_csv(exhibitor: Exhibitor, language: str) -> str:
                 _("Rating"),
                 _("Notes"),
             ]
-        ]
+        )
     )
     for lead in leads:
         row = [
@@ -318,7 +353,7 @@ def leads_csv(exhibitor: Exhibitor, language: str) -> str:
             lead.rating or "",
             lead.notes,
         ]
-        writer.writerow([csv_cell(cell) for cell in row])
+        writer.writerow(csv_row(row))
     return buffer.getvalue()
 
 

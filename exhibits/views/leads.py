@@ -1,5 +1,8 @@
 """Leads, both sides: a visitor shares or withdraws their contact details from a booth page
 (POST only), and the exhibitor's staff list them, keep notes and a rating, and download CSV.
+
+The exhibitor's side is for its own staff only; the event team is refused with the reason
+(403), others do not learn the exhibitor exists (404).
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from ..services.leads import (
     LeadError,
     ShareableField,
     csv_file_name,
-    leads_csv,
+    export_leads,
     leads_of,
+    require_leads_staff,
     share_contact,
     update_lead,
     withdraw_contact,
@@ -73,7 +77,7 @@ class LeadNotesForm(forms.Form):
         required=False,
         max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("Only your exhibitor's staff and the organisers see these notes."),
+        help_text=gettext_lazy("Only your exhibitor's staff see these notes; the organisers do not."),
     )
 
 
@@ -179,7 +183,26 @@ class ExhibitorBackofficeMixin(LoginRequiredMixin):
         return context
 
 
-class LeadListView(ExhibitorBackofficeMixin, ListView):
+class LeadsMixin(ExhibitorBackofficeMixin):
+    """The exhibitor's leads: its staff only (the event team may open the rest of the back office)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(
+            "exhibits.view_exhibitor_backoffice", self.exhibitor
+        ):
+            try:
+                require_leads_staff(self.exhibitor, request.user)
+            except NotAllowed as error:
+                raise PermissionDenied(error.message) from error
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = self.request.user.has_perm("exhibits.change_leads", self.exhibitor)
+        return context
+
+
+class LeadListView(LeadsMixin, ListView):
     template_name = "exhibits/exhibitor/leads.html"
     context_object_name = "leads"
     paginate_by = LEADS_PER_PAGE
@@ -188,11 +211,17 @@ class LeadListView(ExhibitorBackofficeMixin, ListView):
         return leads_of(self.exhibitor).order_by("-created_at", "-id")
 
 
-class LeadExportView(ExhibitorBackofficeMixin, View):
-    """The current leads as CSV; also once the event is closed (that is when they matter)."""
+class LeadExportView(LeadsMixin, View):
+    """The current leads as CSV; also once the event is closed (that is when they matter).
+    Each download is written to the event's audit log."""
 
     def get(self, request, *args, **kwargs):
-        body = leads_csv(self.exhibitor, getattr(request, "LANGUAGE_CODE", "") or "en")
+        try:
+            body = export_leads(
+                self.exhibitor, by=request.user, language=getattr(request, "LANGUAGE_CODE", "") or "en"
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
         # utf-8 with a byte-order mark: spreadsheets then read Korean names correctly.
         response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{csv_file_name(self.exhibitor)}"'
@@ -200,7 +229,7 @@ class LeadExportView(ExhibitorBackofficeMixin, View):
         return response
 
 
-class LeadEditView(ExhibitorBackofficeMixin, FormView):
+class LeadEditView(LeadsMixin, FormView):
     template_name = "exhibits/exhibitor/leads_edit.html"
     form_class = LeadNotesForm
 
@@ -213,7 +242,7 @@ class LeadEditView(ExhibitorBackofficeMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def check_may_change(self) -> None:
-        if not self.request.user.has_perm("exhibits.change_exhibitor", self.exhibitor):
+        if not self.request.user.has_perm("exhibits.change_leads", self.exhibitor):
             raise PermissionDenied(_("This event is closed and can no longer be changed."))
 
     @cached_property

@@ -16,7 +16,6 @@ from events.errors import NotAllowed
 from events.models import AuditLogEntry, ExportJob
 from events.services.exports import (
     ExportError,
-    csv_cell,
     delete_expired_exports,
     export_attendees_csv,
     exports_dir,
@@ -24,6 +23,7 @@ from events.services.exports import (
     open_export,
     request_attendee_export,
 )
+from events.services.spreadsheets import csv_cell
 from tests.registration_factories import (
     AnswerFactory,
     AttendeeFactory,

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.enums import AttendeeStatus, EventStatus, QuestionKind
+from events.enums import AttendeeStatus, AuditAction, EventStatus, QuestionKind
 from events.errors import NotAllowed
+from events.models import AuditLogEntry
 from events.services.privacy import delete_registration
 from events.shredder import ShredItem, shred_strategies
 from exhibits.models import BoothDailyStats, Lead
@@ -18,6 +19,7 @@ from exhibits.services.leads import (
     LeadError,
     LeadShredder,
     ShareableField,
+    export_leads,
     forget_leads_of_deleted_attendee,
     lead_for,
     leads_csv,
@@ -275,10 +277,10 @@ def test_update_lead_saves_notes_and_rating(lead, staff_a):
     assert (lead.notes, lead.rating) == ("Wants a demo in May.", 4)
 
 
-def test_update_lead_clears_the_rating(lead, staff_a, moderator):
+def test_update_lead_clears_the_rating(lead, staff_a):
     update_lead(lead, notes="", rating=5, by=staff_a)
 
-    update_lead(lead, notes="", rating=None, by=moderator)
+    update_lead(lead, notes="", rating=None, by=staff_a)
 
     lead.refresh_from_db()
     assert lead.rating is None
@@ -309,6 +311,16 @@ def test_update_lead_refuses_staff_of_another_exhibitor(lead, staff_b):
     with pytest.raises(NotAllowed):
         update_lead(lead, notes="mine now", rating=1, by=staff_b)
 
+    lead.refresh_from_db()
+    assert (lead.notes, lead.rating) == ("", None)
+
+
+@pytest.mark.parametrize("who", ["moderator", "owner"])
+def test_update_lead_refuses_the_event_team(lead, who, request):
+    with pytest.raises(NotAllowed) as raised:
+        update_lead(lead, notes="organiser's", rating=1, by=request.getfixturevalue(who))
+
+    assert raised.value.code == "lead.not_exhibitor_staff"
     lead.refresh_from_db()
     assert (lead.notes, lead.rating) == ("", None)
 
@@ -362,6 +374,20 @@ def test_leads_csv_guards_against_formulas(event, booth_a, company, staff_a):
     assert rows[1][2:] == ['\'=HYPERLINK("http://x")', "", "'+1+1", "", "'@SUM(A1)"]
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"])
+def test_leads_csv_guards_every_formula_start(event, booth_a, company, staff_a, start):
+    sly = AttendeeFactory(event=event, display_name=start + "cmd|' /C calc'!A0", email="sly@example.org")
+    AnswerFactory(attendee=sly, question=company, value=start + "1+1", question_label_snapshot=company.label)
+    lead = share_contact(booth_a, sly, keys=["name", "answer:company"], by=sly.user)
+    if start not in "\t\r":  # notes are trimmed of leading white space when saved
+        update_lead(lead, notes=start + "SUM(A1)", rating=None, by=staff_a)
+
+    rows = _rows(leads_csv(booth_a.exhibitor, "en"))
+
+    notes = "'" + start + "SUM(A1)" if start not in "\t\r" else ""
+    assert rows[1][2:] == ["'" + start + "cmd|' /C calc'!A0", "", "'" + start + "1+1", "", notes]
+
+
 def test_leads_csv_leaves_out_withdrawn_leads_and_other_exhibitors(minji, booth_a, event, exhibitor_b):
     jun = AttendeeFactory(event=event, display_name="Lee Jun")
     share_contact(booth_a, minji, keys=["name"], by=minji.user)
@@ -372,6 +398,40 @@ def test_leads_csv_leaves_out_withdrawn_leads_and_other_exhibitors(minji, booth_
     rows = _rows(leads_csv(booth_a.exhibitor, "en"))
 
     assert [row[2] for row in rows] == ["Name", "Lee Jun"]
+
+
+def test_export_leads_writes_the_audit_log(minji, booth_a, event, staff_a):
+    share_contact(booth_a, minji, keys=["name"], by=minji.user)
+
+    rows = _rows(export_leads(booth_a.exhibitor, by=staff_a, language="en"))
+
+    assert [row[2] for row in rows] == ["Name", "Kim Minji"]
+    entry = AuditLogEntry.objects.get()
+    assert (entry.event, entry.actor, entry.action, entry.subject, entry.rows, entry.details) == (
+        event,
+        staff_a,
+        AuditAction.EXPORT_DOWNLOADED,
+        f"exhibitor:{booth_a.exhibitor_id}",
+        1,
+        {"kind": "leads_csv", "exhibitor": booth_a.exhibitor_id},
+    )
+
+
+def test_export_leads_of_none_is_audited_with_no_rows(booth_a, staff_a):
+    export_leads(booth_a.exhibitor, by=staff_a, language="en")
+
+    assert list(AuditLogEntry.objects.values_list("rows", flat=True)) == [0]
+
+
+@pytest.mark.parametrize("who", ["moderator", "owner", "staff_b", "visitor"])
+def test_export_leads_refuses_all_but_the_exhibitor_staff(minji, booth_a, who, request):
+    share_contact(booth_a, minji, keys=["name"], by=minji.user)
+
+    with pytest.raises(NotAllowed) as raised:
+        export_leads(booth_a.exhibitor, by=request.getfixturevalue(who), language="en")
+
+    assert raised.value.code == "lead.not_exhibitor_staff"
+    assert AuditLogEntry.objects.count() == 0
 
 
 def test_leads_csv_of_no_leads_is_the_header(booth_a):

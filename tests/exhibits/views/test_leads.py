@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from events.enums import AttendeeStatus, EventStatus
+from events.enums import AttendeeStatus, AuditAction, EventStatus
+from events.models import AuditLogEntry
 from exhibits.models import Lead
 from exhibits.services.leads import share_contact, update_lead
 from tests.events.views.helpers import messages_of
@@ -230,7 +231,10 @@ def test_share_include_offers_each_field_and_says_who_sees_it(minji, booth_a):
     assert (
         "Name: Kim Minji" in html and "E-mail address: minji@example.org" in html and "Company: Acme" in html
     )
-    assert "Only the staff of Alpha Systems and the organisers of Expo will see the details you tick." in html
+    assert (
+        "Only the staff of Alpha Systems will see the details you tick; not even the organisers of Expo."
+        in html
+    )
     assert "checked" not in html
 
 
@@ -290,14 +294,65 @@ def lead(minji, booth_a):
     return share_contact(booth_a, minji, keys=["name", "answer:company"], by=minji.user)
 
 
-@pytest.mark.parametrize("who", ["staff_a", "moderator", "owner"])
-def test_leads_page_is_for_the_exhibitor_staff_and_team(client, lead, who, request):
-    client.force_login(request.getfixturevalue(who))
+def test_leads_page_is_for_the_exhibitor_staff(client, lead, staff_a):
+    client.force_login(staff_a)
 
     response = client.get(leads_url(lead.exhibitor))
 
     assert response.status_code == 200
     assert list(response.context["leads"]) == [lead]
+
+
+LEADS_ARE_THE_EXHIBITORS = (
+    "The visitors shared these contact details with Alpha Systems only, so only its staff can see, "
+    "change or download them. The booth analytics show how many were shared."
+)
+
+
+@pytest.mark.parametrize("who", ["moderator", "owner"])
+@pytest.mark.parametrize("url", [leads_url, export_url])
+def test_event_team_cannot_read_or_download_the_leads(client, lead, who, url, request):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(url(lead.exhibitor))
+
+    assert response.status_code == 403
+    assert LEADS_ARE_THE_EXHIBITORS in response.content.decode()
+    assert "Kim Minji" not in response.content.decode()
+    assert AuditLogEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["moderator", "owner"])
+def test_event_team_cannot_edit_a_lead(client, lead, who, request):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(edit_url(lead), {"rating": "1", "notes": "organiser's"})
+
+    assert response.status_code == 403
+    lead.refresh_from_db()
+    assert (lead.notes, lead.rating) == ("", None)
+
+
+def test_leads_csv_download_is_written_to_the_audit_log(client, lead, staff_a, event):
+    client.force_login(staff_a)
+
+    rows = csv_rows(client.get(export_url(lead.exhibitor)))
+
+    assert len(rows) == 2
+    entries = list(
+        AuditLogEntry.objects.filter(event=event).values_list(
+            "action", "actor_label", "subject", "rows", "details"
+        )
+    )
+    assert entries == [
+        (
+            AuditAction.EXPORT_DOWNLOADED,
+            "staff-a@example.org",
+            f"exhibitor:{lead.exhibitor_id}",
+            1,
+            {"kind": "leads_csv", "exhibitor": lead.exhibitor_id},
+        )
+    ]
 
 
 @pytest.mark.parametrize("url", [leads_url, export_url])
@@ -418,3 +473,19 @@ def test_lead_edit_refuses_notes_too_long_inline(client, lead, staff_a):
     }
     lead.refresh_from_db()
     assert lead.notes == ""
+
+
+def test_organisers_see_in_the_audit_log_who_downloaded_leads_and_how_many(client, lead, staff_a, owner):
+    client.force_login(staff_a)
+    client.get(export_url(lead.exhibitor))
+    client.force_login(owner)
+
+    response = client.get(reverse("privacy_admin:audit", args=[lead.booth.event.slug]))
+
+    entries = [
+        (e.actor_text, e.get_action_display(), e.subject_text, e.rows) for e in response.context["page"]
+    ]
+    assert entries == [
+        ("staff-a@example.org", "Export file downloaded", f"Leads of exhibitor #{lead.exhibitor_id} (CSV)", 1)
+    ]
+    assert "Kim Minji" not in response.content.decode()
