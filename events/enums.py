@@ -39,6 +39,9 @@ class AttendeeKind(models.TextChoices):
 
 
 class AttendeeStatus(models.TextChoices):
+    # Registered on the form, not yet confirmed by the mailed link (or, for an account that logs
+    # in with a password, by its owner after logging in): nobody attaches to an account unasked.
+    UNCONFIRMED = "unconfirmed", _("Awaiting confirmation")
     PENDING = "pending", _("Awaiting approval")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
@@ -46,7 +49,7 @@ class AttendeeStatus(models.TextChoices):
 
 
 # Statuses that hold a place: they count against capacity and institution seats.
-PLACE_HOLDING_STATUSES = (AttendeeStatus.PENDING, AttendeeStatus.CONFIRMED)
+PLACE_HOLDING_STATUSES = (AttendeeStatus.UNCONFIRMED, AttendeeStatus.PENDING, AttendeeStatus.CONFIRMED)
 
 
 class RegistrationMail(models.TextChoices):
@@ -58,6 +61,8 @@ class RegistrationMail(models.TextChoices):
     APPROVED = "approved", _("Registration approved")
     REJECTED = "rejected", _("Registration rejected")
     CANCELLED = "cancelled", _("Registration cancelled")
+    # Registering an address again: says so, and issues no link (the owner's link keeps working).
+    ALREADY_REGISTERED = "already_registered", _("Already registered")
 
 
 MAILS_WITH_LINK = frozenset(
@@ -79,6 +84,7 @@ class AttemptScope(models.TextChoices):
     SIGNIN_CODE_IP = "code_ip", _("Wrong sign-in code from one network address")
     ACCESS_CODE_IP = "access_ip", _("Wrong access code from one network address")
     ACCESS_CODE_EVENT = "access_event", _("Wrong access code for one event")
+    ACCESS_CODE_PREFIX = "access_prefix", _("Wrong access code starting the same way")
 
 
 class Country(models.TextChoices):

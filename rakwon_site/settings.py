@@ -266,7 +266,9 @@ SIGNIN_CODE_FAILURES_PER_ADDRESS = env_int("SIGNIN_CODE_FAILURES_PER_ADDRESS", 5
 SIGNIN_CODE_FAILURES_PER_IP = env_int("SIGNIN_CODE_FAILURES_PER_IP", 20)
 ACCESS_CODE_WINDOW_MINUTES = env_int("ACCESS_CODE_WINDOW_MINUTES", 15)
 ACCESS_CODE_FAILURES_PER_IP = env_int("ACCESS_CODE_FAILURES_PER_IP", 10)
-ACCESS_CODE_FAILURES_PER_EVENT = env_int("ACCESS_CODE_FAILURES_PER_EVENT", 200)
+# Per code prefix (its first 4 characters), across all senders; never per event, so that one
+# person cannot lock a whole institution out (an IPv6 /64 counts as one sender).
+ACCESS_CODE_FAILURES_PER_PREFIX = env_int("ACCESS_CODE_FAILURES_PER_PREFIX", 20)
 # Booth content: upload sizes per kind, and what processing makes of the files.
 _MB = 1024 * 1024
 ASSET_MAX_BYTES = {

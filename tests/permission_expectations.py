@@ -247,6 +247,9 @@ EXPECTED: dict[str, dict] = {
     "visit:calendar_feed_renew": post(_row(TO_SIGNIN, DONE, 404, 404, 404, 404), changed=_has_calendar_feed),
     # Registration, visitor side
     "attendee:register": get(PUBLIC),
+    # POST only, and only for one's own unconfirmed registration:
+    # tests/events/views/test_registration_takeover.py
+    "attendee:confirm_registration": get(_row(405, 405, 405, 405, 405, 405)),
     "attendee:join": get(PUBLIC),
     "attendee:signin": get(PUBLIC),
     "attendee:new_link": get(PUBLIC),

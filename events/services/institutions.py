@@ -8,6 +8,7 @@ a code if it was lost. Revoking or regenerating a code does not remove members w
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,8 @@ from ..enums import PLACE_HOLDING_STATUSES, AttemptScope, AttendeeKind, Attendee
 from ..errors import RakwonError
 from ..models import AccessCode, Attendee, Event, Institution, User
 from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN
+from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
+from ..single_line import is_single_line
 from .audit import record_audit
 from .questions import require_change
 from .signin import (
@@ -32,11 +35,27 @@ from .signin import (
 )
 
 ACCESS_CODE_LENGTH = 10
+# Wrong codes are limited per prefix this long: 32**4 buckets, so nobody can fill them all.
+ACCESS_CODE_PREFIX_LENGTH = 4
 DISPLAY_NAME_MAX_LENGTH = 120
 
 
 class JoinError(RakwonError):
     code = "join.error"
+
+
+def sender_network(ip: str) -> str:
+    """Who sent an attempt: the IPv4 address, or the /64 of an IPv6 one (a single home or phone
+    is given a whole /64, so counting its addresses one by one would let one person act as many)."""
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ip or ""
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def seats_taken(institution: Institution) -> int:
@@ -61,9 +80,13 @@ def _issue_code(institution: Institution, *, by: User | None) -> str:
 
 
 def _check_fields(event: Event, name: str, seats: int, *, institution: Institution | None) -> str:
-    name = " ".join((name or "").split())
     errors = {}
-    if not name:
+    if not is_single_line(name or ""):
+        errors["name"] = SINGLE_LINE_MESSAGE
+    name = " ".join((name or "").split())
+    if "name" in errors:
+        pass
+    elif not name:
         errors["name"] = _("Give the institution a name.")
     elif len(name) > 160:
         errors["name"] = _("Keep the name under 160 characters.")
@@ -172,10 +195,15 @@ def join_institution(
     language: str = "",
     ip: str = "",
 ) -> Attendee:
-    """A member joins with the institution's code and takes a seat. Wrong codes count toward a
-    lock-out per IP and per event. Raises ValidationError, RateLimited or JoinError."""
+    """A member joins with the institution's code and takes a seat. Raises ValidationError,
+    RateLimited or JoinError.
+
+    Wrong codes count toward a lock-out per sender (an IPv6 /64 is one sender) and per code prefix,
+    never per event: one person cannot lock a whole institution out, and guessing from many
+    addresses still hits the prefix's limit (a code's other characters keep the space vast)."""
     window = limit("ACCESS_CODE_WINDOW_MINUTES")
-    ip_key, event_key = attempt_key(ip), attempt_key(event.pk)
+    ip_key = attempt_key(sender_network(ip))
+    prefix_key = attempt_key(event.pk, normalise_code(code)[:ACCESS_CODE_PREFIX_LENGTH])
     locked = _("Too many wrong codes were tried.")
     check_limit(
         AttemptScope.ACCESS_CODE_IP,
@@ -185,9 +213,9 @@ def join_institution(
         message=locked,
     )
     check_limit(
-        AttemptScope.ACCESS_CODE_EVENT,
-        event_key,
-        allowed=limit("ACCESS_CODE_FAILURES_PER_EVENT"),
+        AttemptScope.ACCESS_CODE_PREFIX,
+        prefix_key,
+        allowed=limit("ACCESS_CODE_FAILURES_PER_PREFIX"),
         window_minutes=window,
         message=locked,
     )
@@ -207,7 +235,7 @@ def join_institution(
     )
     if access is None:
         count_attempt(AttemptScope.ACCESS_CODE_IP, ip_key, window_minutes=window)
-        count_attempt(AttemptScope.ACCESS_CODE_EVENT, event_key, window_minutes=window)
+        count_attempt(AttemptScope.ACCESS_CODE_PREFIX, prefix_key, window_minutes=window)
         raise ValidationError(
             {
                 "code": _(

@@ -30,6 +30,9 @@ from ..enums import (
 from ..errors import RakwonError
 from ..models import Answer, Attendee, Event, Question, RegistrationSettings, User
 from ..models.registration import ANSWER_MAX_LENGTH, PURPOSE_MAX_LENGTH, is_placeholder_email
+from ..single_line import CODE as SINGLE_LINE_CODE
+from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
+from ..single_line import is_single_line
 from .questions import NAME_QUESTION, active_questions, get_registration_settings, require_change
 from .signin import check_mail_limits, count_mail
 
@@ -130,6 +133,9 @@ def clean_answer(question: Question, raw: Any) -> Any:
                 code="too_long",
             )
     value = values[0]
+    if kind != QuestionKind.LONG_TEXT and not all(is_single_line(each) for each in values):
+        # A name or a phone number on one line: the attendee's name is shown and mailed.
+        raise ValidationError(SINGLE_LINE_MESSAGE, code=SINGLE_LINE_CODE)
     if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         offered = {option["key"] for option in question.active_options()}
         if any(each not in offered for each in values):
@@ -273,11 +279,16 @@ def register_individual(
     language: str = "",
     ip: str = "",
 ) -> Registration:
-    """Register a person by e-mail and mail them a sign-in link. Nothing is saved on refusal.
+    """Register a person by e-mail and mail them. Nothing is saved on refusal.
+
+    The registration waits (UNCONFIRMED) until the address's owner confirms it: by the mailed
+    link, or, for an account that logs in with its password, after logging in. So whoever types
+    someone else's address attaches nothing to their account and signs in as nobody. An address
+    already registered is told so by mail; nothing is saved and its sign-in link keeps working.
+    The caller's answer is the same in every case: only the mail differs.
 
     Raises ValidationError (keyed "email" or by question identifier), RateLimited, or
-    RegistrationError (closed, not open yet, full). An address already registered gets a new
-    link instead; its stored answers are left alone (nobody can overwrite another's data).
+    RegistrationError (closed, not open yet, full).
     """
     from ..tasks import send_registration_mail
 
@@ -299,39 +310,72 @@ def register_individual(
         # The lock serialises registrations of this event, so the count below stays true.
         reg = RegistrationSettings.objects.select_for_update().get(pk=reg.pk)
         event.refresh_from_db(fields=["status"])
-        existing = Attendee.objects.filter(event=event, kind=AttendeeKind.INDIVIDUAL, email=email).first()
-        if existing is not None and event.is_public:
-            count_mail(event, email, ip)
-            transaction.on_commit(
-                lambda: send_registration_mail.delay(existing.pk, RegistrationMail.NEW_LINK)
-            )
-            return Registration(existing, created=False)
         now = timezone.now()
+        # Refusals come before looking the address up, so they are the same for every address.
         check_open(event, reg, now)
         if reg.capacity is not None and places_held(event) >= reg.capacity:
             raise RegistrationError(
                 _("Sorry, the event is full: all %(n)s places are taken.") % {"n": reg.capacity},
                 code="registration.full",
             )
+        existing = Attendee.objects.filter(event=event, kind=AttendeeKind.INDIVIDUAL, email=email).first()
+        count_mail(event, email, ip)
+        if existing is not None:
+            transaction.on_commit(
+                lambda: send_registration_mail.delay(existing.pk, RegistrationMail.ALREADY_REGISTERED)
+            )
+            return Registration(existing, created=False)
         name = str(cleaned.get(NAME_QUESTION, ""))[:120]
+        # An existing account keeps its own name: the form's answers belong to this registration.
         user = User.objects.filter(email=email).first() or User.objects.create_user(email, display_name=name)
-        pending = reg.requires_approval
         attendee = Attendee.objects.create(
             event=event,
             user=user,
             kind=AttendeeKind.INDIVIDUAL,
-            status=AttendeeStatus.PENDING if pending else AttendeeStatus.CONFIRMED,
+            status=AttendeeStatus.UNCONFIRMED,
             display_name=name,
             email=email,
             language=language[:8],
             visible_to_others=bool(visible_to_others),
-            confirmed_at=None if pending else now,
         )
         Answer.objects.bulk_create(answer_rows(attendee, questions, cleaned))
-        count_mail(event, email, ip)
-        reason = RegistrationMail.AWAITING_APPROVAL if pending else RegistrationMail.WELCOME
+        reason = RegistrationMail.AWAITING_APPROVAL if reg.requires_approval else RegistrationMail.WELCOME
         transaction.on_commit(lambda: send_registration_mail.delay(attendee.pk, reason))
     return Registration(attendee, created=True)
+
+
+@transaction.atomic
+def confirm_registration(attendee: Attendee, *, by: User) -> Attendee:
+    """The owner of the address confirms a registration made on the form: it then holds as
+    confirmed, or awaits the organisers' approval if the event asks for it."""
+    attendee = Attendee.objects.select_for_update().select_related("event").get(pk=attendee.pk)
+    if attendee.user_id is None or attendee.user_id != by.pk:
+        raise RegistrationError(
+            _("This registration belongs to another account."), code="registration.not_yours"
+        )
+    if attendee.status != AttendeeStatus.UNCONFIRMED:
+        return attendee  # confirming twice (two devices, a double click) changes nothing
+    pending = get_registration_settings(attendee.event).requires_approval
+    attendee.status = AttendeeStatus.PENDING if pending else AttendeeStatus.CONFIRMED
+    attendee.confirmed_at = None if pending else timezone.now()
+    attendee.save(update_fields=["status", "confirmed_at"])
+    return attendee
+
+
+@transaction.atomic
+def decline_registration(attendee: Attendee, *, by: User) -> None:
+    """The owner did not ask for this registration: it is deleted with its answers."""
+    attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+    if attendee.user_id is None or attendee.user_id != by.pk:
+        raise RegistrationError(
+            _("This registration belongs to another account."), code="registration.not_yours"
+        )
+    if attendee.status != AttendeeStatus.UNCONFIRMED:
+        raise RegistrationError(
+            _("This registration is already confirmed; it can no longer be declined here."),
+            code="registration.bad_transition",
+        )
+    attendee.delete()
 
 
 # --- The organiser's decisions ----------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Getting in without a password: sign-in links and codes, registration mail, and the rate limits
 and lock-outs that guard every way in (sign-in mail, sign-in codes, institution access codes).
 
+Accounts that have a password or any rights (team, exhibitor staff, staff, superuser) are never
+signed in this way: their registrations wait until the owner logs in with the password.
+
 A sign-in link is reusable until it expires (SIGNIN_LINK_VALID_DAYS): people open the mail on a
 phone and again on a PC. Issuing a new link revokes the older ones, so "send me a new link" is
 also how a leaked link is withdrawn. Tokens and codes are generated inside the mail task and only
@@ -21,7 +24,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..enums import MAILS_WITH_LINK, AttemptScope, AttendeeKind, RegistrationMail
+from ..enums import MAILS_WITH_LINK, AttemptScope, AttendeeKind, AttendeeStatus, RegistrationMail
 from ..errors import RakwonError
 from ..models import Attendee, CountedAttempt, Event, SignInLink
 from ..models.registration import is_placeholder_email
@@ -175,9 +178,26 @@ def issue_signin_link(attendee: Attendee) -> tuple[SignInLink, str, str]:
     return link, token, code
 
 
+def signs_in_with_password(user) -> bool:
+    """Accounts with a password or any rights are never signed in by a link or code: a mailbox
+    alone must not open an organiser's, an exhibitor's or an administrator's account."""
+    if user is None:
+        return False
+    if user.has_usable_password() or user.is_staff or user.is_superuser or user.teams.exists():
+        return True
+    # By the reverse relation's name: events never imports exhibits (which keeps the staff).
+    return hasattr(user, "exhibitor_roles") and user.exhibitor_roles.exists()
+
+
 def _use(link: SignInLink) -> Attendee:
+    """Count the use; the first use also confirms the registration (the mailbox's owner chose to)."""
+    from .registration import confirm_registration
+
     SignInLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now(), use_count=link.use_count + 1)
-    return link.attendee
+    attendee = link.attendee
+    if attendee.status == AttendeeStatus.UNCONFIRMED:
+        attendee = confirm_registration(attendee, by=attendee.user)
+    return attendee
 
 
 def sign_in_with_token(token: str) -> Attendee:
@@ -209,6 +229,12 @@ def sign_in_with_token(token: str) -> Attendee:
             code="signin.expired",
             event=link.attendee.event,
         )
+    if signs_in_with_password(link.attendee.user):
+        raise SignInError(
+            _("This account logs in with its password. Log in, then open the event's lobby."),
+            code="signin.password_account",
+            event=link.attendee.event,
+        )
     return _use(link)
 
 
@@ -237,6 +263,8 @@ def sign_in_with_code(event: Event, *, email: str, code: str, ip: str) -> Attend
         .filter(event=event, kind=AttendeeKind.INDIVIDUAL, email=email, user__isnull=False)
         .first()
     )
+    if attendee is not None and signs_in_with_password(attendee.user):
+        attendee = None  # refused exactly like a wrong code: the page says nothing about the account
     link = attendee.signin_links.filter(revoked_at__isnull=True).first() if attendee else None
     wanted = digest("signin-code", f"{attendee.pk if attendee else 0}:{normalise_code(code)}")
     if link is None or not constant_time_compare(link.code_hash, wanted):
@@ -279,7 +307,12 @@ def send_registration_mail(attendee_id: int, reason: str) -> None:
         return  # deleted since, or an institution member: nothing to send (idempotent on retry)
     event = attendee.event
     context = {"attendee": attendee, "event": event, "reason": reason}
-    if reason in MAILS_WITH_LINK:
+    context["new_link_page"] = settings.SITE_URL + reverse("attendee:new_link", args=[event.slug])
+    lobby = reverse("attendee:lobby", args=[event.slug])
+    if reason in MAILS_WITH_LINK and signs_in_with_password(attendee.user):
+        # No link and no code: the owner logs in with the password and confirms there.
+        context["login_link"] = settings.SITE_URL + reverse("accounts:login") + "?next=" + lobby
+    elif reason in MAILS_WITH_LINK:
         link, token, code = issue_signin_link(attendee)
         context.update(
             link=settings.SITE_URL + reverse("attendee:signin_link", args=[token]),

@@ -24,9 +24,24 @@ def invite_team_member(event: Event, email: str, role: str, *, by: User) -> Team
     return invitation
 
 
+def check_invited_address(invitation, user: User) -> None:
+    """InvitationError unless the user's address is the invited one (shown masked: the page may
+    be open on someone else's screen)."""
+    if not invitation.is_for(user):
+        raise InvitationError(
+            _(
+                "This invitation was sent to %(invited)s, but you are logged in as %(me)s. "
+                "Log out, then log in (or create a log-in) with the invited address to accept it."
+            )
+            % {"invited": invitation.masked_email, "me": user.email},
+            code="invitation.wrong_account",
+        )
+
+
 @transaction.atomic
 def accept_team_invitation(token: str, *, user: User) -> EventTeamMember:
-    invitation = TeamInvitation.objects.select_for_update().filter(token=token).first()
+    """Only the account with the invited address accepts: a forwarded or leaked link is no key."""
+    invitation = TeamInvitation.by_token(token).select_for_update().first()
     if invitation is None or invitation.accepted_at is not None:
         raise InvitationError(_("This invitation link is not valid or has already been used."))
     if invitation.is_expired:
@@ -34,6 +49,7 @@ def accept_team_invitation(token: str, *, user: User) -> EventTeamMember:
             _("This invitation has expired. Ask the event owner to send a new one."),
             code="invitation.expired",
         )
+    check_invited_address(invitation, user)
     member, _created = EventTeamMember.objects.update_or_create(
         event=invitation.event, user=user, defaults={"role": invitation.role}
     )

@@ -11,6 +11,11 @@ app_name = "attendee"
 urlpatterns = [
     path("signin/<str:token>/", registration.SignInLinkView.as_view(), name="signin_link"),
     path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
+    path(
+        "<slug:slug>/register/confirm/",
+        registration.ConfirmRegistrationView.as_view(),
+        name="confirm_registration",
+    ),
     path("<slug:slug>/join/", registration.JoinView.as_view(), name="join"),
     path("<slug:slug>/signin/", registration.SignInView.as_view(), name="signin"),
     path("<slug:slug>/signin/new-link/", registration.NewLinkView.as_view(), name="new_link"),

@@ -50,7 +50,7 @@ class AcceptInvitationBase(TemplateView):
     invitation_model = None
 
     def get_invitation(self):
-        return self.invitation_model.objects.filter(token=self.kwargs["token"]).first()
+        return self.invitation_model.by_token(self.kwargs["token"]).first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

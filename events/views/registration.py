@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -28,6 +29,8 @@ from ..services.institutions import join_institution
 from ..services.questions import active_questions
 from ..services.registration import (
     attendance_of,
+    confirm_registration,
+    decline_registration,
     privacy_notice,
     register_individual,
     registration_refusal,
@@ -113,21 +116,30 @@ class RegisterView(VisitorMixin, FormView):
         )
         if form.errors:
             return self.form_invalid(form)
-        if registration.created:
-            messages.success(
-                self.request,
-                _("You are registered. We have sent a sign-in link to %(email)s.")
-                % {"email": registration.attendee.email},
-            )
-        else:
-            messages.info(
-                self.request,
-                _(
-                    "This e-mail address is already registered for this event, so nothing new was "
-                    "saved. We have sent a new sign-in link to it."
-                ),
-            )
+        # The same words for a new address, a known account and a repeat: the mail says the rest.
+        messages.info(
+            self.request,
+            _("We have sent a mail to %(email)s. Open it to confirm your registration.")
+            % {"email": registration.attendee.email},
+        )
         return redirect("attendee:link_sent", slug=self.event.slug)
+
+
+class ConfirmRegistrationView(VisitorMixin, View):
+    """The owner of an account, logged in, confirms or declines a registration made for it."""
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        attendance = attendance_of(self.event, request.user)
+        if attendance is None or attendance.status != AttendeeStatus.UNCONFIRMED:
+            return redirect("attendee:lobby", slug=self.event.slug)
+        if request.POST.get("decision") == "decline":
+            decline_registration(attendance, by=request.user)
+            messages.info(request, _("The registration was deleted; nothing about it is kept."))
+            return redirect("public:event", slug=self.event.slug)
+        confirm_registration(attendance, by=request.user)
+        return redirect("attendee:lobby", slug=self.event.slug)
 
 
 class JoinView(VisitorMixin, FormView):
@@ -216,8 +228,8 @@ class SignInLinkView(View):
         try:
             attendee = sign_in_with_token(token)
         except SignInError as error:
-            status = 404 if error.code == "signin.invalid" else 410
-            context = {"error": error, "event": error.event}
+            status = {"signin.invalid": 404, "signin.password_account": 403}.get(error.code, 410)
+            context = {"error": error, "event": error.event, "password_account": status == 403}
             return render(request, "events/registration/link_invalid.html", context, status=status)
         login(request, attendee.user, backend=BACKEND)
         return redirect("attendee:lobby", slug=attendee.event.slug)
@@ -229,6 +241,10 @@ class EnterEventMixin(VisitorMixin):
     """
 
     refusals = {
+        AttendeeStatus.UNCONFIRMED: gettext_lazy(
+            "Someone registered this address for this event. If it was you, confirm the "
+            "registration; if not, decline it and it is deleted."
+        ),
         AttendeeStatus.PENDING: gettext_lazy(
             "Your registration is waiting for the organisers' approval. We will mail you as "
             "soon as they decide; you can enter then."
@@ -257,6 +273,12 @@ class EnterEventMixin(VisitorMixin):
         attendance = attendance_of(self.event, request.user)
         reason = self.refusals.get(attendance.status) if attendance else None
         context = {"event": self.event, "attendance": attendance, "reason": reason}
+        if attendance and attendance.status == AttendeeStatus.UNCONFIRMED:
+            language = visitor_language(self.event)
+            context["answers"] = [
+                (answer.question.label_in(language), answer.display_in(language))
+                for answer in attendance.answers.select_related("question")
+            ]
         return render(request, "events/registration/lobby_refused.html", context, status=403)
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from events.errors import EventClosed, InvitationError
 from events.models import Event, User
+from events.services.team import check_invited_address
+from events.single_line import clean_instance
 
 from ..errors import ExhibitorInUse
 from ..models import Exhibitor, ExhibitorStaff, StaffInvitation
@@ -19,7 +21,7 @@ def create_exhibitor(event: Event, **fields) -> Exhibitor:
     if event.is_closed:
         raise EventClosed(_("This event is closed; no new exhibitors can be added."))
     exhibitor = Exhibitor(event=event, **fields)
-    exhibitor.full_clean()
+    clean_instance(exhibitor)
     exhibitor.save()
     return exhibitor
 
@@ -43,15 +45,15 @@ def invite_staff(exhibitor: Exhibitor, email: str, *, by: User) -> StaffInvitati
 
 @transaction.atomic
 def accept_staff_invitation(token: str, *, user: User) -> ExhibitorStaff:
-    invitation = (
-        StaffInvitation.objects.select_for_update().select_related("exhibitor").filter(token=token).first()
-    )
+    """Only the account with the invited address accepts: a forwarded or leaked link is no key."""
+    invitation = StaffInvitation.by_token(token).select_for_update().select_related("exhibitor").first()
     if invitation is None or invitation.accepted_at is not None:
         raise InvitationError(_("This invitation link is not valid or has already been used."))
     if invitation.is_expired:
         raise InvitationError(
             _("This invitation has expired. Ask the organiser to send a new one."), code="invitation.expired"
         )
+    check_invited_address(invitation, user)
     staff, _created = ExhibitorStaff.objects.get_or_create(exhibitor=invitation.exhibitor, user=user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -16,7 +16,8 @@ def send_staff_invitation_mail(invitation_id: int) -> None:
     if invitation is None or invitation.accepted_at is not None:
         return  # withdrawn or already used: nothing to send (idempotent on retry)
     event = invitation.exhibitor.event
-    link = settings.SITE_URL + reverse("staff_invitations:accept", args=[invitation.token])
+    # Each mail carries a fresh token; only its hash is stored, so none sits in the task queue.
+    link = settings.SITE_URL + reverse("staff_invitations:accept", args=[invitation.issue_token()])
     send_invitation_mail(
         to=invitation.email,
         subject_template="exhibits/mail/staff_invitation_subject.txt",

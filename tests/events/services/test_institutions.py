@@ -210,15 +210,35 @@ def test_join_institution_brute_force_locks_out_the_address(event, kaist, settin
     assert Attendee.objects.count() == 1
 
 
-def test_join_institution_brute_force_across_addresses_locks_the_event(event, kaist, settings):
-    settings.ACCESS_CODE_FAILURES_PER_EVENT = 4
+def test_join_institution_one_person_cannot_lock_out_the_institution(event, kaist, settings):
+    """Issue 10, part 9c: wrong codes lock out their sender and their code prefix, not the event."""
+    settings.ACCESS_CODE_FAILURES_PER_IP = 3
+    settings.ACCESS_CODE_FAILURES_PER_EVENT = 3  # the old, event-wide lock-out, if it were still read
+    _institution, code = kaist
+    for number in range(3):
+        with pytest.raises(ValidationError):
+            join(event, "WRONG-CODE1", ip=f"2001:db8:0:1::{number + 1}")
+    # Another address of the same IPv6 /64 is the same person: still locked out.
+    with pytest.raises(RateLimited):
+        join(event, "WRONG-CODE2", ip="2001:db8:0:1::ff")
+    assert join(event, code, ip="198.51.100.7").display_name == "Park Jisoo"
+    assert join(event, code, ip="2001:db8:0:2::1", name="Lee Jisoo").display_name == "Lee Jisoo"
+
+
+def test_join_institution_guessing_one_prefix_from_many_addresses_locks_only_that_prefix(
+    event, kaist, settings
+):
+    settings.ACCESS_CODE_FAILURES_PER_PREFIX = 4
     _institution, code = kaist
     for number in range(4):
         with pytest.raises(ValidationError):
-            join(event, "WRONG-CODE1", ip=f"198.51.100.{number}")
-    with pytest.raises(RateLimited):
-        join(event, code, ip="198.51.100.99")
-    assert Attendee.objects.count() == 0
+            join(event, f"WRONG-CODE{number}", ip=f"198.51.100.{number}")
+    with pytest.raises(RateLimited) as caught:
+        join(event, "wron-gcode9", ip="198.51.100.99")
+    assert caught.value.message == "Too many wrong codes were tried. Try again in 15 minutes."
+    # "WRON" is no code's beginning (there is no O in codes): the institution's own code works.
+    assert join(event, code, ip="198.51.100.99").display_name == "Park Jisoo"
+    assert Attendee.objects.count() == 1
 
 
 def test_join_institution_on_closed_event_is_refused(event, kaist):

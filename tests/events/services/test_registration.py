@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -17,7 +18,9 @@ from events.services.registration import (
     RegistrationError,
     attendee_counts,
     clean_answer,
+    confirm_registration,
     decide,
+    decline_registration,
     find_attendees,
     get_registration_settings,
     privacy_notice,
@@ -251,7 +254,7 @@ def test_clean_answer_forged_choice_is_refused(event, owner):
 # --- Registering ----------------------------------------------------------------------------
 
 
-def test_register_individual_confirms_stores_answers_and_mails_link(
+def test_register_individual_stores_answers_and_waits_for_the_mailed_link(
     event, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -260,15 +263,13 @@ def test_register_individual_confirms_stores_answers_and_mails_link(
     assert registration.created is True
     assert (attendee.kind, attendee.status, attendee.email, attendee.display_name) == (
         AttendeeKind.INDIVIDUAL,
-        AttendeeStatus.CONFIRMED,
+        AttendeeStatus.UNCONFIRMED,
         "minji@example.org",
         "Kim Minji",
     )
-    assert (attendee.visible_to_others, attendee.language, attendee.confirmed_at is not None) == (
-        False,
-        "ko",
-        True,
-    )
+    assert (attendee.visible_to_others, attendee.language, attendee.confirmed_at) == (False, "ko", None)
+    confirmed = confirm_registration(attendee, by=attendee.user)
+    assert (confirmed.status, confirmed.confirmed_at is not None) == (AttendeeStatus.CONFIRMED, True)
     assert attendee.user.email == "minji@example.org"
     assert attendee.user.has_usable_password() is False
     answers = {
@@ -288,7 +289,7 @@ def test_register_individual_existing_user_account_is_reused(event):
     )
 
 
-def test_register_individual_same_email_twice_sends_new_link_without_duplicate(
+def test_register_individual_same_email_twice_mails_without_revoking_the_link(
     event, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -299,9 +300,11 @@ def test_register_individual_same_email_twice_sends_new_link_without_duplicate(
     assert Attendee.objects.filter(event=event).count() == 1
     assert Attendee.objects.get().display_name == "Kim Minji"  # nobody overwrites another's data
     assert [m.subject for m in mail.outbox] == [
-        "You are registered for Expo",
-        "Your new sign-in link for Expo",
+        "Confirm your registration for Expo",
+        "You are already registered for Expo",
     ]
+    assert re.findall(r"/signin/([\w-]+)/", mail.outbox[1].body) == ["new-link"]
+    assert list(first.attendee.signin_links.values_list("revoked_at", flat=True)) == [None]
 
 
 def test_register_individual_malformed_email_saves_nothing(event):
@@ -350,6 +353,8 @@ def test_register_individual_requires_approval_makes_it_pending(
     set_registration(event, owner, requires_approval=True)
     with django_capture_on_commit_callbacks(execute=True):
         attendee = register(event).attendee
+    assert (attendee.status, attendee.confirmed_at) == (AttendeeStatus.UNCONFIRMED, None)
+    attendee = confirm_registration(attendee, by=attendee.user)
     assert (attendee.status, attendee.confirmed_at) == (AttendeeStatus.PENDING, None)
     assert [m.subject for m in mail.outbox] == ["We received your registration for Expo"]
 
@@ -454,7 +459,8 @@ def test_register_individual_over_the_ip_limit_is_refused_and_nothing_saved(even
 @pytest.fixture
 def pending(event, owner):
     set_registration(event, owner, requires_approval=True)
-    return register(event).attendee
+    attendee = register(event).attendee
+    return confirm_registration(attendee, by=attendee.user)
 
 
 def test_decide_approve_confirms_and_mails_a_link(pending, owner, django_capture_on_commit_callbacks):
@@ -527,9 +533,10 @@ def test_attendee_counts_counts_each_group(event, owner):
     from events.services.institutions import create_institution, join_institution
 
     set_registration(event, owner, capacity=10)
-    register(event, "a@example.org")
-    set_registration(event, owner, requires_approval=True)
-    register(event, "b@example.org")
+    for email in ("a@example.org", "b@example.org"):
+        attendee = register(event, email).attendee
+        confirm_registration(attendee, by=attendee.user)
+        set_registration(event, owner, requires_approval=True)
     _institution, code = create_institution(event, name="KAIST", seats=5, by=owner)
     join_institution(event, code=code, display_name="Chul")
     assert attendee_counts(event) == {
@@ -547,3 +554,23 @@ def test_question_rows_are_not_shared_between_events(event, owner):
     get_registration_settings(event)
     get_registration_settings(other)
     assert Question.objects.filter(identifier="name").count() == 2
+
+
+def test_confirm_or_decline_registration_by_another_account_is_refused(event):
+    attendee = register(event).attendee
+    stranger = UserFactory(email="stranger@example.org")
+    for operation in (confirm_registration, decline_registration):
+        with pytest.raises(RegistrationError) as caught:
+            operation(attendee, by=stranger)
+        assert (caught.value.code, caught.value.message) == (
+            "registration.not_yours",
+            "This registration belongs to another account.",
+        )
+    attendee.refresh_from_db()
+    assert attendee.status == AttendeeStatus.UNCONFIRMED
+
+
+def test_decline_registration_deletes_it_with_its_answers(event):
+    attendee = register(event).attendee
+    decline_registration(attendee, by=attendee.user)
+    assert (Attendee.objects.count(), Answer.objects.count()) == (0, 0)

@@ -137,7 +137,7 @@ def test_send_registration_mail_carries_a_working_link_and_code(attendee, event)
     send_registration_mail(attendee.pk, RegistrationMail.WELCOME)
     [message] = mail.outbox
     token, code = token_and_code(message)
-    assert (message.to, message.subject) == (["minji@example.org"], "You are registered for Expo")
+    assert (message.to, message.subject) == (["minji@example.org"], "Confirm your registration for Expo")
     assert "http://127.0.0.1:8000/expo/signin/" in message.body
     assert sign_in_with_token(token) == attendee
     assert sign_in_with_code(event, email="minji@example.org", code=code, ip="10.0.0.1") == attendee

@@ -28,7 +28,8 @@ def test_invite_team_member_mails_the_link_once_committed(event, owner, django_c
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.mod@example.org"]
     assert mail.outbox[0].subject == "You are invited to the team of Expo"
-    assert f"http://127.0.0.1:8000/accounts/invitations/team/{invitation.token}/" in mail.outbox[0].body
+    token = mail.outbox[0].body.split("http://127.0.0.1:8000/accounts/invitations/team/")[1].split("/")[0]
+    assert TeamInvitation.by_token(token).get() == invitation
 
 
 def test_invite_team_member_by_a_moderator_is_refused(event, moderator):
@@ -60,7 +61,7 @@ def test_accept_team_invitation_adds_the_user_with_the_invited_role(event, owner
 
 def test_accept_team_invitation_used_twice_is_refused(event):
     invitation = TeamInvitation.objects.create(event=event, email="x@example.org")
-    accept_team_invitation(invitation.token, user=UserFactory())
+    accept_team_invitation(invitation.token, user=UserFactory(email="x@example.org"))
     latecomer = UserFactory()
     with pytest.raises(InvitationError) as caught:
         accept_team_invitation(invitation.token, user=latecomer)
@@ -117,3 +118,39 @@ def test_remove_team_member_by_a_moderator_is_refused(event, owner, moderator):
     with pytest.raises(NotAllowed):
         remove_team_member(member, by=moderator)
     assert event.team.count() == 2
+
+
+# --- Bound to the invited address, stored hashed (issue 10, part 9b) ---------------------------
+
+
+def test_accept_team_invitation_by_another_account_is_refused(event):
+    invitation = TeamInvitation.objects.create(event=event, email="invited@example.org", role=TeamRole.OWNER)
+    intruder = UserFactory(email="intruder@example.org")
+    with pytest.raises(InvitationError) as caught:
+        accept_team_invitation(invitation.token, user=intruder)
+    assert (caught.value.code, caught.value.message) == (
+        "invitation.wrong_account",
+        "This invitation was sent to i•••@e•••.org, but you are logged in as intruder@example.org. "
+        "Log out, then log in (or create a log-in) with the invited address to accept it.",
+    )
+    invitation.refresh_from_db()
+    assert (invitation.accepted_at, EventTeamMember.objects.filter(user=intruder).exists()) == (None, False)
+    # The invited address, in any case, still accepts.
+    member = accept_team_invitation(invitation.token, user=UserFactory(email="Invited@Example.org"))
+    assert member.role == TeamRole.OWNER
+
+
+def test_team_invitation_database_holds_only_the_hash_of_the_mailed_token(
+    event, owner, django_capture_on_commit_callbacks
+):
+    import hashlib
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_team_member(event, "new@example.org", TeamRole.MODERATOR, by=owner)
+    token = re.search(r"/accounts/invitations/team/([\w-]+)/", mail.outbox[0].body).group(1)
+    stored = TeamInvitation.objects.filter(pk=invitation.pk).values()[0]
+    assert stored["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert [key for key, value in stored.items() if token in str(value)] == []
+    member = accept_team_invitation(token, user=UserFactory(email="new@example.org"))
+    assert member.role == TeamRole.MODERATOR

@@ -13,7 +13,7 @@ from events.enums import AttendeeStatus, EventStatus, QuestionKind
 from events.models import AccessCode, Attendee, Institution, Question
 from events.services.institutions import create_institution, join_institution
 from events.services.questions import archive_question, get_registration_settings, save_question
-from events.services.registration import register_individual
+from events.services.registration import confirm_registration, register_individual
 from events.services.signin import digest
 from tests.factories import UserFactory
 
@@ -33,9 +33,11 @@ PAGES = [
 
 
 def register(event, email="minji@example.org", name="Kim Minji", **answers):
-    return register_individual(
+    """A registration its owner has confirmed by the mailed link (confirmed, or pending approval)."""
+    attendee = register_individual(
         event, email=email, answers={"name": name, "residence": "Busan", **answers}
     ).attendee
+    return confirm_registration(attendee, by=attendee.user)
 
 
 # --- Who may see and change -----------------------------------------------------------------

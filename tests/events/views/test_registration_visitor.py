@@ -74,15 +74,19 @@ def test_register_then_open_the_mailed_link_reaches_the_lobby(
 ):
     response = register(client, {**FORM, "visible_to_others": "on"}, django_capture_on_commit_callbacks)
     assert (response.status_code, response["Location"]) == (302, "/expo/signin/sent/")
-    assert messages_of(response) == ["You are registered. We have sent a sign-in link to minji@example.org."]
+    assert messages_of(response) == [
+        "We have sent a mail to minji@example.org. Open it to confirm your registration."
+    ]
     attendee = Attendee.objects.get()
     assert (attendee.status, attendee.visible_to_others, attendee.language) == (
-        AttendeeStatus.CONFIRMED,
+        AttendeeStatus.UNCONFIRMED,
         True,
         "en",
     )
     response = client.get(link_from(mail.outbox[0]))
     assert (response.status_code, response["Location"]) == (302, "/expo/lobby/")
+    attendee.refresh_from_db()
+    assert attendee.status == AttendeeStatus.CONFIRMED
     lobby = client.get("/expo/lobby/")
     assert lobby.status_code == 200
     assert "Welcome, Kim Minji." in lobby.content.decode()
@@ -122,14 +126,13 @@ def test_register_forged_choice_value_is_refused(client, event, owner):
     assert Attendee.objects.count() == 0
 
 
-def test_register_same_email_again_says_so_without_duplicate(
+def test_register_same_email_again_answers_as_before_and_mails_without_duplicate(
     client, event, django_capture_on_commit_callbacks
 ):
     register(client, capture=django_capture_on_commit_callbacks)
     response = register(client, {**FORM, "q_name": "Impostor"}, django_capture_on_commit_callbacks)
     assert messages_of(response)[-1:] == [
-        "This e-mail address is already registered for this event, so nothing new was saved. "
-        "We have sent a new sign-in link to it."
+        "We have sent a mail to minji@example.org. Open it to confirm your registration."
     ]
     assert (Attendee.objects.count(), Attendee.objects.get().display_name, len(mail.outbox)) == (
         1,

@@ -34,7 +34,8 @@ def test_invite_staff_mails_the_link_after_commit(exhibitor_a, owner, django_cap
     message = mail.outbox[0]
     assert message.to == ["new.person@example.org"]
     assert message.subject == "Staff the Alpha Systems booth at Expo"
-    assert f"http://127.0.0.1:8000/accounts/invitations/staff/{invitation.token}/" in message.body
+    token = message.body.split("http://127.0.0.1:8000/accounts/invitations/staff/")[1].split("/")[0]
+    assert StaffInvitation.by_token(token).get() == invitation
 
 
 def test_invite_staff_no_mail_before_commit(exhibitor_a, owner, django_capture_on_commit_callbacks):
@@ -131,3 +132,36 @@ def test_delete_exhibitor_without_booth_deletes_it(exhibitor_b):
     delete_exhibitor(exhibitor_b)
 
     assert not Exhibitor.objects.filter(pk=exhibitor_b.pk).exists()
+
+
+# --- Bound to the invited address, stored hashed (issue 10, part 9b) ---------------------------
+
+
+def test_accept_staff_invitation_by_another_account_is_refused(exhibitor_a):
+    invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="invited@example.org")
+    intruder = UserFactory(email="intruder@example.org")
+    with pytest.raises(InvitationError) as caught:
+        accept_staff_invitation(invitation.token, user=intruder)
+    assert (caught.value.code, caught.value.message) == (
+        "invitation.wrong_account",
+        "This invitation was sent to i•••@e•••.org, but you are logged in as intruder@example.org. "
+        "Log out, then log in (or create a log-in) with the invited address to accept it.",
+    )
+    invitation.refresh_from_db()
+    assert (invitation.accepted_at, ExhibitorStaff.objects.filter(user=intruder).exists()) == (None, False)
+
+
+def test_staff_invitation_database_holds_only_the_hash_of_the_mailed_token(
+    exhibitor_a, owner, django_capture_on_commit_callbacks
+):
+    import hashlib
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_staff(exhibitor_a, "new@example.org", by=owner)
+    token = re.search(r"/accounts/invitations/staff/([\w-]+)/", mail.outbox[0].body).group(1)
+    stored = StaffInvitation.objects.filter(pk=invitation.pk).values()[0]
+    assert stored["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert [key for key, value in stored.items() if token in str(value)] == []
+    staff = accept_staff_invitation(token, user=UserFactory(email="new@example.org"))
+    assert staff.exhibitor == exhibitor_a
