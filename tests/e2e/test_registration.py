@@ -106,13 +106,15 @@ def test_individual_registers_on_a_phone_and_signs_in_by_link_and_by_code(phone,
     page.get_by_role("button", name="Register", exact=True).click()
     page.wait_for_url(f"**/{slug}/signin/sent/")
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
-    expect(page.get_by_text(f"You are registered. We have sent a sign-in link to {visitor}.")).to_be_visible()
+    expect(
+        page.get_by_text(f"We have sent a mail to {visitor}. Open it to confirm your registration.")
+    ).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     body = _mail_to(rakwon_server, visitor)
     link = re.search(rf"^{re.escape(rakwon_server.url)}/signin/\S+/$", body, re.MULTILINE).group(0)
     code = re.search(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$", body, re.MULTILINE).group(0)
-    assert f"You are registered for {name}." in body
+    assert f"This address was registered for {name}. Confirm that the registration is yours" in body
 
     page.goto(link)
     page.wait_for_url(f"**/{slug}/lobby/")
