@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from ..enums import EventStatus, TeamRole
 from ..errors import EventError, NotAllowed
 from ..models import Event, EventTeamMember, User
+from ..single_line import clean_instance
 
 
 @transaction.atomic
 def create_event(*, by: User, **fields) -> Event:
     """Create an event as a draft; its creator becomes its first owner."""
     event = Event(**fields)
-    event.full_clean()
+    clean_instance(event)
     event.save()
     EventTeamMember.objects.create(event=event, user=by, role=TeamRole.OWNER)
     return event
@@ -35,7 +36,7 @@ def update_event(event: Event, *, by: User, **fields) -> Event:
         raise NotAllowed(_("This event is closed and can no longer be changed. Reopen it first."))
     for name, value in fields.items():
         setattr(event, name, value)
-    event.full_clean()
+    clean_instance(event)
     event.save()
     return event
 

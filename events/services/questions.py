@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from ..enums import CHOICE_KINDS, QuestionKind
 from ..errors import EventClosed, NotAllowed, RakwonError
 from ..models import Answer, Event, Question, RegistrationSettings, User
+from ..single_line import check_single_line
 
 NAME_QUESTION = "name"
 RESIDENCE_QUESTION = "residence"
@@ -184,6 +185,10 @@ def save_question(
             }
         question.identifier = identifier
         question.position = (event.questions.aggregate(top=Max("position"))["top"] or 0) + 1
+    try:
+        check_single_line({"label": label, "help": help or {}})
+    except ValidationError as error:
+        errors.update(error.message_dict)
     question.kind = kind
     question.label = {code: (label.get(code) or "").strip() for code in event.languages}
     question.help = {code: ((help or {}).get(code) or "").strip() for code in event.languages}

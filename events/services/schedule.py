@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..errors import EventClosed
 from ..models import Event, Session, Speaker
 from ..registry import session_places
+from ..single_line import check_single_line, clean_instance
 
 
 def parse_speakers(text: str) -> list[tuple[str, str]]:
@@ -52,7 +53,8 @@ def save_session(
     session = session or Session(event=event)
     session.title, session.description = title, description
     session.starts_at, session.ends_at = starts_at, ends_at
-    session.full_clean(exclude=["event"])
+    check_single_line({"speakers_text": " ".join((speakers_text or "").splitlines())})
+    clean_instance(session, exclude=["event"])
     provider, key = session_places.split(place)
     if place and provider is None:
         raise ValidationError({"place": _("Choose a place from the list.")})

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from events.errors import EventClosed
+from events.single_line import check_single_line, clean_instance
 
 from ..limits import limit
 from ..models import Booth, BoothLink, Exhibitor, Tag
@@ -42,6 +43,7 @@ def save_booth_content(
     """Save the booth's words and topics. A typed tag that the event already has (in any case)
     is reused, not doubled. Raises ValidationError, saving nothing, for bad tags."""
     refuse_if_closed(booth)
+    check_single_line({"tagline": tagline or "", "new_tags": new_tags or ""})
     event = booth.event
     chosen = [tag for tag in tags if tag.event_id == event.pk]
     typed = split_tag_names(new_tags)
@@ -131,7 +133,7 @@ def add_link(booth: Booth, *, title: str, url: str) -> BoothLink:
         url=(url or "").strip(),
         position=0 if last is None else last + 1,
     )
-    link.full_clean()
+    clean_instance(link)
     link.save()
     return link
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from events.errors import EventClosed
 from events.models import Event
+from events.single_line import clean_instance
 
 from ..models import Booth, Hall
 
@@ -21,7 +22,7 @@ def place_booth(event: Event, booth: Booth | None = None, **fields) -> Booth:
     for name, value in fields.items():
         setattr(booth, name, value)
     booth.event = event
-    booth.full_clean()
+    clean_instance(booth)
     # Lock the hall row so two organisers placing booths at once cannot both take one cell.
     Hall.objects.select_for_update().filter(pk=booth.hall_id).first()
     for other in Booth.objects.filter(hall_id=booth.hall_id).exclude(pk=booth.pk):

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from events.errors import EventClosed
 from events.models import Event
+from events.single_line import clean_instance
 
 from ..errors import HallNotEmpty
 from ..models import Hall
@@ -24,7 +25,7 @@ def create_hall(event: Event, **fields) -> Hall:
     _refuse_if_closed(event)
     last = event.halls.aggregate(last=Max("position"))["last"]
     hall = Hall(event=event, position=(last + 1) if last is not None else 0, **fields)
-    hall.full_clean()
+    clean_instance(hall)
     hall.save()
     return hall
 
