@@ -23,6 +23,8 @@ DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or env_bool("RAKWON_TESTING", False)
 
 _DEV_SECRET = "insecure-development-key-never-use-in-production"  # noqa: S105
+# The placeholder of deploy/rakwon.env.example: a server started with it unchanged must not run.
+_EXAMPLE_SECRET = "change-me-to-a-long-random-value"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
     if DEBUG or TESTING:
@@ -32,7 +34,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set and DEBUG is off: set SECRET_KEY to a long random value "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
-elif not DEBUG and not TESTING and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32):
+elif not DEBUG and not TESTING and (SECRET_KEY in (_DEV_SECRET, _EXAMPLE_SECRET) or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("SECRET_KEY is too short or a known default: use 32+ random characters.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else [])
@@ -406,7 +408,9 @@ HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Over HTTPS browsers are told to use nothing else for a year (check --deploy asks for HSTS);
+# SECURE_HSTS_SECONDS=0 turns it off, e.g. while trying HTTPS out.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
