@@ -6,7 +6,7 @@ counted (bench/media_server.py). Loopback only; starts and stops what it needs; 
 bounded by --timeout. The last line printed is one JSON object.
 
     .venv/bin/python bench/media.py [--viewers 10 30] [--baseline-viewers 1 2] [--seconds 12]
-                                    [--compare-plain]
+                                    [--compare-plain] [--janus] [--crowd 200 10]
 
 Each server is measured at two viewer counts in the same run, N1 then N2 then N1 again (the
 repeat cancels a drift in what the other jobs on the machine take); each step waits --warmup
@@ -30,6 +30,13 @@ shared: a step where not every viewer got >= 14 fps (the other jobs starved us) 
 - server_lag_ms_max: the worst delay of a 50 ms timer in the server's event loop (aioice drops a
   connection after six 0.5 s consent checks missed in a row).
 
+- janus_viewers_per_core (--janus): the same marginal figure for Janus's VideoRoom (bench/media_janus.py:
+  loopback only, no STUN, event_loops = 1), same stream, same viewer counts, same run;
+  ratio_vs_janus = viewers_per_core / janus_viewers_per_core (1.0: as cheap per viewer as Janus).
+  Without Janus installed, `janus_skipped` says why.
+- crowd_first_frame_ms_p95 (--crowd N SECONDS): N viewers all joining within SECONDS (spread
+  evenly, concurrently), from creating their offer to their first video frame.
+
 Viewers are spread over many client processes and join --stagger seconds apart so neither the
 server's loop nor a client's is starved (a starved loop misses ICE consent checks). Loopback
 sends are costly: the kernel's delivery to the receiving socket is charged to the sender.
@@ -46,6 +53,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import media_janus  # bench/ is this script's folder
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -106,8 +115,8 @@ class Server(Process):
         await super().stop()
 
 
-def peers(*args: object) -> Process:
-    return Process(str(HERE / "media_peers.py"), *map(str, args))
+def peers(*args: object, janus: bool = False) -> Process:
+    return Process(str(HERE / "media_peers.py"), *map(str, args), *(["janus"] if janus else []))
 
 
 async def reports(groups: list[Process]) -> tuple[dict[str, dict], float]:
@@ -178,16 +187,17 @@ async def scenario(mode: str, counts: tuple[int, int], args) -> dict:
     """N1 viewers, then N2, then N1 again; the tiers and late joiners at the end (forwarding only)."""
     small, large = counts
     retried: list[int] = []
-    server = Server(str(HERE / "media_server.py"), mode)
+    janus = mode == "janus"
+    server = media_janus.JanusServer() if janus else Server(str(HERE / "media_server.py"), mode)
     await server.start()
     started: list[Process] = [server]
     try:
-        publisher = peers("publisher", server.port)
+        publisher = peers("publisher", server.port, janus=janus)
         await publisher.start()
         started.append(publisher)
         sizes = split(small, args.per_process) + split(large - small, args.per_process)
         groups = [
-            peers("viewers", server.port, f"{mode}{index}", size, "standard", args.stagger)
+            peers("viewers", server.port, f"{mode}{index}", size, "standard", args.stagger, janus=janus)
             for index, size in enumerate(sizes)
         ]
         first, extra = (
@@ -269,20 +279,87 @@ def slope(result: dict, key: str = "cpu_cores") -> float | None:
     return marginal if marginal > 0 else None
 
 
+async def crowd(args) -> dict:
+    """--crowd N SECONDS: N viewers join a running stream within SECONDS, all at once."""
+    count, seconds = args.crowd
+    server = Server(str(HERE / "media_server.py"), "forward")
+    await server.start()
+    started: list[Process] = [server]
+    try:
+        publisher = peers("publisher", server.port)
+        await publisher.start()
+        started.append(publisher)
+        groups = [
+            peers("viewers", server.port, f"crowd{i}", n, "standard")
+            for i, n in enumerate(split(count, args.per_process))
+        ]
+        for pair in range(0, len(groups), 2):
+            await asyncio.gather(*(group.start() for group in groups[pair : pair + 2]))
+            started.extend(groups[pair : pair + 2])
+        await asyncio.sleep(2)
+        before = await server.op(op="cpu")
+        timings = [
+            t
+            for group in await asyncio.gather(
+                *(g.ask(f"crowd {seconds}", timeout=seconds + 60) for g in groups)
+            )
+            for t in group
+        ]
+        after = await server.op(op="cpu")
+        timings.sort()
+        return {
+            "crowd_viewers": len(timings),
+            "crowd_seconds": seconds,
+            "crowd_first_frame_ms_p95": round(
+                timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+            ),
+            "crowd_first_frame_ms_max": round(timings[-1]),
+            "crowd_server_lag_ms_max": after["lag_ms"],
+            "crowd_viewers_connected": after["stats"].get("viewers"),
+            "crowd_native_tracks": after["stats"].get("native_tracks"),
+            "crowd_server_cpu_seconds": round(
+                after["user"] + after["sys"] - before["user"] - before["sys"], 2
+            ),
+        }
+    finally:
+        for process in reversed(started):
+            await process.stop()
+
+
 async def main(args) -> dict:
+    janus_reason = media_janus.why_not() if args.janus else "not asked for (--janus)"
     plain = await scenario("forward-plain", tuple(args.viewers), args) if args.compare_plain else None
     ours = await scenario("forward", tuple(args.viewers), args)
+    janus = await scenario("janus", tuple(args.viewers), args) if janus_reason is None else None
     stock = await scenario("relay", tuple(args.baseline_viewers), args)
+    crowded = await crowd(args) if args.crowd else {}
     ours_slope, stock_slope = slope(ours), slope(stock)
     large, stock_large = ours["large"], stock["large"]
     ok_share = large["viewers_ok"] / large["viewers"]
     per_viewer = large["cpu_cores"] / large["viewers"]
     stock_per_viewer = stock_large["cpu_cores"] / stock_large["viewers"]
+    janus_slope = slope(janus) if janus else None
+    janus_per_core = (
+        (janus["large"]["viewers_ok"] / janus["large"]["viewers"]) / janus_slope if janus_slope else None
+    )
+    ours_per_core = ok_share / ours_slope if ours_slope else None
     return {
         "viewers": args.viewers,
         "baseline_viewers": args.baseline_viewers,
         "viewers_per_core": round(ok_share / ours_slope) if ours_slope else None,
         "viewers_per_core_plain": round(large["viewers_ok"] / large["cpu_cores"]),
+        **(
+            {
+                "janus_viewers_per_core": round(janus_per_core) if janus_per_core else None,
+                "ratio_vs_janus": round(ours_per_core / janus_per_core, 2)
+                if ours_per_core and janus_per_core
+                else None,
+                "janus_cores_per_viewer_marginal": round(janus_slope, 5) if janus_slope else None,
+                "janus_fps_delivered_min": round(janus["large"]["fps_min"], 1),
+            }
+            if janus
+            else {"janus_skipped": janus_reason}
+        ),
         "ratio_vs_mediarelay": round(stock_slope / ours_slope, 1) if ours_slope and stock_slope else None,
         "ratio_vs_mediarelay_plain": round(stock_per_viewer / per_viewer, 1),
         "cores_per_viewer_marginal": round(ours_slope, 5) if ours_slope else None,
@@ -300,7 +377,9 @@ async def main(args) -> dict:
             if plain
             else {}
         ),
+        **crowded,
         "forward": ours,
+        **({"janus": janus} if janus else {}),
         "mediarelay": stock,
         **({"forward_plain": plain} if plain else {}),
     }
@@ -322,14 +401,24 @@ if __name__ == "__main__":
     parser.add_argument(
         "--compare-plain", action="store_true", help="also run forwarding without the sender shortcuts"
     )
+    parser.add_argument("--janus", action="store_true", help="also measure Janus's VideoRoom (if installed)")
+    parser.add_argument(
+        "--crowd",
+        type=float,
+        nargs=2,
+        metavar=("N", "SECONDS"),
+        help="also time N viewers joining within SECONDS",
+    )
     parser.add_argument("--timeout", type=float, default=360.0, help="the whole run, seconds")
     arguments = parser.parse_args()
     if not 0 < arguments.viewers[0] < arguments.viewers[1]:
         parser.error("--viewers needs 0 < N1 < N2")
     if not 0 < arguments.baseline_viewers[0] < arguments.baseline_viewers[1]:
         parser.error("--baseline-viewers needs 0 < N1 < N2")
+    if arguments.crowd:
+        arguments.crowd = (int(arguments.crowd[0]), arguments.crowd[1])
     result = asyncio.run(asyncio.wait_for(main(arguments), timeout=arguments.timeout))
-    details = ("forward", "mediarelay", "forward_plain")
+    details = ("forward", "janus", "mediarelay", "forward_plain")
     for key in details:
         if key in result:
             print(key, json.dumps(result[key]))

@@ -1,7 +1,9 @@
 """Client peers of bench/media.py, in separate processes so their work is not server CPU.
 
-    python bench/media_peers.py publisher PORT
-    python bench/media_peers.py viewers PORT PREFIX COUNT TIER [STAGGER_SECONDS]
+    python bench/media_peers.py publisher PORT [janus]
+    python bench/media_peers.py viewers PORT PREFIX COUNT TIER [STAGGER_SECONDS] [janus]
+
+With `janus`, PORT is Janus's HTTP API (bench/media_janus.py) and the peers join its VideoRoom.
 
 The publisher sends a 640x360 VP8 picture at 500 kbit/s (and 24 kbit/s Opus in 40 ms packets, as
 the server's answer asks of browsers with a=ptime), encoded
@@ -10,7 +12,8 @@ Viewers do not decode: they count complete encoded frames and bytes per kind. Th
 another, STAGGER_SECONDS apart, so the server never negotiates a burst of connections at once.
 Commands on stdin: "join" → COUNT viewers join; "drop" → they leave; "report" → JSON {"cpu": this
 process's CPU seconds, "viewers": counters per viewer}; "late N" → N late joiners one after
-another, JSON list of first-frame ms.
+another, JSON list of first-frame ms; "crowd SECONDS" → the COUNT viewers all join spread over
+SECONDS (not one after another), JSON list of their first-frame ms.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import av
+import media_janus  # bench/ is this script's folder
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
@@ -109,9 +113,10 @@ class PatternTrack(MediaStreamTrack):
         return self.pending.pop(0)
 
 
-async def run_publisher(port: int) -> None:
-    signalling = Signalling(port)
-    await signalling.open()
+async def run_publisher(port: int, janus: bool = False) -> None:
+    if not janus:
+        signalling = Signalling(port)
+        await signalling.open()
     recording = Recording()
     pc = new_pc()
     video = pc.addTransceiver(PatternTrack("video", recording), direction="sendonly")
@@ -119,8 +124,11 @@ async def run_publisher(port: int) -> None:
     aiortc_internals.route_keyframe_requests(video.sender, recording.request_keyframe)
     pc.addTransceiver(PatternTrack("audio", recording), direction="sendonly")
     await pc.setLocalDescription(await pc.createOffer())
-    reply = await signalling.ask(op="publish", offer=pc.localDescription.sdp)
-    await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+    if janus:
+        answer = await media_janus.janus_publish(port, pc.localDescription.sdp)
+    else:
+        answer = (await signalling.ask(op="publish", offer=pc.localDescription.sdp))["answer"]
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
     print("READY", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # until told to stop
     await pc.close()
@@ -129,15 +137,18 @@ async def run_publisher(port: int) -> None:
 class CountingViewer:
     """A recvonly peer whose receivers count encoded frames instead of decoding them."""
 
-    def __init__(self, member: str) -> None:
+    def __init__(self, member: str, *, janus_feed: int | None = None) -> None:
         self.member = member
         self.pc = new_pc()
         self.frames = {"audio": 0, "video": 0}
         self.bytes = {"audio": 0, "video": 0}
         self.first_video = asyncio.Event()
-        for kind in ("audio", "video"):
-            receiver = self.pc.addTransceiver(kind, direction="recvonly").receiver
-            aiortc_internals.tap_encoded_frames(receiver, self._counter(kind))
+        self.janus_feed = janus_feed
+        self.subscription = None
+        if janus_feed is None:
+            for kind in ("audio", "video"):
+                receiver = self.pc.addTransceiver(kind, direction="recvonly").receiver
+                aiortc_internals.tap_encoded_frames(receiver, self._counter(kind))
 
     def _counter(self, kind: str):
         def count(codec, frame) -> None:
@@ -149,11 +160,30 @@ class CountingViewer:
         return count
 
     async def join(self, signalling: Signalling, tier: str) -> None:
+        if self.janus_feed is not None:
+            await self._join_janus(signalling.port)
+            return
         await self.pc.setLocalDescription(await self.pc.createOffer())
         reply = await signalling.ask(
             op="watch", member=self.member, tier=tier, offer=self.pc.localDescription.sdp
         )
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+
+    async def _join_janus(self, port: int) -> None:
+        """Janus offers to a subscriber; the viewer answers (the reverse of our own signalling)."""
+        self.subscription = media_janus.JanusSubscription(port)
+        offer = await self.subscription.offer(self.janus_feed)
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
+        for transceiver in self.pc.getTransceivers():
+            aiortc_internals.tap_encoded_frames(transceiver.receiver, self._counter(transceiver.kind))
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        await self.subscription.answer(self.pc.localDescription.sdp)
+
+    async def leave(self, signalling: Signalling) -> None:
+        if self.subscription is not None:
+            await self.subscription.leave()
+        else:
+            await signalling.ask(op="leave", member=self.member)
 
     def report(self) -> dict:
         return {"member": self.member, "frames": dict(self.frames), "bytes": dict(self.bytes)}
@@ -164,10 +194,14 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: float) -> None:
+async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: float, janus: bool) -> None:
     """Idle until "join" (so starting the process costs no measured time), then serve commands."""
     signalling = Signalling(port)
-    await signalling.open()
+    feed = None
+    if janus:
+        feed = await media_janus.janus_publisher_id(port)
+    else:
+        await signalling.open()
     viewers: list[CountingViewer] = []
     print("READY", flush=True)
     loop = asyncio.get_running_loop()
@@ -177,13 +211,27 @@ async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: fl
             for n in range(count):
                 if n:
                     await asyncio.sleep(stagger)
-                viewer = CountingViewer(f"{prefix}-{n}")
+                viewer = CountingViewer(f"{prefix}-{n}", janus_feed=feed)
                 await viewer.join(signalling, tier)
                 viewers.append(viewer)
             print(json.dumps({"joined": len(viewers)}), flush=True)
+        elif line.startswith("crowd"):
+            spread = float(line.split()[1])
+            crowd = [CountingViewer(f"{prefix}-crowd-{n}", janus_feed=feed) for n in range(count)]
+
+            async def arrive(n: int, viewer: CountingViewer, spread: float = spread) -> float:
+                await asyncio.sleep(spread * n / count)
+                started = time.monotonic()
+                await viewer.join(signalling, tier)
+                await asyncio.wait_for(viewer.first_video.wait(), 30)
+                return (time.monotonic() - started) * 1000
+
+            timings = await asyncio.gather(*(arrive(n, v) for n, v in enumerate(crowd)))
+            viewers.extend(crowd)
+            print(json.dumps(timings), flush=True)
         elif line == "drop":
             for viewer in viewers:
-                await signalling.ask(op="leave", member=viewer.member)
+                await viewer.leave(signalling)
             await asyncio.gather(*(v.pc.close() for v in viewers), return_exceptions=True)
             print(json.dumps({"dropped": len(viewers)}), flush=True)
             viewers = []
@@ -194,21 +242,23 @@ async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: fl
             for _ in range(int(line.split()[1])):
                 late += 1
                 started = time.monotonic()
-                viewer = CountingViewer(f"{prefix}-late-{late}")
+                viewer = CountingViewer(f"{prefix}-late-{late}", janus_feed=feed)
                 await viewer.join(signalling, tier)
                 await asyncio.wait_for(viewer.first_video.wait(), 10)
                 timings.append((time.monotonic() - started) * 1000)
-                await signalling.ask(op="leave", member=viewer.member)
+                await viewer.leave(signalling)
                 await viewer.pc.close()
             print(json.dumps(timings), flush=True)
     await asyncio.gather(*(v.pc.close() for v in viewers), return_exceptions=True)
 
 
 if __name__ == "__main__":
-    aiortc_internals.restrict_host_addresses(["127.0.0.1"])
-    role, port = sys.argv[1], int(sys.argv[2])
+    janus = sys.argv[-1] == "janus"
+    aiortc_internals.restrict_host_addresses([media_janus.local_address() if janus else "127.0.0.1"])
+    arguments = sys.argv[:-1] if janus else sys.argv
+    role, port = arguments[1], int(arguments[2])
     if role == "publisher":
-        asyncio.run(run_publisher(port))
+        asyncio.run(run_publisher(port, janus))
     else:
-        stagger = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
-        asyncio.run(run_viewers(port, sys.argv[3], int(sys.argv[4]), sys.argv[5], stagger))
+        stagger = float(arguments[6]) if len(arguments) > 6 else 0.0
+        asyncio.run(run_viewers(port, arguments[3], int(arguments[4]), arguments[5], stagger, janus))
