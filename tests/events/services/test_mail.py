@@ -103,7 +103,10 @@ def test_the_dashboard_says_it_in_korean(event, owner, client):
     record_failed_mail(event.pk, what="registration", subject="attendee:3", reason="SMTPRecipientsRefused")
     client.force_login(owner)
 
-    page = client.get(f"/organiser/{event.slug}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    from django.utils import translation
+
+    with translation.override("en"):  # undoes the page's Korean afterwards: no leak into other tests
+        page = client.get(f"/organiser/{event.slug}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
 
     assert "보내지 못한 메일" in page
     assert "등록 메일 (attendee:3): SMTPRecipientsRefused" in page
