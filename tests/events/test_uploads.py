@@ -12,7 +12,16 @@ from django.db import transaction
 from PIL import Image
 
 from events.models import Event
-from events.uploads import RandomName, reencode_picture, safe_extension, served_type
+from events.uploads import (
+    NotAPicture,
+    RandomName,
+    TooManyPixels,
+    looks_redrawn,
+    redraw_picture,
+    reencode_picture,
+    safe_extension,
+    served_type,
+)
 from tests.factories import EventFactory
 from tests.rakwon_site.test_media_polyglot import PAYLOAD, polyglot_gif
 
@@ -95,3 +104,51 @@ def test_logo_that_is_not_a_picture_is_refused_and_nothing_stored(settings):
         "",
         False,
     )
+
+
+def _saved(image: Image.Image, image_format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def test_redraw_picture_drops_comment_profile_and_trailer():
+    upload = _saved(Image.new("RGB", (9, 9), "#204a87"), "PNG", icc_profile=b"ICC" + PAYLOAD) + PAYLOAD
+
+    data, extension = redraw_picture(io.BytesIO(upload), max_pixels=100)
+
+    assert (extension, PAYLOAD in data, looks_redrawn(io.BytesIO(data))) == ("png", False, True)
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.size, image.getpixel((4, 4)), "icc_profile" in image.info) == (
+            (9, 9),
+            (32, 74, 135),
+            False,
+        )
+
+
+def test_redraw_picture_too_many_pixels_and_broken_files_raise_typed_errors():
+    with pytest.raises(TooManyPixels) as caught:
+        redraw_picture(io.BytesIO(polyglot_gif()), max_pixels=1000)
+    assert (caught.value.width, caught.value.height) == (0x2A2F, 1)
+    with pytest.raises(NotAPicture):
+        redraw_picture(io.BytesIO(polyglot_gif()[:40]), max_pixels=10**6)
+
+
+@pytest.mark.parametrize(
+    ("data", "redrawn"),
+    [
+        (_saved(Image.new("RGB", (8, 8)), "PNG"), True),
+        (_saved(Image.new("RGBA", (8, 8)), "PNG", optimize=True), True),
+        (_saved(Image.new("RGB", (8, 8)), "JPEG", quality=90), True),
+        (_saved(Image.new("RGB", (8, 8)), "PNG") + PAYLOAD, False),
+        (_saved(Image.new("RGB", (8, 8)), "JPEG") + PAYLOAD, False),
+        (_saved(Image.new("RGB", (8, 8)), "JPEG", comment=b"hi"), False),
+        (_saved(Image.new("RGB", (8, 8)), "PNG", icc_profile=b"x"), False),
+        (_saved(Image.new("RGB", (8, 8)), "JPEG", exif=Image.Exif().tobytes()), False),
+        (_saved(Image.new("RGB", (8, 8)), "JPEG", progressive=True), False),
+        (polyglot_gif(), False),
+        (b"", False),
+    ],
+)
+def test_looks_redrawn_only_for_what_redraw_picture_writes(data, redrawn):
+    assert looks_redrawn(io.BytesIO(data)) is redrawn
