@@ -1,7 +1,9 @@
-"""No stored upload keeps a name it was not given by us: exhibitor logos get random names like
-event logos (events 0006), and booth files whose name or extension does not match their content
-are moved to a safe name in their asset's random folder (extension read from the content, "bin"
-when it is nothing we serve: kept, but only ever served as a download).
+"""No stored upload keeps a name it was not given by us: exhibitor logos are redrawn under random
+names like event logos (events 0006), so are the originals of booth pictures (stored as uploaded
+before: original.gif could carry a script after the picture), and booth files whose name or
+extension does not match their content are moved to a safe name in their asset's random folder
+(extension read from the content, "bin" when it is nothing we serve or a picture that does not
+decode: kept, but only ever served as a download).
 
 Running it again changes nothing. Old files are deleted only once the new names are committed.
 """
@@ -9,6 +11,7 @@ Running it again changes nothing. Old files are deleted only once the new names 
 import re
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.db import migrations
 
 import events.uploads
@@ -16,7 +19,7 @@ from events.uploads import (
     SERVED_TYPES,
     UNKNOWN_EXTENSION,
     RandomName,
-    picture_extension,
+    redraw_stored_pictures,
     rename_unsafe_files,
     served_type,
 )
@@ -49,20 +52,38 @@ def asset_name(asset, old: str, extension: str) -> str:
     return asset_file_path(asset, f"{PurePosixPath(old).stem}.{extension}")
 
 
+def picture_fields(extension: str, size: int) -> dict:
+    """What a redrawn original says about itself (a kept .bin keeps its sniffed format)."""
+    formats = {"png": "png", "jpg": "jpeg"}
+    return {"original_format": formats[extension], "original_size": size} if extension in formats else {}
+
+
 def rename_unsafe_uploads(apps, schema_editor) -> None:
     exhibitor_model = apps.get_model("exhibits", "Exhibitor")
     asset_model = apps.get_model("exhibits", "BoothAsset")
     page_model = apps.get_model("exhibits", "AssetPage")
-    rename_unsafe_files(
+    redraw_stored_pictures(
         exhibitor_model.objects.exclude(logo="").order_by("pk"),
         "logo",
-        extension_of=picture_extension,
+        max_pixels=settings.LOGO_MAX_PIXELS,
         is_safe=LOGOS.is_ours,
         new_name=lambda exhibitor, old, extension: LOGOS(exhibitor, f"logo.{extension}"),
     )
+    pictures = asset_model.objects.filter(kind="image").exclude(original="")
+    redraw_stored_pictures(
+        pictures.order_by("pk"),
+        "original",
+        max_pixels=settings.IMAGE_MAX_PIXELS,
+        is_safe=asset_name_is_safe,
+        new_name=asset_name,
+        fields_for=picture_fields,
+    )
     for field_name in _ASSET_FIELDS:
+        assets = asset_model.objects.exclude(**{field_name: ""})
+        if field_name == "original":  # a picture's original was settled just above
+            assets = assets.exclude(kind="image")
         rename_unsafe_files(
-            asset_model.objects.exclude(**{field_name: ""}).order_by("pk"),
+            assets.order_by("pk"),
             field_name,
             extension_of=content_extension,
             is_safe=asset_name_is_safe,

@@ -1,4 +1,5 @@
-"""Pictures → a display copy and a thumbnail (WebP), refusing decompression bombs."""
+"""Pictures: redrawn on upload (the stored original is ours, not the uploader's bytes), then a
+display copy and a thumbnail (WebP), refusing decompression bombs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from events.uploads import NotAPicture, TooManyPixels, redraw_picture
 
 from . import ProcessingError, Progress, report_every_percent
 
@@ -42,6 +45,17 @@ def check_pixels(source: Path | BinaryIO, *, max_pixels: int) -> tuple[int, int]
     if width * height > max_pixels:
         raise ProcessingError("image.too_many_pixels", megapixels=max_pixels // 1_000_000)
     return width, height
+
+
+def redraw_image(source: BinaryIO, *, max_pixels: int) -> tuple[bytes, str]:
+    """The picture drawn again from its pixels (events.uploads.redraw_picture) and its extension
+    ("png" or "jpg"); ProcessingError if it does not decode or has too many pixels."""
+    try:
+        return redraw_picture(source, max_pixels=max_pixels)
+    except TooManyPixels:
+        raise ProcessingError("image.too_many_pixels", megapixels=max_pixels // 1_000_000) from None
+    except NotAPicture:
+        raise ProcessingError("image.corrupt") from None
 
 
 def resize_image(

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -22,8 +24,8 @@ from events.errors import EventClosed
 from ..limits import asset_max_bytes, limit
 from ..models import AssetKind, AssetPage, AssetStatus, Booth, BoothAsset, BoothLink
 from ..processing import ProcessingError, failure_message
-from ..processing.images import check_pixels
-from ..processing.sniff import FLAC, MPEG_AUDIO, WAV, FileFormat, sniff
+from ..processing.images import check_pixels, redraw_image
+from ..processing.sniff import FLAC, JPEG, MPEG_AUDIO, PNG, WAV, FileFormat, sniff
 
 TITLE_MAX_LENGTH = 120
 
@@ -131,6 +133,21 @@ def check_upload(upload: UploadedFile, kind: str) -> FileFormat:
     return found
 
 
+def stored_content(upload: UploadedFile, kind: str, found: FileFormat) -> tuple[File, FileFormat]:
+    """What we store of a checked upload, and its format. A picture is drawn again from its pixels
+    (a script after the image, comments, EXIF and profiles are gone; an animation keeps its first
+    frame, as the display copy does), so no uploaded picture bytes are ever stored or served.
+    Documents, video and sound are kept as uploaded: they are only served sandboxed, and what
+    visitors play or read is made from them by processing."""
+    if kind != AssetKind.IMAGE:
+        return upload, found
+    try:
+        data, extension = redraw_image(upload, max_pixels=limit("IMAGE_MAX_PIXELS"))
+    except ProcessingError as error:
+        raise ValidationError(error.message, code=error.code) from None
+    return ContentFile(data), (JPEG if extension == JPEG.extension else PNG)
+
+
 def upload_asset(
     booth: Booth,
     upload: UploadedFile,
@@ -148,6 +165,7 @@ def upload_asset(
     if kind not in AssetKind.values:
         raise ValidationError(_("Choose what kind of file this is."), code="kind")
     found = check_upload(upload, kind)
+    content, found = stored_content(upload, kind, found)
     shown_title = clean_title(title) or title_from_file_name(upload.name) or str(DEFAULT_TITLE[kind])
     with transaction.atomic():
         # Lock the booth: two uploads at once must not pass the count check together.
@@ -167,11 +185,11 @@ def upload_asset(
             position=0 if last is None else last + 1,
             is_voice_note=is_voice_note,
             original_format=found.name,
-            original_size=upload.size,
+            original_size=content.size,
         )
-        upload.seek(0)
+        content.seek(0)
         # Our own name, never the uploader's: the folder is random, the name says what it is.
-        asset.original.save(f"original.{found.extension}", upload, save=False)
+        asset.original.save(f"original.{found.extension}", content, save=False)
         try:
             asset.save()
         except Exception:

@@ -3,12 +3,16 @@ files, generated storage names, order and removal, and what visitors see."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from PIL import Image
 
 from events.enums import EventStatus
 from events.errors import EventClosed
 from exhibits.models import AssetKind, AssetStatus, BoothAsset
+from exhibits.processing import failure_message
 from exhibits.services.assets import (
     assets_for_visitors,
     clean_title,
@@ -31,6 +35,7 @@ from tests.asset_factories import (
     upload,
     video_bytes,
 )
+from tests.rakwon_site.test_media_polyglot import PAYLOAD, polyglot_gif
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +348,74 @@ def test_document_page_kept_within_the_document(booth_a):
     assert document_page(asset, 2) == (two, 2)
     assert document_page(asset, 99) == (two, 2)
     assert document_page(asset, -4) == (one, 1)
+
+
+# --- Pictures are redrawn on upload (issue 10) ---------------------------------------------------------
+
+
+def _stored(asset: BoothAsset) -> bytes:
+    with asset.original.open("rb") as stored:
+        return stored.read()
+
+
+def _jpeg_with_metadata() -> bytes:
+    """A JPEG carrying what a phone or an attacker adds: EXIF (a place, a turn), a comment, an ICC
+    profile and a script after the end of the picture."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° to show": the redrawn picture is turned, the tag dropped
+    exif[0x010E] = "shot at 37.5665N 126.9780E"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#1a5fb4").save(
+        buffer, "JPEG", exif=exif, comment=b"<script>1</script>", icc_profile=b"ICC" + PAYLOAD
+    )
+    return buffer.getvalue() + PAYLOAD
+
+
+def test_upload_asset_picture_polyglot_is_redrawn_without_its_payload(booth_a, settings):
+    asset = upload_asset(booth_a, upload("pwn.js", polyglot_gif(), "text/javascript"), kind=AssetKind.IMAGE)
+
+    data = _stored(asset)
+    assert asset.original.name == f"booths/{booth_a.pk}/{asset.folder}/original.png"
+    assert (PAYLOAD in data, asset.original_format, asset.original_size) == (False, "png", len(data))
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.size, image.getpixel((0, 0))) == ("PNG", (0x2A2F, 1), (0, 0, 0))
+    assert media_files(settings) == [asset.original.name]
+
+
+def test_upload_asset_jpeg_is_redrawn_without_exif_comment_profile_or_trailer(booth_a):
+    asset = upload_asset(booth_a, upload("photo.jpg", _jpeg_with_metadata()), kind=AssetKind.IMAGE)
+
+    data = _stored(asset)
+    assert asset.original.name.rsplit("/", 1)[-1] == "original.jpg"
+    assert (PAYLOAD in data, b"<script>" in data, b"37.5665" in data) == (False, False, False)
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.size, sorted(image.info), dict(image.getexif())) == (
+            "JPEG",
+            (20, 40),
+            ["jfif", "jfif_density", "jfif_unit", "jfif_version"],
+            {},
+        )
+
+
+def test_upload_asset_animated_gif_keeps_its_first_frame(booth_a):
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("#ff0000", "#00ff00")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], comment=b"/*x*/", duration=100)
+
+    asset = upload_asset(booth_a, upload("a.gif", buffer.getvalue()), kind=AssetKind.IMAGE)
+
+    with Image.open(io.BytesIO(_stored(asset))) as image:
+        assert (image.format, getattr(image, "n_frames", 1), image.convert("RGB").getpixel((0, 0))) == (
+            "PNG",
+            1,
+            (255, 0, 0),
+        )
+
+
+def test_upload_asset_picture_that_does_not_decode_refused_nothing_stored(booth_a, settings):
+    broken = png_bytes((200, 200))[:120]  # the header says 200×200, the pixels are cut off
+
+    message = refused(booth_a, upload("cut.png", broken), AssetKind.IMAGE)
+
+    assert message == str(failure_message("image.corrupt"))
+    assert media_files(settings) == []
