@@ -2,7 +2,7 @@
 
 Loopback only; starts and stops what it needs; see BENCHMARKS.md, "Live presence". Last line: JSON.
 
-    .venv/bin/python bench/presence.py [--postgres] [--idle 5000] [--hall 1000] [--crowd 1000]
+    .venv/bin/python bench/presence.py [--postgres] [--idle 10000] [--hall 1000] [--crowd 1000]
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ for u in users:
                         expire_date=now + timedelta(days=1)))
 Session.objects.bulk_create(rows, batch_size=500)
 booths = list(Booth.objects.filter(hall__event=event).order_by("pk").values_list("pk", "hall_id"))
-hall = booths[0][1]
+# The hall with the most booths; its booths first (the booth crowd's booth is one of them).
+hall = max({h for b, h in booths}, key=lambda h: sum(1 for b, x in booths if x == h))
+booths.sort(key=lambda pair: (pair[1] != hall, pair[0]))
 with open(out, "w") as f:
     json.dump({"keys": [r.session_key for r in rows], "persons": [a.pk for a in attendees],
                "hall": hall, "booths": [b for b, h in booths]}, f)
@@ -118,6 +120,36 @@ def percentile(values: list[float], share: float) -> float:
 
 def say(message: str) -> None:
     print(message, flush=True)
+
+
+class View:
+    """What one tab shows of a booth and of its hall's booth cards, kept as live.js keeps it: a
+    frame older than the shown version is dropped; whole states replace, diffs apply."""
+
+    def __init__(self, booth: int) -> None:
+        self.booth = booth
+        self.version = -1
+        self.count: int | None = None
+        self.card: int | None = None  # the booth's count as a hall page shows it
+        self.card_version = -1
+
+    def apply(self, frame: dict) -> None:
+        kind, data = frame.get("type"), frame.get("data") or {}
+        if kind in ("booth.count", "booth.joined", "booth.left", "ok") and data.get("booth") == self.booth:
+            if "count" not in data or "version" not in data:
+                return
+            strict = kind in ("booth.joined", "booth.left")
+            if data["version"] < self.version or (strict and data["version"] == self.version):
+                return
+            self.version, self.count = data["version"], data["count"]
+        elif kind in ("hall.count", "ok") and "booths" in data:
+            version = (data.get("versions") or {}).get(str(self.booth))
+            if version is None:
+                if kind == "ok":  # a hall entered: an empty booth is left out
+                    self.card = self.card if self.card_version >= 0 else 0
+                return
+            if version >= self.card_version:
+                self.card_version, self.card = version, data["booths"].get(str(self.booth), 0)
 
 
 class Bench:
@@ -274,35 +306,62 @@ class Bench:
             client.on_push = None
         await probe.close()
 
-    async def crowd(self, clients: list[Client], enter: dict, processes: str, label: str) -> dict:
-        """Everyone enters the lobby, spread over 10 s; frames sent and daphne CPU until quiet."""
+    async def crowd(
+        self,
+        clients: list[Client],
+        enter: dict | list[dict],
+        processes: str,
+        label: str,
+        *,
+        spread: float = 10.0,
+        settled=None,
+        watchers: list[Client] = (),
+    ) -> dict:
+        """Everyone sends `enter` (one frame each, or one per client), spread over `spread` s;
+        frames received (by them and `watchers`) and daphne CPU until quiet. With `settled` (a
+        callable: is every view right?), also the time from the last frame sent until it held."""
         # What the servers spend meanwhile on other work (idle pings): measured on a quiet 5 s.
         quiet_before = sum(cpu_seconds(self.pids[p]) for p in processes)
         await asyncio.sleep(5)
         background = (sum(cpu_seconds(self.pids[p]) for p in processes) - quiet_before) / 5
-        frames_before = sum(c.frames for c in clients)
+        everyone = [*clients, *watchers]
+        frames_before = sum(c.frames for c in everyone)
         cpu_before = sum(cpu_seconds(self.pids[p]) for p in processes)
         started = time.monotonic()
+        frames_out = enter if isinstance(enter, list) else [enter] * len(clients)
 
-        async def one(client: Client, at: float) -> None:
+        async def one(client: Client, frame: dict, at: float) -> None:
             await asyncio.sleep(max(0.0, at - time.monotonic()))
-            await client.send(enter)
+            await client.send(frame)
 
-        await asyncio.gather(*(one(c, started + 10 * n / len(clients)) for n, c in enumerate(clients)))
+        await asyncio.gather(
+            *(
+                one(c, f, started + spread * n / len(clients))
+                for n, (c, f) in enumerate(zip(clients, frames_out, strict=True))
+            )
+        )
+        last_sent = time.monotonic()
+        converged = None
         last, quiet_since = -1, time.monotonic()
-        while time.monotonic() - started < 10 + self.args.crowd_drain:
-            await asyncio.sleep(0.5)
-            now_frames = sum(c.frames for c in clients)
+        while time.monotonic() - started < spread + self.args.crowd_drain:
+            await asyncio.sleep(0.05)
+            if settled is not None and converged is None and settled():
+                converged = round(time.monotonic() - last_sent, 2)
+            now_frames = sum(c.frames for c in everyone)
             if now_frames != last:
                 last, quiet_since = now_frames, time.monotonic()
-            elif time.monotonic() - quiet_since > 3 and time.monotonic() - started > 12:
+            elif (
+                time.monotonic() - quiet_since > 3
+                and time.monotonic() - started > spread + 2
+                and (settled is None or converged is not None)
+            ):
                 break
         took = time.monotonic() - started
         cpu = sum(cpu_seconds(self.pids[p]) for p in processes) - cpu_before
-        frames = sum(c.frames for c in clients) - frames_before
+        frames = sum(c.frames for c in everyone) - frames_before
         say(
-            f"crowd {label}: {len(clients)} entered the lobby; {frames} frames,"
-            f" {cpu:.2f} s daphne CPU in {took:.1f} s"
+            f"crowd {label}: {len(clients)} sent {frames_out[0].get('type')}; {frames} frames,"
+            f" {cpu:.2f} s daphne CPU in {took:.1f} s; settled {converged} s after the last"
         )
         net = max(0.0, cpu - background * took)
         say(f"  ({background:.3f} CPU s/s of background work: {net:.2f} s for the crowd itself)")
@@ -311,6 +370,7 @@ class Bench:
             "cpu_s": round(cpu, 2),
             "net_cpu_s": round(net, 2),
             "seconds": round(took, 1),
+            "converged_s": converged,
         }
 
     async def crowds(self, idle: list[Client]) -> None:
@@ -338,6 +398,117 @@ class Bench:
         self.results.update(crowd_rakwon=mine, crowd_stock=stock, crowd_size=n)
         for client in stock_held:
             await client.close()
+
+    async def booth_crowds(self, idle: list[Client]) -> None:
+        """1,000 enter one booth in 10 s while 1,000 watch its card on the hall page; then they all
+        go back to the hall page within 1 s (the leave wave). Then the stock way, same clients."""
+        n = self.args.crowd
+        hall_views = idle[: self.args.hall]
+        ours = idle[self.args.hall : self.args.hall + n]
+        booth = self.booths[3]
+        (probe_key, _), *_ = self.users(1)
+        probe = self.live(probe_key, "A")
+        await probe.connect()
+
+        def watch(client: Client, frame: dict, _now: float) -> None:
+            client.view.apply(frame)
+
+        for client in [*ours, *hall_views]:
+            client.view = View(booth)
+            client.on_push = watch
+        for client in hall_views:
+            client.view.card, client.view.card_version = 0, 0  # the booth was empty when they came
+
+        def everyone_shows(count: int) -> bool:
+            return all(c.view.count == count for c in ours) and all(c.view.card == count for c in hall_views)
+
+        enter = {"id": 7001, "type": "booth.enter", "data": {"booth": booth}}
+        mine = await self.crowd(
+            ours, enter, "AB", "rakwon booth", settled=lambda: everyone_shows(n), watchers=hall_views
+        )
+        truth = (await probe.request("presence.who", {"booth": booth}))["data"]
+        wrong = sum(1 for c in ours if c.view.count != truth["count"])
+        say(f"  store: {truth['count']} in the booth; {wrong} of {len(ours)} booth views differ")
+        mine["store_count"], mine["views_wrong"] = truth["count"], wrong
+
+        def emptied() -> bool:
+            return all(c.view.card == 0 for c in [*hall_views, *ours])
+
+        back = {"id": 7002, "type": "hall.enter", "data": {"hall": self.hall}}
+        leave = await self.crowd(
+            ours, back, "AB", "rakwon leave wave", spread=1.0, settled=emptied, watchers=hall_views
+        )
+        truth = (await probe.request("presence.who", {"booth": booth}))["data"]["count"]
+        wrong = sum(1 for c in [*hall_views, *ours] if c.view.card != truth)
+        say(f"  store: {truth} in the booth; {wrong} of {len(hall_views) + len(ours)} hall views differ")
+        leave["store_count"], leave["views_wrong"] = truth, wrong
+        for client in [*ours, *hall_views]:
+            client.on_push = None
+        await probe.close()
+
+        # The stock way: the same people, the tutorial consumer, one place "booth".
+        stock_clients = [
+            Client(self.ports["S1" if i % 2 else "S2"], key, STOCK_PATH, parse=False)
+            for i, key in enumerate(self.keys[:n])
+        ]
+        rss_before = sum(rss_kb(self.pids[p]) for p in ("S1", "S2"))
+        stock_held = await open_many(stock_clients, deadline=time.monotonic() + 60)
+        await asyncio.sleep(3)
+        stock_rss = (sum(rss_kb(self.pids[p]) for p in ("S1", "S2")) - rss_before) / max(1, len(stock_held))
+        say(f"  stock: {len(stock_held)} sockets, {stock_rss:.1f} KB RSS each")
+        base = {c: c.frames for c in stock_held}
+        due = {c: len(stock_held) - k for k, c in enumerate(stock_held)}  # join k reaches those after it
+
+        def stock_delivered() -> bool:
+            return all(c.frames - base[c] >= due[c] for c in stock_held)
+
+        stock = await self.crowd(
+            stock_held,
+            {"type": "enter", "place": "booth"},
+            ("S1", "S2"),
+            "stock booth",
+            settled=stock_delivered,
+        )
+        base = {c: c.frames for c in stock_held}
+        total = len(stock_held)  # leaving: k leaves before one's own, then the joins after it in the hall
+
+        def stock_left() -> bool:
+            return all(c.frames - base[c] >= total for c in stock_held)
+
+        stock_leave = await self.crowd(
+            stock_held,
+            {"type": "enter", "place": "hall"},
+            ("S1", "S2"),
+            "stock leave wave",
+            spread=1.0,
+            settled=stock_left,
+        )
+        for client in stock_held:
+            await client.close()
+        ratio = stock["cpu_s"] / mine["cpu_s"] if mine["cpu_s"] else None
+        say(
+            f"booth crowd CPU: stock / rakwon = {ratio:.1f}x; frames stock / rakwon ="
+            f" {stock['frames'] / max(1, mine['frames']):.0f}x; settled: rakwon {mine['converged_s']} s,"
+            f" stock {stock['converged_s']} s after the last join"
+        )
+        self.results.update(
+            booth_crowd_cpu_ratio_vs_baseline=round(ratio, 1) if ratio else None,
+            booth_crowd_converged_s=mine["converged_s"],
+            booth_leave_converged_s=leave["converged_s"],
+            booth_crowd_rakwon=mine,
+            booth_crowd_stock=stock,
+            booth_leave_rakwon=leave,
+            booth_leave_stock=stock_leave,
+            stock_rss_kb_per_connection=round(stock_rss, 1),
+        )
+        if mine["net_cpu_s"]:
+            self.results["booth_crowd_net_cpu_ratio_vs_baseline"] = round(
+                stock["net_cpu_s"] / mine["net_cpu_s"], 1
+            )
+        if leave["cpu_s"]:
+            self.results["booth_leave_cpu_ratio_vs_baseline"] = round(
+                stock_leave["cpu_s"] / leave["cpu_s"], 1
+            )
 
     async def start_silent(self) -> asyncio.Task:
         """A silent visitor in a booth of its own, watched from the same process; returns the wait."""
@@ -397,7 +568,34 @@ class Bench:
             took = None
         say(f"ghosts after kill -9 of daphne B: {victims} of its visitors gone from the booth after {took} s")
         self.results["ghost_after_kill_s"] = took
-        await watcher.close()
+
+        # The reconnect storm: every one of B's visitors comes back at once, on A, and enters again.
+        back = [self.live(ghost.session_key, "A") for ghost in ghosts]
+        await open_many(back, deadline=time.monotonic() + 30)
+
+        def watch(client: Client, frame: dict, _now: float) -> None:
+            client.view.apply(frame)
+
+        for client in [watcher, *back]:
+            client.view = View(booth)
+            client.on_push = watch
+        watcher.view.count, watcher.view.version = count["now"], -1
+        await asyncio.gather(
+            *(c.send({"id": 9001, "type": "booth.enter", "data": {"booth": booth}}) for c in back)
+        )
+        sent = time.monotonic()
+        converged = None
+        while time.monotonic() - sent < 20:
+            truth = (await watcher.request("presence.who", {"booth": booth}))["data"]["count"]
+            if truth == len(back) + 1 and all(c.view.count == truth for c in [watcher, *back]):
+                converged = round(time.monotonic() - sent, 2)
+                break
+            await asyncio.sleep(0.05)
+        wrong = sum(1 for c in [watcher, *back] if c.view.count != len(back) + 1)
+        say(f"reconnect storm: {len(back)} back on A; all views equal the store {converged} s after the last")
+        self.results.update(reconnect_converged_s=converged, reconnect_views_wrong=wrong)
+        for client in [watcher, *back]:
+            await client.close()
 
 
 async def run(
@@ -412,6 +610,7 @@ async def run(
     await bench.booth_latency()
     await bench.hall_freshness(idle)
     await bench.crowds(idle)
+    await bench.booth_crowds(idle)
     await bench.ghost_after_kill(processes["B"])
     say("waiting for the silent client to be removed ...")
     bench.results["ghost_after_silence_s"] = await silent
@@ -423,10 +622,12 @@ async def run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--idle", type=int, default=5000, help="idle connections to try to hold")
+    parser.add_argument("--idle", type=int, default=10000, help="idle connections to try to hold")
     parser.add_argument("--hall", type=int, default=1000, help="visitors in the hall")
-    parser.add_argument("--crowd", type=int, default=1000, help="visitors entering the lobby in 10 s")
-    parser.add_argument("--open-seconds", type=float, default=150, help="time box to open the idle sockets")
+    parser.add_argument(
+        "--crowd", type=int, default=1000, help="visitors entering the lobby, then one booth, in 10 s"
+    )
+    parser.add_argument("--open-seconds", type=float, default=300, help="time box to open the idle sockets")
     parser.add_argument("--crowd-drain", type=float, default=50, help="seconds a crowd may take to settle")
     parser.add_argument("--silent-timeout", type=float, default=120)
     parser.add_argument(
@@ -474,7 +675,7 @@ def main() -> int:
             started = time.monotonic()
             for command in (["migrate", "-v0"], ["load_demo"]):
                 subprocess.run([sys.executable, "manage.py", *command], check=True, timeout=180, **quiet)
-            people = args.idle + 2 + 200 + 1 + 1 + 2 + 1 + 50
+            people = args.idle + 2 + 200 + 1 + 1 + 2 + 1 + 50 + 1
             subprocess.run(
                 [sys.executable, "manage.py", "shell", "-c", SETUP],
                 check=True,
@@ -500,9 +701,12 @@ def main() -> int:
                 )
             for name in apps:
                 wait_port(ports[name], processes[name])
-            results = asyncio.run(asyncio.wait_for(run(args, ports, processes, data), 540))
+            results = asyncio.run(asyncio.wait_for(run(args, ports, processes, data), 1200))
             # Tracebacks the servers logged (the stock consumer sends to sockets that closed, for one).
-            results["server_tracebacks"] = {n: log.read_text().count("Traceback") for n, log in logs.items()}
+            by_process = {n: log.read_text().count("Traceback") for n, log in logs.items()}
+            results["server_tracebacks_by_process"] = by_process
+            results["server_tracebacks"] = by_process["A"] + by_process["B"]  # the site's, not the baseline's
+            results["stock_tracebacks"] = by_process["S1"] + by_process["S2"]
             results["server_channel_full"] = {
                 n: log.read_text().count("ChannelFull") for n, log in logs.items()
             }
@@ -525,6 +729,11 @@ def main() -> int:
         "crowd_cpu_ratio_vs_baseline",
         "ghost_after_kill_s",
         "ghost_after_silence_s",
+        "booth_crowd_cpu_ratio_vs_baseline",
+        "booth_crowd_converged_s",
+        "booth_leave_converged_s",
+        "reconnect_converged_s",
+        "server_tracebacks",
     )
     say(json.dumps({**{k: v for k, v in results.items() if k not in keys}, "args": vars(args)}))
     print(json.dumps({key: results.get(key) for key in keys}))

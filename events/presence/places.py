@@ -97,11 +97,12 @@ async def enter(connection, place: PresencePlace) -> dict[str, Any]:
         change = await get_store().join(place.key, connection.connection_id, connection.user.pk, person)
         connection.place = place
         _members[place].add(connection)
-        if place.kind == "booth":
-            if change.person is not None and change.count <= crowd_size():
-                # Announced before joining the group: the newcomer learns the room from the reply.
+        if place.kind == "booth" and change.count <= crowd_size():
+            # A small booth's diffs. Announced before joining the group: the newcomer learns the
+            # room from the reply. Who arrives in a crowd joins no group: the tick tells them.
+            if change.person is not None:
                 await push_to_group(booth_group(place.id), "booth.joined", _diff(place, change))
-            await connection.join_group(booth_group(place.id))  # a small booth's diffs
+            await connection.join_group(booth_group(place.id))
         ticker.mark(place)
         if connection.attendee is not None:
             entries.note_entry(place, connection.attendee.pk)  # written in the next batch
@@ -124,7 +125,7 @@ async def leave(connection) -> None:
     connection.place = None
     _unlist(connection, place)
     if place.kind == "booth":
-        await connection.leave_group(booth_group(place.id))
+        await connection.leave_group(booth_group(place.id))  # if it joined one (a small booth)
     try:
         change = await get_store().part(place.key, connection.connection_id, connection.user.pk)
     except PresenceBusy:

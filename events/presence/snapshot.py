@@ -32,15 +32,21 @@ async def event_counts(event_id: int) -> dict[str, Any]:
     `online` adds up every place, so a person with tabs open in two places counts twice.
     """
     booths, halls, sessions = await database_sync_to_async(_event_places)(event_id)
-    store = get_store()
-    lobby = await store.count(f"lobby:{event_id}")
-    hall_counts = {hall: await store.count(f"hall:{hall}") for hall in halls}
+    keys = [
+        f"lobby:{event_id}",
+        *(f"hall:{hall}" for hall in halls),
+        *(f"booth:{booth}" for booth, _hall in booths),
+        *(f"session:{session}" for session in sessions),
+    ]
+    states = await get_store().states(keys)  # one round trip, every figure of the same moment
+    lobby = states[f"lobby:{event_id}"][0]
+    hall_counts = {hall: states[f"hall:{hall}"][0] for hall in halls}
     booth_counts: dict[str, int] = {}
     for booth, hall in booths:
-        count = await store.count(f"booth:{booth}")
+        count = states[f"booth:{booth}"][0]
         booth_counts[str(booth)] = count
         hall_counts[hall] = hall_counts.get(hall, 0) + count
-    session_counts = {str(session): await store.count(f"session:{session}") for session in sessions}
+    session_counts = {str(session): states[f"session:{session}"][0] for session in sessions}
     online = lobby + sum(hall_counts.values()) + sum(session_counts.values())
     return {
         "online": online,

@@ -237,12 +237,15 @@
   }
 
   function showBoothCounts(booths, cardVersions) {
-    Object.keys(booths || {}).forEach(function (booth) {
+    // A booth with a version but no count in a hall's reply is empty (empty ones are left out).
+    var keys = Object.keys(booths || {}).concat(Object.keys(cardVersions || {}));
+    keys.forEach(function (booth) {
       if (!fresh("card:" + booth, (cardVersions || {})[booth], false)) return;
+      var count = (booths || {})[booth] || 0;
       var badge = document.querySelector('[data-presence-booth="' + booth + '"]');
       if (badge) {
-        badge.querySelector("[data-presence-booth-count]").textContent = String(booths[booth]);
-        badge.hidden = booths[booth] === 0;
+        badge.querySelector("[data-presence-booth-count]").textContent = String(count);
+        badge.hidden = count === 0;
       }
     });
   }
