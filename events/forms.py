@@ -38,10 +38,11 @@ class SignupForm(SingleLineFieldsMixin, forms.ModelForm):
         self.fields["display_name"].required = True
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail already exists. Log in instead."))
-        return email
+        # Whether the address has an account is never said here: the mail says it (issue 10, 7).
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        pass  # the same reason: a known address must not be refused by the form
 
     def clean(self):
         cleaned = super().clean()
@@ -54,13 +55,13 @@ class SignupForm(SingleLineFieldsMixin, forms.ModelForm):
                 self.add_error("password", error)
         return cleaned
 
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.username = user.email
-        user.set_password(self.cleaned_data["password"])
-        if commit:
-            user.save()
-        return user
+
+class PasswordResetRequestForm(SingleLineFieldsMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class LoginForm(SingleLineFieldsMixin, AuthenticationForm):

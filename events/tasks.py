@@ -66,6 +66,22 @@ def send_registration_mail(attendee_id: int, reason: str) -> None:
     send(attendee_id, reason)
 
 
+@shared_task(base=MailTask, **RELIABLY)
+def send_signup_mail(sealed: str) -> None:
+    """Sign-up mail: the address is looked up here, so the sign-up page answers alike for any."""
+    from .services.signup import send_signup_mail as send
+
+    send(sealed)
+
+
+@shared_task(base=MailTask, **RELIABLY)
+def send_password_reset_mail(email: str, language: str) -> None:
+    """Password-reset mail; the one-use token is made here, so no secret is queued."""
+    from .services.passwords import send_password_reset_mail as send
+
+    send(email, language)
+
+
 @shared_task(**RELIABLY)
 def forget_old_attempts() -> int:
     """Periodic: drop rate-limit attempts older than every window."""

@@ -189,6 +189,14 @@ def _language_cookie_ko(world, response) -> bool:
 EXPECTED: dict[str, dict] = {
     # Accounts
     "accounts:signup": get(PUBLIC),
+    "accounts:signup_sent": get(PUBLIC),
+    # The walk's token is no sealed sign-up: refused alike for everyone, nothing created
+    "accounts:signup_confirm": get(_row(404, 404, 404, 404, 404, 404)),
+    "accounts:password_reset": get(PUBLIC),
+    "accounts:password_reset_done": get(PUBLIC),
+    # A made-up link: the page says it does not work, for everyone
+    "accounts:password_reset_confirm": get(PUBLIC),
+    "accounts:password_reset_complete": get(PUBLIC),
     # Logged in already: on to the landing page; logging out ends on the home page
     "accounts:login": get(_row(200, TO_LANDING, TO_LANDING, TO_LANDING, TO_LANDING, TO_LANDING)),
     "accounts:logout": post(_row(TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME)),

@@ -112,6 +112,7 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "member_id": EventTeamMember.objects.get(event=event, user=moderator).pk,
         "staff_id": extra_staff.pk,
         "token": team_invitation.token,
+        "uidb64": "MQ",  # password reset links: user 1 in base64, with the walk's (wrong) token
         "invitation_id": team_invitation.pk,
         "job_id": job.pk,
         "asset_id": asset.pk,

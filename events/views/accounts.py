@@ -5,38 +5,134 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from ..errors import InvitationError
-from ..forms import LoginForm, SignupForm
+from ..errors import InvitationError, RakwonError
+from ..forms import LoginForm, PasswordResetRequestForm, SignupForm
 from ..models import TeamInvitation
+from ..services.passwords import request_password_reset
+from ..services.signup import SignupError, check_signup_link, confirm_signup, request_signup
 from ..services.team import accept_team_invitation
+from .registration import client_ip
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def safe_next(request, url: str) -> str:
+    return url if url and url_has_allowed_host_and_scheme(url, {request.get_host()}) else ""
 
 
 class SignupView(FormView):
+    """Answers the same for any address: the account is made from the mailed link (services.signup)."""
+
     template_name = "events/accounts/signup.html"
     form_class = SignupForm
 
     def get_initial(self):
-        return {"email": self.request.GET.get("email", "")}
+        return {"email": self.request.GET.get("email", "")[:254]}
 
     def form_valid(self, form):
-        user = form.save()
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, _("Welcome, %(name)s. Your account is ready.") % {"name": user})
-        next_url = self.request.POST.get("next") or self.request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(next_url, {self.request.get_host()}):
-            return redirect(next_url)
-        return redirect("organiser:home")
+        data = form.cleaned_data
+        try:
+            request_signup(
+                email=data["email"],
+                display_name=data["display_name"],
+                password=data["password"],
+                next_url=safe_next(
+                    self.request, self.request.POST.get("next") or self.request.GET.get("next")
+                ),
+                language=translation.get_language() or "",
+                ip=client_ip(self.request),
+            )
+        except RakwonError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.info(
+            self.request,
+            _("We have sent a mail to %(email)s. Open it to go on.") % {"email": data["email"]},
+        )
+        return redirect("accounts:signup_sent")
+
+
+class SignupSentView(TemplateView):
+    template_name = "events/accounts/signup_sent.html"
+
+
+class SignupConfirmView(View):
+    """The link from the sign-up mail. Opening it only shows a button, so a mail scanner that
+    follows links creates no account and logs nobody in; the button does."""
+
+    template_name = "events/accounts/signup_confirm.html"
+
+    def refuse(self, request, error: SignupError):
+        status = 404 if error.code == "signup.invalid" else 410
+        return render(request, self.template_name, {"error": error}, status=status)
+
+    def get(self, request, token: str):
+        try:
+            pending = check_signup_link(token)
+        except SignupError as error:
+            return self.refuse(request, error)
+        return render(request, self.template_name, {"pending": pending})
+
+    def post(self, request, token: str):
+        try:
+            user, next_url = confirm_signup(token)
+        except SignupError as error:
+            return self.refuse(request, error)
+        login(request, user, backend=BACKEND)
+        messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user})
+        return redirect(safe_next(request, next_url) or "organiser:home")
 
 
 class LoginView(auth_views.LoginView):
     template_name = "events/accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with the mail sent by a task (services.passwords): the same answer, in
+    the same time, for any address."""
+
+    template_name = "events/accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        try:
+            request_password_reset(
+                email=email, language=translation.get_language() or "", ip=client_ip(self.request)
+            )
+        except RakwonError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.info(
+            self.request,
+            _("If %(email)s has an account, a mail with a link to set a new password is on its way.")
+            % {"email": email},
+        )
+        return redirect(self.success_url)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "events/accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "events/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "events/accounts/password_reset_complete.html"
 
 
 class LogoutView(auth_views.LogoutView):
