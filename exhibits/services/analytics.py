@@ -147,6 +147,19 @@ def first_in_session(session, kind: str, asset_id: int, *, now: dt.datetime | No
     return fresh
 
 
+def count_asset_event(session, attendee: Attendee | None, kind: str, asset: BoothAsset) -> bool:
+    """Count a video play or a document view by a confirmed attendee of the asset's event, once
+    per session within ASSET_EVENT_REPEAT_MINUTES (the booth page's script and the reader both
+    report a document; together they count it once). Returns whether it counted."""
+    record = {"document_view": record_document_view, "video_play": record_video_play}[kind]
+    if attendee is None or not attendee.is_confirmed or attendee.event_id != asset.booth.event_id:
+        return False
+    if not first_in_session(session, kind, asset.pk):
+        return False
+    record(asset)
+    return True
+
+
 # --- The exhibitor's analytics page ---------------------------------------------------------
 
 
@@ -160,26 +173,34 @@ class DayCounts:
     leads: int = 0
 
 
-def report_end(booth: Booth, today: dt.date | None = None) -> dt.date:
-    """The last day shown: today; after the event, the last day with activity (or its last day)."""
+def report_days(booth: Booth, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day shown: the event's days (in its time zone), stretched to any day
+    with activity outside them (a preview, a late visitor). Before the event these are the days to
+    come. At most BOOTH_ANALYTICS_DAYS: of a longer span, the days up to today (during the event),
+    its first days (before it) or its last days (after it)."""
+    event = booth.event
     today = today or event_day(booth)
-    if today <= booth.event.ends_on:
-        return today
-    last = booth.daily_stats.filter(day__lte=today).order_by("-day").values_list("day", flat=True).first()
-    return max(booth.event.ends_on, last or booth.event.ends_on)
+    active = booth.daily_stats.filter(day__lte=max(today, event.ends_on)).order_by("day")
+    first_active = active.values_list("day", flat=True).first()
+    last_active = active.reverse().values_list("day", flat=True).first()
+    start = min(event.starts_on, first_active or event.starts_on)
+    end = max(event.ends_on, last_active or event.ends_on)
+    most = limit("BOOTH_ANALYTICS_DAYS")
+    if (end - start).days + 1 <= most:
+        return start, end
+    last = min(end, max(today, start + dt.timedelta(days=most - 1)))
+    return last - dt.timedelta(days=most - 1), last
 
 
-def booth_report(booth: Booth, *, days: int | None = None, today: dt.date | None = None) -> list[DayCounts]:
-    """One row per day (newest first) for the last `days` days up to `report_end`, zeros included."""
-    days = days or limit("BOOTH_ANALYTICS_DAYS")
-    end = report_end(booth, today)
-    start = end - dt.timedelta(days=days - 1)
+def booth_report(booth: Booth, *, today: dt.date | None = None) -> list[DayCounts]:
+    """One row per day of `report_days`, first day first, zeros included."""
+    start, end = report_days(booth, today)
     stored = {
         row.day: row for row in BoothDailyStats.objects.filter(booth=booth, day__gte=start, day__lte=end)
     }
     report = []
-    for offset in range(days):
-        day = end - dt.timedelta(days=offset)
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
         row = stored.get(day)
         counts = {name: getattr(row, name) for name in COUNTERS} if row else {}
         report.append(DayCounts(day, **counts))
@@ -189,7 +210,7 @@ def booth_report(booth: Booth, *, days: int | None = None, today: dt.date | None
 def report_totals(report: list[DayCounts]) -> DayCounts | None:
     if not report:
         return None
-    return DayCounts(report[-1].day, **{name: sum(getattr(row, name) for row in report) for name in COUNTERS})
+    return DayCounts(report[0].day, **{name: sum(getattr(row, name) for row in report) for name in COUNTERS})
 
 
 # --- Shredding ------------------------------------------------------------------------------

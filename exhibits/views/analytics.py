@@ -18,19 +18,10 @@ from events.views.mixins import EventMixin
 
 from ..models import Booth
 from ..models.assets import AssetKind, AssetStatus, BoothAsset
-from ..services.analytics import (
-    booth_report,
-    first_in_session,
-    record_document_view,
-    record_video_play,
-    report_totals,
-)
+from ..services.analytics import booth_report, count_asset_event, report_totals
 
-# What a player may report, the kind of asset it must be about, and how it is counted.
-ASSET_EVENTS = {
-    "document_view": (AssetKind.DOCUMENT, record_document_view),
-    "video_play": (AssetKind.VIDEO, record_video_play),
-}
+# What a player may report, and the kind of asset it must be about.
+ASSET_EVENTS = {"document_view": AssetKind.DOCUMENT, "video_play": AssetKind.VIDEO}
 
 
 class BoothAnalyticsView(LoginRequiredMixin, TemplateView):
@@ -87,18 +78,11 @@ class AssetEventView(EventMixin, View):
         if not form.is_valid():
             return HttpResponse(status=400)
         kind, asset_id = form.cleaned_data["kind"], form.cleaned_data["asset"]
-        asset_kind, record = ASSET_EVENTS[kind]
         asset = BoothAsset.objects.filter(
-            booth=booth, pk=asset_id, kind=asset_kind, status=AssetStatus.READY
+            booth=booth, pk=asset_id, kind=ASSET_EVENTS[kind], status=AssetStatus.READY
         ).first()
         if asset is None:
             return HttpResponse(status=404)
         asset.booth = booth
-        attendee = attendance_of(self.event, request.user)
-        if (
-            attendee is not None
-            and attendee.is_confirmed
-            and first_in_session(request.session, kind, asset.pk)
-        ):
-            record(asset)
+        count_asset_event(request.session, attendance_of(self.event, request.user), kind, asset)
         return HttpResponse(status=204)

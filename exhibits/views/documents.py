@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from events.services.registration import attendance_of
 from events.views.public import PublicEventMixin
 
 from ..models import Booth
+from ..services.analytics import count_asset_event
 from ..services.assets import document_page, ready_document
 
 
@@ -35,6 +37,12 @@ class DocumentView(PublicEventMixin, TemplateView):
         if asset is None:
             raise Http404(_("No such document."))
         page, number = document_page(asset, page_number(self.request.GET.get("page")))
+        # Opening the reader is the document view, with or without the booth page's script.
+        asset.booth = booth
+        if self.request.user.is_authenticated:
+            count_asset_event(
+                self.request.session, attendance_of(self.event, self.request.user), "document_view", asset
+            )
         count = asset.page_count or 0
         context.update(
             booth=booth,

@@ -20,7 +20,6 @@ from exhibits.services.analytics import (
     record_booth_visit,
     record_document_view,
     record_video_play,
-    report_end,
     report_totals,
     visit_key,
 )
@@ -241,41 +240,72 @@ def test_first_in_session_stops_counting_past_the_cap(settings):
 # --- The report -----------------------------------------------------------------------------
 
 
-def test_booth_report_has_every_day_newest_first_with_zeros(event, booth_a, minji):
+def test_booth_report_shows_the_event_days_first_day_first_with_zeros(event, booth_a, minji):
     record_booth_visit(booth_a, minji, at=at(event, 0))
-    record_booth_visit(booth_a, minji, at=at(event, 1))
-    record_booth_visit(booth_a, minji, at=at(event, 1, hour=12))
-    today = event.starts_on + dt.timedelta(days=1)
+    record_booth_visit(booth_a, minji, at=at(event, 0, hour=12))
+    today = event.starts_on  # the second day is still to come
 
-    report = booth_report(booth_a, days=3, today=today)
+    report = booth_report(booth_a, today=today)
 
-    assert report == [
-        DayCounts(today, visits=2, unique_visitors=1),
-        DayCounts(event.starts_on, visits=1, unique_visitors=1),
-        DayCounts(event.starts_on - dt.timedelta(days=1)),
-    ]
-    assert report_totals(report) == DayCounts(
-        event.starts_on - dt.timedelta(days=1), visits=3, unique_visitors=2
-    )
+    assert report == [DayCounts(event.starts_on, visits=2, unique_visitors=1), DayCounts(event.ends_on)]
+    assert report_totals(report) == DayCounts(event.starts_on, visits=2, unique_visitors=1)
 
 
-def test_booth_report_shows_fourteen_days_by_default(event, booth_a):
+def test_booth_report_is_not_the_fortnight_before_today(event, booth_a):
+    """Today's code showed the 14 days up to today: a week before the event, none of its days."""
+    report = booth_report(booth_a, today=event.starts_on - dt.timedelta(days=7))
+
+    assert [row.day for row in report] == [event.starts_on, event.ends_on]
+
+
+def test_booth_report_counts_in_the_event_time_zone(event, booth_a, minji):
+    # 23:30 in UTC the evening before is 08:30 on the first day in Seoul.
+    late_utc = dt.datetime.combine(event.starts_on - dt.timedelta(days=1), dt.time(23, 30), tzinfo=dt.UTC)
+    record_booth_visit(booth_a, minji, at=late_utc)
+
     report = booth_report(booth_a, today=event.starts_on)
 
-    assert (len(report), report[0].day, report[-1].day) == (
-        14,
-        event.starts_on,
-        event.starts_on - dt.timedelta(days=13),
-    )
+    assert report == [DayCounts(event.starts_on, visits=1, unique_visitors=1), DayCounts(event.ends_on)]
 
 
-def test_report_end_after_the_event_is_its_last_active_day(event, booth_a, minji):
-    record_booth_visit(booth_a, minji, at=at(event, 3))
-    long_after = event.ends_on + dt.timedelta(days=60)
+def test_booth_report_includes_days_with_activity_outside_the_event(event, booth_a, minji, jun):
+    record_booth_visit(booth_a, minji, at=at(event, -2))  # a preview before the opening
+    record_booth_visit(booth_a, jun, at=at(event, 3))  # a late visitor after the last day
 
-    assert report_end(booth_a, today=event.starts_on) == event.starts_on
-    assert report_end(booth_a, today=long_after) == event.starts_on + dt.timedelta(days=3)
-    assert report_end(BoothFactory(event=event, number="B-9", x=4), today=long_after) == event.ends_on
+    report = booth_report(booth_a, today=event.starts_on + dt.timedelta(days=10))
+
+    assert [(row.day, row.visits) for row in report] == [
+        (event.starts_on - dt.timedelta(days=2), 1),
+        (event.starts_on - dt.timedelta(days=1), 0),
+        (event.starts_on, 0),
+        (event.ends_on, 0),
+        (event.ends_on + dt.timedelta(days=1), 0),
+        (event.starts_on + dt.timedelta(days=3), 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today_offset", "first", "last"),
+    [
+        (-30, 0, 4),  # before the event: its first days to come
+        (2, 0, 4),  # on its third day: from the start
+        (10, 6, 10),  # on its eleventh day: the last days up to today
+        (60, 25, 29),  # after it: its last days
+    ],
+)
+def test_booth_report_of_a_long_event_shows_at_most_the_limit(
+    settings, event, booth_a, today_offset, first, last
+):
+    settings.BOOTH_ANALYTICS_DAYS = 5
+    event.ends_on = event.starts_on + dt.timedelta(days=29)
+    event.save(update_fields=["ends_on"])
+    booth_a.event = event
+
+    report = booth_report(booth_a, today=event.starts_on + dt.timedelta(days=today_offset))
+
+    assert [row.day for row in report] == [
+        event.starts_on + dt.timedelta(days=offset) for offset in range(first, last + 1)
+    ]
 
 
 # --- Shredding ------------------------------------------------------------------------------

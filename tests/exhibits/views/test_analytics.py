@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -45,19 +47,25 @@ def minji(event):
 
 
 @pytest.mark.parametrize("who", ["staff_a", "moderator", "owner"])
-def test_analytics_page_shows_fourteen_days_and_totals(client, booth_a, minji, who, request):
-    record_booth_visit(booth_a, minji)
+def test_analytics_page_shows_the_event_days_and_totals(client, booth_a, minji, who, request):
+    event = booth_a.event
+    first_day = timezone.make_aware(dt.datetime.combine(event.starts_on, dt.time(10)), event.tz)
+    record_booth_visit(booth_a, minji, at=first_day)
     client.force_login(request.getfixturevalue(who))
 
     response = client.get(analytics_url(booth_a))
 
     assert response.status_code == 200
     report = response.context["report"]
-    today = timezone.localdate(timezone.now(), booth_a.event.tz)
-    assert (len(report), report[0].day, report[0].visits, report[0].unique_visitors) == (14, today, 1, 1)
+    assert [(row.day, row.visits, row.unique_visitors) for row in report] == [
+        (event.starts_on, 1, 1),
+        (event.ends_on, 0, 0),
+    ]
     assert (response.context["totals"].visits, response.context["totals"].leads) == (1, 0)
     html = response.content.decode()
     assert '<div class="table-wrap">' in html
+    assert f'<time datetime="{event.starts_on:%Y-%m-%d}">' in html
+    assert "The event's 2 days, counted per day in the event's time zone (Asia/Seoul)." in html
     assert "Kim Minji" not in html
 
 
@@ -214,3 +222,60 @@ def test_booth_page_does_not_count_people_who_are_not_attendees(client, booth_a,
 
     assert client.get(reverse("visit:booth", args=[booth_a.event.slug, booth_a.pk])).status_code == 200
     assert visits(booth_a) == []
+
+
+# --- Reading a document is a document view --------------------------------------------------
+
+
+def reader_url(booth, asset, page=None) -> str:
+    url = reverse("visit:document", args=[booth.event.slug, booth.pk, asset.pk])
+    return f"{url}?page={page}" if page else url
+
+
+@pytest.fixture
+def brochure(booth_a):
+    from tests.asset_factories import AssetPageFactory, BoothAssetFactory
+
+    asset = BoothAssetFactory(booth=booth_a, title="Brochure", page_count=2)
+    for number in (1, 2):
+        AssetPageFactory(asset=asset, number=number)
+    return asset
+
+
+def test_reading_a_document_counts_one_view_without_any_script(client, booth_a, minji, brochure):
+    """The bug: only the booth page's script reported views, so the reader opened by its address
+    (the presenter's link, a bookmark, a tap before the script arrived, no JavaScript) counted 0."""
+    client.force_login(minji.user)
+
+    pages = [client.get(reader_url(booth_a, brochure, page)).status_code for page in (None, 2, 1)]
+
+    assert pages == [200, 200, 200]
+    assert counted(booth_a) == (1, 0)
+
+
+def test_reading_after_the_booth_page_reported_the_click_is_not_a_second_view(
+    client, booth_a, minji, brochure
+):
+    client.force_login(minji.user)
+    client.post(event_url(booth_a), {"kind": "document_view", "asset": brochure.pk})
+
+    assert client.get(reader_url(booth_a, brochure)).status_code == 200
+    assert counted(booth_a) == (1, 0)
+
+
+@pytest.mark.parametrize("who", ["staff_a", "moderator", "visitor", None])
+def test_reading_a_document_by_others_is_not_counted(client, booth_a, brochure, who, request):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reader_url(booth_a, brochure)).status_code == 200
+    assert counted(booth_a) == (0, 0)
+
+
+def test_analytics_page_in_korean_says_the_event_days(client, booth_a, staff_a):
+    client.force_login(staff_a)
+
+    html = client.get(analytics_url(booth_a), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "행사 기간 2일의 수치이며, 행사 시간대(Asia/Seoul) 기준으로 하루 단위로 집계합니다." in html
+    assert "부스 A-1 일별 수치(첫날부터)" in html
