@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import email
+import re
+import time
+
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import only_this_server
 
 pytestmark = pytest.mark.e2e
+
+MAIL_WAIT_SECONDS = 10
+MAIL_SEPARATOR = "-" * 79  # what Django's file-based backend writes after each message
+
+
+def confirmation_path(rakwon_server, address: str) -> str:
+    """The confirmation link's path in the one sign-up mail to `address` (waits briefly for it)."""
+    deadline = time.monotonic() + MAIL_WAIT_SECONDS
+    while True:
+        found = []
+        for text in rakwon_server.mails():
+            for chunk in text.split(MAIL_SEPARATOR):
+                message = email.message_from_string(chunk.lstrip("\n")) if chunk.strip() else None
+                if message is not None and message["To"] == address:
+                    body = message.get_payload(decode=True).decode(message.get_content_charset())
+                    found += re.findall(r"https?://[^/\s]+(/accounts/signup/confirm/[\w-]+/)", body)
+        if found or time.monotonic() > deadline:
+            assert len(found) == 1, f"expected one sign-up link to {address}, found {len(found)}"
+            return found[0]
+        time.sleep(0.2)
 
 
 def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwon_server):
@@ -19,7 +43,13 @@ def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwo
     page.get_by_role("textbox", name="E-mail address", exact=True).fill("olivia@example.org")
     page.get_by_label("Password").fill("a long enough pass phrase 42")
     page.get_by_role("button", name="Create account").click()
+    # The same answer for any address: the account is made from the link in the mail.
+    page.wait_for_url("**/accounts/signup/sent/")
+    expect(page.get_by_text("We have sent a mail to olivia@example.org. Open it to go on.")).to_be_visible()
+    page.goto(confirmation_path(rakwon_server, "olivia@example.org"))
+    page.get_by_role("button", name="Confirm and log in").click()
     page.wait_for_url("**/organiser/")
+    expect(page.get_by_text("Welcome, Olivia Organiser. Your account is ready.")).to_be_visible()
 
     page.get_by_role("link", name="Create an event").click()
     page.get_by_role("textbox", name="Name", exact=True).fill("Harbour Tech Fair")

@@ -28,7 +28,7 @@ def _another_device(browser, rakwon_server):
     return context
 
 
-def _organiser_publishes_an_event(page, *, organiser: str, slug: str, name: str) -> None:
+def _organiser_publishes_an_event(page, rakwon_server, *, organiser: str, slug: str, name: str) -> None:
     """Sign up as an organiser, create the event with one hall, and publish it, in the pages."""
     first_day = dt.date.today() + dt.timedelta(days=30)
     page.goto("/accounts/signup/")
@@ -36,6 +36,12 @@ def _organiser_publishes_an_event(page, *, organiser: str, slug: str, name: str)
     page.get_by_role("textbox", name="E-mail address", exact=True).fill(organiser)
     page.get_by_label("Password").fill("a long enough pass phrase 42")
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/signup/sent/")  # the account is made from the mailed link
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/signup/confirm/[\w-]+/)", _mail_to(rakwon_server, organiser)
+    )
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Confirm and log in").click()
     page.wait_for_url("**/organiser/")
 
     page.get_by_role("link", name="Create an event").click()
@@ -80,7 +86,9 @@ def test_individual_registers_on_a_phone_and_signs_in_by_link_and_by_code(phone,
     slug, name = "reg-individual", "Harbour Science Week"
     visitor = "ada.visitor@example.org"
     organiser = phone.new_page()
-    _organiser_publishes_an_event(organiser, organiser="olivia.reg@example.org", slug=slug, name=name)
+    _organiser_publishes_an_event(
+        organiser, rakwon_server, organiser="olivia.reg@example.org", slug=slug, name=name
+    )
     organiser.context.clear_cookies()  # the same phone now belongs to a visitor
 
     page = phone.new_page()
@@ -144,7 +152,9 @@ def test_institution_member_joins_with_the_code_the_organiser_made(phone, browse
     institution, member = "Busan Science High School", "Jang Min-seo"
     page = phone.new_page()
     elsewhere = only_this_server(page, rakwon_server.url)
-    _organiser_publishes_an_event(page, organiser="olivia.inst@example.org", slug=slug, name=name)
+    _organiser_publishes_an_event(
+        page, rakwon_server, organiser="olivia.inst@example.org", slug=slug, name=name
+    )
 
     page.get_by_role("link", name="Institutions", exact=True).click()
     page.wait_for_url(f"**/organiser/{slug}/institutions/")
