@@ -17,3 +17,19 @@ class ExhibitorInUse(RakwonError):
 
 class PresentationError(RakwonError):
     code = "doc.error"
+
+
+class FloorFileError(RakwonError):
+    """A floor-plan CSV that cannot be read at all (size, encoding, header): nothing was checked."""
+
+    code = "floor_import.file"
+
+
+class FloorImportRefused(RakwonError):
+    """Some rows of a floor-plan CSV are wrong: nothing was written. `check` says which and why."""
+
+    code = "floor_import.rows"
+
+    def __init__(self, message: str, *, check) -> None:
+        super().__init__(message)
+        self.check = check

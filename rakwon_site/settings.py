@@ -256,6 +256,11 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 LOGO_MAX_BYTES = env_int("LOGO_MAX_BYTES", 2 * 1024 * 1024)
 LOGO_MAX_PIXELS = env_int("LOGO_MAX_PIXELS", 4096 * 4096)
 PAGE_WEIGHT_BUDGET_BYTES = 60 * 1024
+# Importing exhibitors and booths from a CSV: a 1,000-booth expo fits in a few hundred KB.
+FLOOR_IMPORT_MAX_BYTES = env_int("FLOOR_IMPORT_MAX_BYTES", 512 * 1024)
+FLOOR_IMPORT_MAX_ROWS = env_int("FLOOR_IMPORT_MAX_ROWS", 2000)
+# Exhibitor logos on the visitor's hall plan: a small square thumbnail, made once and kept.
+PLAN_LOGO_PIXELS = env_int("PLAN_LOGO_PIXELS", 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # Registration: sign-in links and the rate limits that guard them (attempts per window).

@@ -313,6 +313,8 @@ EXPECTED: dict[str, dict] = {
     "floor:staff_remove": post(TEAM_CHANGE, changed=_gone("exhibits.ExhibitorStaff", "extra_staff")),
     "floor:booths": get(TEAM),
     "floor:booth_create": get(TEAM),
+    "floor:import": get(TEAM),
+    "floor:import_template": get(TEAM),
     "floor:booth_edit": get(TEAM),
     "floor:booth_delete": post(TEAM_CHANGE, changed=_gone("exhibits.Booth", "booth")),
     # Exhibitor staff

@@ -4,6 +4,7 @@ from django.urls import path
 
 from ..views import organiser_booths as booths
 from ..views import organiser_exhibitors as exhibitors
+from ..views import organiser_floor_import as floor_import
 from ..views import organiser_halls as halls
 
 urlpatterns = [
@@ -35,6 +36,10 @@ urlpatterns = [
         name="staff_remove",
     ),
     path("booths/", booths.BoothListView.as_view(), name="booths"),
+    path("booths/import/", floor_import.FloorImportView.as_view(), name="import"),
+    path(
+        "booths/import/template.csv", floor_import.FloorImportTemplateView.as_view(), name="import_template"
+    ),
     path("booths/new/", booths.BoothCreateView.as_view(), name="booth_create"),
     path("booths/<int:booth_id>/edit/", booths.BoothEditView.as_view(), name="booth_edit"),
     path("booths/<int:booth_id>/delete/", booths.BoothDeleteView.as_view(), name="booth_delete"),

@@ -1,0 +1,1 @@
+"""Forms and file formats at the edge of the exhibition floor."""
