@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from events.enums import TeamRole
 from tests.factories import PASSWORD, EventFactory, TeamMemberFactory, UserFactory
@@ -18,6 +19,15 @@ pytestmark = pytest.mark.django_db
 NEW = "another long pass phrase 77"
 RESET_LINK = re.compile(r"http://127\.0\.0\.1:8000(/accounts/password/reset/[\w-]+/[\w-]+/)")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture
+def korean_client(client):
+    """A client whose pages are in Korean. The test client leaves the request's language active
+    in the thread, so it is put back afterwards: later tests must not run in Korean."""
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ko"
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield client
 
 
 def ask(client, capture, email: str):
@@ -112,10 +122,9 @@ def test_password_reset_bad_address_keeps_the_form_and_says_why(client, django_c
     assert mail.outbox == []
 
 
-def test_password_reset_pages_in_korean(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
-    body = client.get("/accounts/password/reset/").content.decode()
+def test_password_reset_pages_in_korean(korean_client):
+    body = korean_client.get("/accounts/password/reset/").content.decode()
     assert "<h1>새 비밀번호 설정</h1>" in body
     assert "Set a new password" not in body
-    login = client.get("/accounts/login/").content.decode()
+    login = korean_client.get("/accounts/login/").content.decode()
     assert "비밀번호를 잊으셨나요?" in login

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from events.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -20,6 +22,15 @@ pytestmark = pytest.mark.django_db
 CHOSEN = "a long enough pass phrase 42"
 CONFIRM_LINK = re.compile(r"http://127\.0\.0\.1:8000(/accounts/signup/confirm/[\w=-]+/)")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture
+def korean_client(client):
+    """A client whose pages are in Korean. The test client leaves the request's language active
+    in the thread, so it is put back afterwards: later tests must not run in Korean."""
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ko"
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield client
 
 
 def sign_up(client, capture, email: str, *, next_url: str = "", password: str = CHOSEN):
@@ -213,3 +224,14 @@ def test_signup_sealed_link_does_not_carry_the_password_readably(client, django_
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     assert b"new@example.org" not in raw
     assert b"pbkdf2" not in raw and b"md5" not in raw
+
+
+def test_signup_mail_is_in_the_language_of_the_page(korean_client, django_capture_on_commit_callbacks):
+    UserFactory(email="owner@example.org")
+
+    sign_up(korean_client, django_capture_on_commit_callbacks, "new@example.org")
+    sign_up(korean_client, django_capture_on_commit_callbacks, "owner@example.org")
+
+    assert [message.subject for message in mail.outbox] == ["새 계정 확인", "이미 계정이 있습니다"]
+    assert "이 링크를 열어 Rakwon 계정 만들기를 마치세요." in mail.outbox[0].body
+    assert "이 주소에는 이미 계정이 있으며, 계정에는 아무것도 바뀌지 않았습니다." in mail.outbox[1].body
