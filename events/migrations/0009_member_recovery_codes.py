@@ -1,0 +1,9 @@
+"""Placeholder: institution members' recovery codes (filled in by that work)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("events", "0008_pending_signups")]
+
+    operations = []

@@ -1,0 +1,9 @@
+"""Placeholder: audit actions of their own for lead and access-code downloads (filled in by that work)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("events", "0010_bilingual_texts")]
+
+    operations = []

@@ -1,0 +1,9 @@
+"""Placeholder: per-language hall and exhibitor texts (filled in by that work)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("exhibits", "0010_hashed_invitations"), ("events", "0010_bilingual_texts")]
+
+    operations = []
