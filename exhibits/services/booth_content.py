@@ -3,10 +3,14 @@ topic tags, the exhibitor's logo, and links."""
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from events.errors import EventClosed
@@ -142,3 +146,79 @@ def add_link(booth: Booth, *, title: str, url: str) -> BoothLink:
 def remove_link(link: BoothLink) -> None:
     refuse_if_closed(link.booth)
     link.delete()
+
+
+# --- Descriptions as a small, safe Markdown ----------------------------------------------------------
+
+# What a description may hold: paragraphs, lists, bold and italic, links. Everything else a writer
+# types (headings, quotes, code, pictures, tables, HTML) stays the text they typed.
+_BLOCK_RULES = ["paragraph", "list"]
+_INLINE_RULES = ["emphasis", "link", "autolink", "linkify", "newline", "escape", "entity"]
+_LINK_SCHEMES = {"http", "https", "mailto"}
+_ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "a", "span"}
+_LINK_REL = "noopener nofollow ugc"
+
+
+def _link_is_allowed(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in _LINK_SCHEMES:
+        return False  # javascript:, data:, vbscript:, file:, and links without a scheme
+    return parts.scheme.lower() == "mailto" or bool(parts.hostname)
+
+
+def _link_host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return "" if parts.scheme.lower() == "mailto" else (parts.hostname or "")
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True, "typographer": False})
+    md.enable(_BLOCK_RULES).enable(_INLINE_RULES).enable("linkify", ignoreInvalid=True)
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    md.validateLink = _link_is_allowed
+
+    def link_close(renderer, tokens, idx, options, env):
+        # "Docs (example.org)": where a link goes is visible, whatever its text says. A bare
+        # address already shows its host.
+        opening = next(
+            t for t in reversed(tokens[:idx]) if t.type == "link_open" and t.level == tokens[idx].level
+        )
+        href = opening.attrGet("href") or ""
+        host = _link_host(href)
+        shown = "".join(t.content for t in tokens[tokens.index(opening) + 1 : idx] if t.type == "text")
+        if host and opening.info != "auto" and opening.markup != "linkify" and shown != href:
+            return f' <span class="link-host">({escape(host)})</span></a>'
+        return "</a>"
+
+    md.add_render_rule("link_close", link_close)
+    return md
+
+
+def render_booth_text(text: str) -> SafeString:
+    """A description as HTML: Markdown rendered without HTML, then cleaned by an allow-list, so
+    no tag, attribute or address outside the subset gets through even if the renderer erred."""
+    import nh3
+
+    if not (text or "").strip():
+        return SafeString("")
+    html = _markdown().render(text)
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"*": set(), "a": {"href"}, "ol": {"start"}},  # "*": not even title or lang
+        allowed_classes={"span": {"link-host"}},
+        url_schemes=_LINK_SCHEMES,
+        link_rel=_LINK_REL,
+        strip_comments=True,
+    )
+    return mark_safe(cleaned.strip())  # noqa: S308 - cleaned by nh3's allow-list just above

@@ -70,6 +70,28 @@ def test_booth_description_falls_back_to_the_first_event_language(client, event,
     assert '<div class="description"><p>빠른 라우터</p></div>' in html
 
 
+def test_booth_and_exhibitor_descriptions_show_their_markdown_not_its_stars(client, booth_a, exhibitor_a):
+    """The bug: `**markdown**` came out literally and addresses were not links."""
+    booth_a.description = {"en": "**New**: routers.\n\n- fast\n- quiet\n\nDocs: https://example.org/docs"}
+    booth_a.save()
+    exhibitor_a.description = "Made in [Busan](https://busan.example/about) <script>alert(1)</script>"
+    exhibitor_a.save()
+
+    html = booth_page(client, booth_a, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    rel = 'rel="noopener nofollow ugc"'
+    assert (
+        '<div class="description"><p><strong>New</strong>: routers.</p>\n'
+        "<ul>\n<li>fast</li>\n<li>quiet</li>\n</ul>\n"
+        f'<p>Docs: <a href="https://example.org/docs" {rel}>https://example.org/docs</a></p></div>'
+    ) in html
+    assert (
+        f'<div class="description"><p>Made in <a href="https://busan.example/about" {rel}>Busan '
+        '<span class="link-host">(busan.example)</span></a> &lt;script&gt;alert(1)&lt;/script&gt;</p></div>'
+    ) in html
+    assert "<script>alert(1)" not in html
+
+
 def test_booth_shows_staff_names_never_attendees_or_addresses(
     client, event, booth_a, exhibitor_a, staff_a, attendee
 ):
