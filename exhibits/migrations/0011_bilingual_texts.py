@@ -4,6 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exhibits", "0010_hashed_invitations"), ("events", "0010_bilingual_texts")]
+    dependencies = [("exhibits", "0010_hashed_invitations"), ("events", "0009_bilingual_texts")]
 
     operations = []

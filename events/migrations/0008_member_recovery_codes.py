@@ -1,4 +1,4 @@
-"""Placeholder: pending organiser sign-ups (filled in by the sign-up work, if it needs a table)."""
+"""Placeholder: institution members' recovery codes (filled in by that work)."""
 
 from django.db import migrations
 

@@ -4,6 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0010_bilingual_texts")]
+    dependencies = [("events", "0009_bilingual_texts")]
 
     operations = []

@@ -4,6 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0009_member_recovery_codes")]
+    dependencies = [("events", "0008_member_recovery_codes")]
 
     operations = []

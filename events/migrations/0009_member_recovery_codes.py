@@ -1,9 +1,0 @@
-"""Placeholder: institution members' recovery codes (filled in by that work)."""
-
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("events", "0008_pending_signups")]
-
-    operations = []
