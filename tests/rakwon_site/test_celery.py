@@ -13,7 +13,9 @@ from rakwon_site.management.commands.rundemo import celery_workers
 
 ROOT = Path(settings.BASE_DIR)
 MAIL_TASKS = {
+    "events.tasks.send_password_reset_mail",
     "events.tasks.send_registration_mail",
+    "events.tasks.send_signup_mail",
     "events.tasks.send_team_invitation",
     "exhibits.tasks.send_staff_invitation",
 }
