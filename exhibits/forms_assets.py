@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import LogoField
@@ -25,6 +26,13 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
+
+
+DESCRIPTION_MAX_CHARS = 5000
+DESCRIPTION_HELP = _(
+    "**bold**, *italic*, lists starting with - or 1., links as [text](https://…); "
+    "a blank line starts a new paragraph. Anything else shows as you type it."
+)
 
 
 class BoothContentForm(SingleLineFieldsMixin, forms.Form):
@@ -63,13 +71,16 @@ class BoothContentForm(SingleLineFieldsMixin, forms.Form):
         if not booth.exhibitor.logo:
             del self.fields["remove_logo"]
         # One description box per event language, placed after the tagline.
+        preview_url = reverse("exhibitor:booth_text_preview", kwargs={"booth_id": booth.pk})
         fields = {"tagline": self.fields.pop("tagline")}
         for code in booth.event.languages or [settings.LANGUAGE_CODE]:
             fields[f"description_{code}"] = forms.CharField(
                 label=_("Description in %(language)s") % {"language": LANGUAGE_NAMES.get(code, code)},
                 required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 6}),
+                max_length=DESCRIPTION_MAX_CHARS,
+                help_text=DESCRIPTION_HELP,
+                # text_preview.js shows below the box what visitors will see (the server renders it).
+                widget=forms.Textarea(attrs={"rows": 6, "data-text-preview": preview_url}),
             )
         fields.update(self.fields)
         self.fields = fields
@@ -112,6 +123,12 @@ class BoothLinkForm(SingleLineFieldsMixin, forms.ModelForm):
     def _post_clean(self) -> None:
         # The service checks the whole link (and the booth's limit) when it saves it.
         pass
+
+
+class TextPreviewForm(forms.Form):
+    """What the booth editor's preview sends: one description as typed."""
+
+    text = forms.CharField(required=False, max_length=DESCRIPTION_MAX_CHARS, strip=False)
 
 
 class AssetUploadForm(SingleLineFieldsMixin, forms.Form):

@@ -322,6 +322,7 @@ EXPECTED: dict[str, dict] = {
     "exhibitor:exhibitor_edit": get(STAFF_OF_A),
     # The booth editor: staff of exhibitor A (which owns booth A-1) and the event team
     "exhibitor:booth_editor": get(STAFF_OF_A),
+    "exhibitor:booth_text_preview": post(STAFF_OF_A, {"text": "**x**"}),  # renders, saves nothing
     "exhibitor:booth_links": get(STAFF_OF_A),
     "exhibitor:booth_link_move": post(
         _row(LOGIN, 404, DONE, 404, DONE, DONE),

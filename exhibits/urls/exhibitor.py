@@ -14,6 +14,11 @@ urlpatterns = [
     path("booths/<int:booth_id>/analytics/", analytics.BoothAnalyticsView.as_view(), name="booth_analytics"),
     # The booth editor: words and topics, links, files (H1).
     path("booths/<int:booth_id>/editor/", editor.BoothContentView.as_view(), name="booth_editor"),
+    path(
+        "booths/<int:booth_id>/editor/preview/",
+        editor.BoothTextPreviewView.as_view(),
+        name="booth_text_preview",
+    ),
     path("booths/<int:booth_id>/editor/links/", editor.BoothLinksView.as_view(), name="booth_links"),
     path(
         "booths/<int:booth_id>/editor/links/<int:link_id>/move/",

@@ -21,10 +21,22 @@ from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed
 
-from ..forms_assets import AssetUploadForm, BoothContentForm, BoothLinkForm, add_service_errors
+from ..forms_assets import (
+    AssetUploadForm,
+    BoothContentForm,
+    BoothLinkForm,
+    TextPreviewForm,
+    add_service_errors,
+)
 from ..models import Booth, BoothAsset, BoothLink
 from ..services.assets import move_asset, move_link, process_again, remove_asset, upload_asset
-from ..services.booth_content import add_link, change_logo, remove_link, save_booth_content
+from ..services.booth_content import (
+    add_link,
+    change_logo,
+    remove_link,
+    render_booth_text,
+    save_booth_content,
+)
 
 DIRECTIONS = ("up", "down")
 
@@ -90,6 +102,22 @@ class BoothContentView(BoothEditorMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Booth %(number)s saved.") % {"number": self.booth.number})
         return self.back("booth_editor")
+
+
+class BoothTextPreviewView(BoothEditorMixin, View):
+    """POST text=… → {"html": …}: a description rendered by the same code as the booth page, for
+    text_preview.js (one renderer: the server's). Nothing is saved."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = TextPreviewForm(request.POST)
+        if form.is_valid():
+            response = JsonResponse({"html": str(render_booth_text(form.cleaned_data["text"]))})
+        else:
+            response = JsonResponse({"error": " ".join(form.errors["text"])}, status=400)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # --- Links -------------------------------------------------------------------------------------------

@@ -520,3 +520,46 @@ def test_media_page_script_and_recorder_are_progressive(client, staff_a, booth_a
     assert '<script src="/static/rakwon/booth_editor.js" defer></script>' in page
     assert '<section aria-labelledby="voice-heading" class="voice-note" id="voice-note" hidden' in page
     assert "<script>" not in page and 'style="' not in page
+
+
+# --- Preview of a description ----------------------------------------------------------------------
+
+
+def test_preview_renders_the_text_as_visitors_will_see_it(client, staff_a, booth_a):
+    client.force_login(staff_a)
+
+    response = client.post(
+        url("booth_text_preview", booth_a), {"text": "**New** <b>x</b> [x](javascript:alert(1))"}
+    )
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "html": "<p><strong>New</strong> &lt;b&gt;x&lt;/b&gt; [x](javascript:alert(1))</p>"
+    }
+
+
+def test_preview_of_a_text_too_long_says_how_long_it_may_be(client, staff_a, booth_a):
+    client.force_login(staff_a)
+
+    response = client.post(url("booth_text_preview", booth_a), {"text": "x" * 5001})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "Ensure this value has at most 5000 characters (it has 5001)."}
+
+
+def test_preview_is_only_for_the_booth_staff(client, staff_b, booth_a):
+    client.force_login(staff_b)
+
+    assert client.post(url("booth_text_preview", booth_a), {"text": "x"}).status_code == 404
+
+
+def test_editor_offers_a_preview_of_each_description(client, staff_a, booth_a):
+    client.force_login(staff_a)
+
+    html = client.get(url("booth_editor", booth_a)).content.decode()
+
+    preview_url = url("booth_text_preview", booth_a)
+    assert f'data-text-preview="{preview_url}"' in html
+    assert "rakwon/text_preview.js" in html
+    assert "**bold**, *italic*, lists starting with - or 1., links as [text](https://…)" in html
