@@ -31,6 +31,7 @@ from events.models import Attendee, Event, User
 from events.models.registration import in_language, is_placeholder_email
 from events.services.audit import record_audit
 from events.services.privacy import is_deleted_attendee
+from events.services.questions import NAME_QUESTION
 from events.services.registration import attendance_of
 from events.services.spreadsheets import csv_row
 from events.shredder import ShredItem, ShredStrategy
@@ -68,8 +69,10 @@ class ShareOffer:
 
 
 def _personal_answers(attendee: Attendee):
+    # The answer to the name question is the display name, already offered as "Name".
     return (
         attendee.answers.filter(question__contains_personal_data=True)
+        .exclude(question__identifier=NAME_QUESTION)
         .select_related("question__event")
         .order_by("question__position", "question_id")
     )
