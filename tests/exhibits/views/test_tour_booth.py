@@ -129,6 +129,27 @@ def test_booth_sessions_offer_a_calendar_file(client, event, booth_a):
     assert f'<li class="card" id="session-{session.pk}">' in html
 
 
+@pytest.mark.parametrize(
+    ("accept", "visible", "name"),
+    [
+        ("en", "Session page and chat", "Session page and chat: Router demo"),
+        ("ko", "세션 페이지와 채팅", "세션 페이지와 채팅: Router demo"),
+    ],
+)
+def test_booth_session_link_name_starts_with_its_visible_text(client, event, booth_a, accept, visible, name):
+    """axe's label-content-name-mismatch: a speech-input user says what they see; the accessible
+    name ("Session page, chat and who is there: …") did not contain the visible words."""
+    event.languages = ["en", "ko"]
+    event.save()
+    session = SessionFactory(event=event, title="Router demo")
+    BoothSession.objects.create(session=session, booth=booth_a)
+
+    html = booth_page(client, booth_a, HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+
+    page = reverse("visit:session", args=[event.slug, session.pk])
+    assert f'<a href="{page}" aria-label="{name}">{visible}</a>' in html
+
+
 def test_booth_shows_ready_documents_and_links_only(client, event, booth_a):
     ready = BoothAssetFactory(booth=booth_a, title="Router brochure")
     BoothAssetFactory(booth=booth_a, title="Still processing", status=AssetStatus.PROCESSING)
