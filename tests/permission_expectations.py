@@ -402,6 +402,8 @@ EXPECTED: dict[str, dict] = {
 
 NOT_WALKED = {
     "media": "serves uploaded public files by path; covered by the public page tests",
+    "visit:plan_logo": "an exhibitor's logo thumbnail, as public as the hall plan, addressed by the "
+    "logo's version; tests/exhibits/views/test_tour_hall_plan.py (drafts, other events, old versions)",
     "readyz": "200 or 503 by the state of the database, Redis and workers, never by role; "
     "tests/rakwon_site/test_health.py",
 }

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import os
+
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,3 +78,30 @@ def delete_exhibitor(exhibitor: Exhibitor) -> None:
             _("%(exhibitor)s still has a booth. Delete the booth first.") % {"exhibitor": exhibitor.name}
         )
     exhibitor.delete()
+
+
+def plan_logo_version(exhibitor: Exhibitor) -> str:
+    """What names the logo's plan thumbnail: the stored logo's own (random) file name, so a new
+    logo gets a new address and an old thumbnail can be cached for ever."""
+    return os.path.splitext(os.path.basename(exhibitor.logo.name))[0] if exhibitor.logo else ""
+
+
+def plan_logo(exhibitor: Exhibitor) -> bytes:
+    """The logo as a small square WebP for the visitor's hall plan, made once and kept beside it."""
+    from PIL import Image
+
+    size = settings.PLAN_LOGO_PIXELS
+    storage = exhibitor.logo.storage
+    name = f"exhibitors/logos/plan/{plan_logo_version(exhibitor)}-{size}.webp"
+    if storage.exists(name):
+        with storage.open(name, "rb") as kept:
+            return kept.read()
+    with exhibitor.logo.open("rb") as original, Image.open(original) as picture:
+        picture.thumbnail((size, size), Image.Resampling.LANCZOS)
+        square = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+        square.paste(picture.convert("RGBA"), ((size - picture.width) // 2, (size - picture.height) // 2))
+    output = io.BytesIO()
+    square.save(output, "WEBP", quality=80)
+    data = output.getvalue()
+    storage.save(name, ContentFile(data))
+    return data

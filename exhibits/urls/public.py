@@ -10,6 +10,11 @@ urlpatterns = [
     path("<slug:slug>/halls/<int:hall_id>/", public.HallView.as_view(), name="hall"),
     path("<slug:slug>/booths/<int:booth_id>/", public.BoothView.as_view(), name="booth"),
     path(
+        "<slug:slug>/exhibitors/<int:exhibitor_id>/plan-logo/<str:version>.webp",
+        public.PlanLogoView.as_view(),
+        name="plan_logo",
+    ),
+    path(
         "<slug:slug>/booths/<int:booth_id>/documents/<int:asset_id>/",
         documents.DocumentView.as_view(),
         name="document",

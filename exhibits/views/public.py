@@ -4,7 +4,10 @@ and booth pages. Public read-only for a published event; acting on them needs a 
 
 from __future__ import annotations
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from events.models import Session
@@ -13,13 +16,22 @@ from events.services.registration import attendance_of
 from events.views.public import PublicEventMixin, zone_label
 from events.views.registration import visitor_language
 
-from ..models import Booth, Hall
-from ..plan import place_label
+from ..models import Booth, Exhibitor, Hall
+from ..plan import BoothOnVisitorPlan, place_visitor_labels
 from ..services.analytics import record_booth_visit
 from ..services.assets import assets_for_visitors
 from ..services.bookmarks import bookmarked_ids, bookmarks_open
+from ..services.exhibitors import plan_logo, plan_logo_version
 from ..services.leads import lead_for
 from ..services.tour import QUERY_MAX_LENGTH, find_booths, tag_from, tags_in_use, with_places
+
+
+class VisitorSpot:
+    """A booth as the visitor's plan draws it, with its logo thumbnail's version."""
+
+    def __init__(self, spot: BoothOnVisitorPlan) -> None:
+        self.__dict__.update(spot.__dict__)
+        self.logo_version = plan_logo_version(spot.booth.exhibitor)
 
 
 class TourMixin(PublicEventMixin):
@@ -60,7 +72,7 @@ class HallView(TourMixin, TemplateView):
             hall=hall,
             booths=[booth for booth in booths if booth.pk in matching],
             has_booths=bool(booths),
-            plan=[place_label(booth) for booth in booths],
+            plan=[VisitorSpot(place_visitor_labels(booth)) for booth in booths],
             matching_ids=matching,
             tags=tags_in_use(self.event, hall),
             selected_tag=tag,
@@ -119,3 +131,16 @@ class BoothView(TourMixin, TemplateView):
         )
         record_booth_visit(booth, attendance)  # a count for booth analytics; confirmed attendees only
         return context
+
+
+class PlanLogoView(PublicEventMixin, View):
+    """An exhibitor's logo as the hall plan shows it: small, and cacheable for ever (the address
+    changes with the logo)."""
+
+    def get(self, request, *args, **kwargs):
+        exhibitor = get_object_or_404(Exhibitor, pk=self.kwargs["exhibitor_id"], event=self.event)
+        if not exhibitor.logo or self.kwargs["version"] != plan_logo_version(exhibitor):
+            raise Http404(_("No such logo."))
+        response = HttpResponse(plan_logo(exhibitor), content_type="image/webp")
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
