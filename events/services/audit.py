@@ -19,15 +19,19 @@ def record_audit(
     *,
     by: User | None,
     as_attendee: bool = False,
+    as_exhibitor_staff: bool = False,
     subject: str = "",
     rows: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditLogEntry:
-    """One audit entry. `by` None is automatic retention; `as_attendee`: an attendee's own act."""
+    """One audit entry. `by` None is automatic retention; `as_attendee`: an attendee's own act;
+    `as_exhibitor_staff`: an exhibitor's staff member (named by address, like the team)."""
     if as_attendee:
         role, label = AuditActor.ATTENDEE, ""
     elif by is None:
         role, label = AuditActor.RETENTION, ""
+    elif as_exhibitor_staff:
+        role, label = AuditActor.EXHIBITOR_STAFF, by.email
     else:
         role, label = AuditActor.TEAM, by.email
     return AuditLogEntry.objects.create(

@@ -165,7 +165,7 @@ def export_access_codes(
     found = verify_codes(event, pairs)
     record_audit(
         event,
-        AuditAction.EXPORT_DOWNLOADED,
+        AuditAction.ACCESS_CODES_EXPORTED,
         by=by,
         subject="access_codes",
         rows=len(found),

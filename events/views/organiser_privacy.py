@@ -152,6 +152,15 @@ def describe_subject(entry: AuditLogEntry) -> str:
     return entry.subject
 
 
+def describe_actor(entry: AuditLogEntry) -> str:
+    """Who did it: a team member by address, exhibitor staff by address and side, else the role."""
+    if entry.actor_role == AuditActor.TEAM:
+        return entry.actor_label
+    if entry.actor_role == AuditActor.EXHIBITOR_STAFF:
+        return _("%(address)s (exhibitor staff)") % {"address": entry.actor_label}
+    return entry.get_actor_role_display()
+
+
 class AuditLogView(OrganiserMixin, TemplateView):
     template_name = "events/privacy_admin/audit.html"
 
@@ -160,9 +169,7 @@ class AuditLogView(OrganiserMixin, TemplateView):
         page = Paginator(audit_entries(self.event), AUDIT_PAGE_SIZE).get_page(self.request.GET.get("page"))
         for entry in page.object_list:
             entry.subject_text = describe_subject(entry)
-            entry.actor_text = (
-                entry.actor_label if entry.actor_role == AuditActor.TEAM else entry.get_actor_role_display()
-            )
+            entry.actor_text = describe_actor(entry)
         context["page"] = page
         return context
 

@@ -319,8 +319,9 @@ def export_leads(exhibitor: Exhibitor, *, by: User, language: str) -> str:
     body = _leads_csv(leads, exhibitor, language)
     record_audit(
         exhibitor.event,
-        AuditAction.EXPORT_DOWNLOADED,
+        AuditAction.LEADS_EXPORTED,
         by=by,
+        as_exhibitor_staff=True,
         subject=f"exhibitor:{exhibitor.pk}",
         rows=len(leads),
         details={"kind": "leads_csv", "exhibitor": exhibitor.pk},

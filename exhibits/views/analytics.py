@@ -52,6 +52,8 @@ class BoothAnalyticsView(LoginRequiredMixin, TemplateView):
             event=self.booth.event,
             report=report,
             totals=report_totals(report),
+            # The event team reads the analytics but not the leads (shared with the exhibitor only).
+            can_see_leads=self.request.user.has_perm("exhibits.view_leads", self.booth.exhibitor),
         )
         return context
 

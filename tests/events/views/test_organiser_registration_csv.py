@@ -47,5 +47,11 @@ def test_codes_csv_is_written_to_the_audit_log_with_its_rows(client, event, owne
     assert len(rows) == 3
     entries = list(AuditLogEntry.objects.values_list("action", "actor_label", "subject", "rows", "details"))
     assert entries == [
-        (AuditAction.EXPORT_DOWNLOADED, "owner@example.org", "access_codes", 2, {"kind": "access_codes_csv"})
+        (
+            AuditAction.ACCESS_CODES_EXPORTED,
+            "owner@example.org",
+            "access_codes",
+            2,
+            {"kind": "access_codes_csv"},
+        )
     ]

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.enums import AttendeeStatus, AuditAction, EventStatus, QuestionKind
+from events.enums import AttendeeStatus, AuditAction, AuditActor, EventStatus, QuestionKind
 from events.errors import NotAllowed
 from events.models import AuditLogEntry
 from events.services.privacy import delete_registration
@@ -407,10 +407,12 @@ def test_export_leads_writes_the_audit_log(minji, booth_a, event, staff_a):
 
     assert [row[2] for row in rows] == ["Name", "Kim Minji"]
     entry = AuditLogEntry.objects.get()
-    assert (entry.event, entry.actor, entry.action, entry.subject, entry.rows, entry.details) == (
+    who = (entry.event, entry.actor, entry.actor_role)
+    assert (*who, entry.action, entry.subject, entry.rows, entry.details) == (
         event,
         staff_a,
-        AuditAction.EXPORT_DOWNLOADED,
+        AuditActor.EXHIBITOR_STAFF,
+        AuditAction.LEADS_EXPORTED,
         f"exhibitor:{booth_a.exhibitor_id}",
         1,
         {"kind": "leads_csv", "exhibitor": booth_a.exhibitor_id},

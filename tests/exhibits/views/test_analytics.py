@@ -69,6 +69,19 @@ def test_analytics_page_shows_the_event_days_and_totals(client, booth_a, minji, 
     assert "Kim Minji" not in html
 
 
+@pytest.mark.parametrize(("who", "shown"), [("staff_a", True), ("moderator", False), ("owner", False)])
+def test_analytics_page_links_leads_only_for_the_exhibitors_staff(client, booth_a, who, shown, request):
+    # The event team is refused the leads page (403), so the link is not offered to them.
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    leads = reverse("exhibitor:leads", args=[booth_a.exhibitor_id])
+
+    html = client.get(analytics_url(booth_a)).content.decode()
+
+    assert (f'href="{leads}"' in html) is shown
+    assert client.get(leads).status_code == (200 if shown else 403)
+
+
 @pytest.mark.parametrize("who", ["staff_b", "visitor"])
 def test_analytics_page_is_hidden_from_others(client, booth_a, who, request):
     client.force_login(request.getfixturevalue(who))

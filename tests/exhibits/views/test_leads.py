@@ -346,7 +346,7 @@ def test_leads_csv_download_is_written_to_the_audit_log(client, lead, staff_a, e
     )
     assert entries == [
         (
-            AuditAction.EXPORT_DOWNLOADED,
+            AuditAction.LEADS_EXPORTED,
             "staff-a@example.org",
             f"exhibitor:{lead.exhibitor_id}",
             1,
@@ -486,6 +486,11 @@ def test_organisers_see_in_the_audit_log_who_downloaded_leads_and_how_many(clien
         (e.actor_text, e.get_action_display(), e.subject_text, e.rows) for e in response.context["page"]
     ]
     assert entries == [
-        ("staff-a@example.org", "Export file downloaded", f"Leads of exhibitor #{lead.exhibitor_id} (CSV)", 1)
+        (
+            "staff-a@example.org (exhibitor staff)",
+            "Leads downloaded by the exhibitor",
+            f"Leads of exhibitor #{lead.exhibitor_id} (CSV)",
+            1,
+        )
     ]
     assert "Kim Minji" not in response.content.decode()
