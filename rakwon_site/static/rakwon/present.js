@@ -42,8 +42,9 @@
   }
 
   function show() {
-    buttons.follow.hidden = following;
-    buttons.unfollow.hidden = !following;
+    // The presenter leads: following the presenter (themselves) is not offered meanwhile.
+    buttons.follow.hidden = following || presenting;
+    buttons.unfollow.hidden = !following || presenting;
     if (buttons.start) {
       buttons.start.hidden = presenting;
       buttons.stop.hidden = !presenting;
@@ -110,6 +111,7 @@
 
   function present() {
     return live.request("doc.present", { booth: booth, asset: asset, page: page }).then(function () {
+      if (following) unfollow();
       presenting = true;
       remember(presentKey, String(asset));
       show();
