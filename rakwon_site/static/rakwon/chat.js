@@ -21,6 +21,27 @@
     var lastId = 0;
     var firstId = 0;
 
+    // Times in the event's zone (as the schedule shows them), 24-hour: "14:05".
+    var zone = box.getAttribute("data-chat-zone") || undefined;
+    var clockFormat;
+    try {
+      clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+        { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+    } catch (error) { // an unknown zone: the device's own
+      clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+        { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    }
+
+    function sentAt(item, iso) {
+      if (!iso) return;
+      var time = document.createElement("time");
+      time.dateTime = iso;
+      time.className = "chat-time muted";
+      time.textContent = clockFormat.format(new Date(iso));
+      item.appendChild(time);
+      item.appendChild(document.createTextNode(" "));
+    }
+
     function say(text) {
       if (notice) notice.textContent = text || "";
     }
@@ -78,6 +99,8 @@
         list.insertBefore(item, after && after !== item ? after : null);
       }
       item.textContent = "";
+      if (message.sent_at) item.dataset.sentAt = message.sent_at; // kept when it is deleted later
+      sentAt(item, item.dataset.sentAt);
       var who = document.createElement("strong");
       who.textContent = message.role === "attendee" ? message.author : message.author + " · " + message.role_label;
       var text = document.createElement("span");
