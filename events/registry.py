@@ -1,7 +1,8 @@
 """Where other apps plug into events without events importing them.
 
 - `socket_handlers`: the live socket's handlers, by frame type (``"booth.enter"``); each app
-  registers its own in ``AppConfig.ready()``.
+  registers its own in ``AppConfig.ready()``, optionally with the loader of the object the frame
+  names and the permissions checked on it.
 - `session_places`: where a scheduled session can take place (exhibits offers its booths).
 - `presence_places` and `presence_listeners`: the places presence knows (exhibits offers halls
   and booths) and who hears that someone entered one (exhibits counts booth visits).
@@ -9,9 +10,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from channels.db import database_sync_to_async
+from django.utils.translation import gettext_lazy as _lazy
+
+from .errors import NotAllowed
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -22,22 +29,77 @@ if TYPE_CHECKING:
 # --- Live socket handlers -----------------------------------------------------------------
 
 
+_NOT_ALLOWED = _lazy("You may not do that here.")
+
+
+@dataclass(frozen=True)
+class ObjectPermission:
+    """A permission checked, through rules, on the object a frame names (a booth, a room...), with
+    the message the refused person reads."""
+
+    permission: str
+    refusal: Any = _NOT_ALLOWED
+
+
+#: ``load(connection, data)`` finds the object a frame names, or raises the typed error saying it
+#: is not there; the handler then gets it as a third argument.
+ObjectLoader = Callable[[Any, dict], Awaitable[Any]]
+
+
 @dataclass(frozen=True)
 class SocketHandler:
     type: str
-    func: Callable[..., Awaitable[Any]]
-    permission: str  # a named predicate in events.socket.permissions
+    func: Callable[..., Awaitable[Any]]  # called as func(connection, data), the object already checked
+    permission: str  # a named predicate in events.socket.permissions, checked at connect on the event
+    load: ObjectLoader | None = None
+    object_permissions: tuple[ObjectPermission, ...] = ()
+
+
+def _with_object(func, load: ObjectLoader, checks: tuple[ObjectPermission, ...]):
+    """The handler as the consumer calls it: load the frame's object, ask rules about it (in a
+    thread: predicates may query the database), then hand it over."""
+
+    def first_refused(user, target) -> ObjectPermission | None:
+        return next((check for check in checks if not user.has_perm(check.permission, target)), None)
+
+    @functools.wraps(func)
+    async def handle(connection, data: dict):
+        target = await load(connection, data)
+        if checks:
+            refused = await database_sync_to_async(first_refused)(connection.user, target)
+            if refused is not None:
+                raise NotAllowed(str(refused.refusal))
+        return await func(connection, data, target)
+
+    return handle
 
 
 class SocketHandlerRegistry:
     def __init__(self) -> None:
         self._handlers: dict[str, SocketHandler] = {}
 
-    def register(self, frame_type: str, *, permission: str):
+    def register(
+        self,
+        frame_type: str,
+        *,
+        permission: str,
+        load: ObjectLoader | None = None,
+        check: str | ObjectPermission | Sequence[str | ObjectPermission] = (),
+    ):
+        """`permission` is checked at connect on the event; with `load`, each of `check` (in order)
+        is checked on the loaded object before the handler runs, and the first refusal is sent."""
+        checks = tuple(
+            item if isinstance(item, ObjectPermission) else ObjectPermission(item)
+            for item in ((check,) if isinstance(check, str | ObjectPermission) else check)
+        )
+        if checks and load is None:
+            raise ValueError(f"socket frame type {frame_type!r} checks an object but loads none (load=)")
+
         def decorate(func):
             if frame_type in self._handlers:
                 raise ValueError(f"socket frame type {frame_type!r} is registered twice")
-            self._handlers[frame_type] = SocketHandler(frame_type, func, permission)
+            handle = func if load is None else _with_object(func, load, checks)
+            self._handlers[frame_type] = SocketHandler(frame_type, handle, permission, load, checks)
             return func
 
         return decorate
