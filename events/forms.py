@@ -13,9 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EventStatus, TeamRole
+from .interfaces.per_language_forms import PerLanguageFieldsMixin
 from .interfaces.single_line_forms import SingleLineFieldsMixin
 from .models import Event, Session, User
 from .models.event import default_languages
+from .models.texts import SUFFIX, texts_of
 from .registry import session_places
 from .services.schedule import format_speakers
 from .validators import validate_logo
@@ -97,8 +99,11 @@ class LogoField(forms.FileField):
         super().__init__(**kwargs)
 
 
-class EventForm(SingleLineFieldsMixin, forms.ModelForm):
-    """An event's settings, for creating and for editing (the slug stays editable)."""
+class EventForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelForm):
+    """An event's settings, for creating and for editing (the slug stays editable). The name and
+    description get a box per language the site offers, the event's own languages first."""
+
+    per_language_fields = ("name", "description")
 
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
@@ -138,6 +143,24 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         }
         help_texts = {"colour": _("The event's accent colour on its pages.")}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        own = list(self.instance.languages or []) if self.instance.pk else []
+        offered = own + [code for code, _name in settings.LANGUAGES if code not in own]
+        # Which box must be filled depends on the languages ticked here: clean() says which.
+        self.add_language_fields(
+            offered, source=self.instance if self.instance.pk else None, first_required=False
+        )
+
+    def languages_in_use(self, cleaned: dict) -> list[str]:
+        # The languages ticked in this same form, else the event's saved ones.
+        chosen = [code for code in cleaned.get("languages") or [] if code in self.languages]
+        if chosen:
+            return chosen
+        # No valid choice yet (that error is shown): take the languages the name is written in.
+        named = [code for code in self.languages if (self.data.get(self.add_prefix(f"name_{code}")) or "").strip()]
+        return named + [code for code in self.languages if code not in named]
+
     def clean_slug(self) -> str:
         # Lower-cased so that "Expo" and "expo" cannot become two events with one address.
         slug = self.cleaned_data["slug"].lower()
@@ -154,6 +177,8 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         """The cleaned values as keyword arguments for events.services.events.create_event."""
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["logo"] = fields["logo"] or ""
+        for name in self.per_language_fields:
+            fields[name + SUFFIX] = self.cleaned_data[name + SUFFIX]
         return fields
 
 
@@ -200,8 +225,11 @@ class TeamInvitationForm(SingleLineFieldsMixin, forms.Form):
 # --- Organiser: the schedule --------------------------------------------------------------
 
 
-class SessionForm(SingleLineFieldsMixin, forms.Form):
-    """A session as the organiser thinks of it: a day and clock times in the event's time zone."""
+class SessionForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.Form):
+    """A session as the organiser thinks of it: a day and clock times in the event's time zone;
+    its title and description in each event language."""
+
+    per_language_fields = ("title", "description")
 
     # Keys of save_session's ValidationError that belong to a field of this form.
     SERVICE_FIELDS = {
@@ -238,14 +266,20 @@ class SessionForm(SingleLineFieldsMixin, forms.Form):
             "last": date_format(event.ends_on, "Y-m-d"),
         }
         self.fields["start"].help_text = _("In the event's time zone, %(zone)s.") % {"zone": event.time_zone}
+        self.add_language_fields(event.languages)
 
     @classmethod
     def initial_for(cls, session: Session) -> dict:
         tz = session.event.tz
         starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        languages = session.event.languages or [settings.LANGUAGE_CODE]
+        texts = {
+            f"{field}_{code}": text
+            for field in cls.per_language_fields
+            for code, text in texts_of(session, field, languages).items()
+        }
         return {
-            "title": session.title,
-            "description": session.description,
+            **texts,
             "day": starts.date(),
             "start": starts.time(),
             "end": ends.time(),
@@ -271,7 +305,9 @@ class SessionForm(SingleLineFieldsMixin, forms.Form):
         data, tz = self.cleaned_data, self.event.tz
         return {
             "title": data["title"],
+            "title_translations": data["title" + SUFFIX],
             "description": data["description"],
+            "description_translations": data["description" + SUFFIX],
             "starts_at": dt.datetime.combine(data["day"], data["start"], tzinfo=tz),
             "ends_at": dt.datetime.combine(data["day"], data["end"], tzinfo=tz),
             "speakers_text": data["speakers"],
@@ -284,4 +320,7 @@ class SessionForm(SingleLineFieldsMixin, forms.Form):
             self.add_error(None, error)
             return
         for key, messages in error.message_dict.items():
-            self.add_error(self.SERVICE_FIELDS.get(key), messages)
+            field = self.SERVICE_FIELDS.get(key)
+            if field in self.per_language_fields:
+                field = self.language_field(field)  # the first language's box holds that text
+            self.add_error(field, messages)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import LogoField
+from events.interfaces.per_language_forms import PerLanguageFieldsMixin
 from events.interfaces.single_line_forms import SingleLineFieldsMixin
 from events.models import Event
 
@@ -23,7 +24,9 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-class HallForm(SingleLineFieldsMixin, forms.ModelForm):
+class HallForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelForm):
+    per_language_fields = ("name", "description")
+
     class Meta:
         model = Hall
         fields = ["name", "description", "plan_columns", "plan_rows"]
@@ -36,6 +39,7 @@ class HallForm(SingleLineFieldsMixin, forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.add_language_fields(event.languages, source=self.instance if self.instance.pk else None)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -49,8 +53,10 @@ class HallForm(SingleLineFieldsMixin, forms.ModelForm):
         return name
 
 
-class ExhibitorProfileForm(SingleLineFieldsMixin, forms.ModelForm):
+class ExhibitorProfileForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelForm):
     """What an exhibitor's own staff may change: everything but the name the organiser set."""
+
+    per_language_fields = ("description",)
 
     logo = LogoField()
     website = forms.URLField(
@@ -65,21 +71,28 @@ class ExhibitorProfileForm(SingleLineFieldsMixin, forms.ModelForm):
         fields = ["description", "logo", "website", "contact_email"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["logo"].help_text = _("PNG, JPEG, WebP or GIF, at most %(size)s KB.") % {
             "size": settings.LOGO_MAX_BYTES // 1024
         }
+        event = event or (self.instance.event if self.instance.event_id else None)
+        self.add_language_fields(
+            (event.languages if event else None) or [settings.LANGUAGE_CODE],
+            source=self.instance if self.instance.pk else None,
+        )
 
 
 class ExhibitorForm(ExhibitorProfileForm):
     """The organiser's form: the profile plus the exhibitor's name, unique in the event."""
 
+    per_language_fields = ("name", "description")
+
     class Meta(ExhibitorProfileForm.Meta):
         fields = ["name", "description", "logo", "website", "contact_email"]
 
     def __init__(self, *args, event: Event, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, event=event, **kwargs)
         self.event = event
 
     def clean_name(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from events.models.texts import text_in
+
 from .models import Booth
 
 # An average glyph is about 0.6 em wide; labels keep a margin inside their booth.
@@ -84,7 +86,7 @@ def place_visitor_labels(booth: Booth) -> BoothOnVisitorPlan:
     spot = place_label(booth)
     roomy = booth.height >= 2 and booth.width >= 2
     name_size = round(min(_NAME_MAX_SIZE, booth.height * 0.22), 2)
-    name = fit_name(booth.exhibitor.name, booth.width, name_size) if roomy else ""
+    name = fit_name(text_in(booth.exhibitor, "name"), booth.width, name_size) if roomy else ""
     font_size = round(min(spot.font_size, booth.height * 0.3), 2) if name else spot.font_size
     logo_size = round(min(_LOGO_MAX, booth.width * 0.3, booth.height * 0.35), 2) if roomy else 0
     count_size = round(min(0.45, booth.height * 0.2), 2)

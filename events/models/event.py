@@ -17,14 +17,19 @@ from ..validators import (
     validate_languages,
     validate_time_zone,
 )
+from .texts import PerLanguageTexts, translations_field
 
 
 def default_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-class Event(models.Model):
+class Event(PerLanguageTexts, models.Model):
+    TRANSLATED = ("name", "description")
+
+    # In the event's first language; the other languages' versions are in name_translations.
     name = models.CharField(_("name"), max_length=200)
+    name_translations = translations_field(_("name in other languages"))
     slug = models.SlugField(
         _("short name"),
         max_length=60,
@@ -33,6 +38,7 @@ class Event(models.Model):
         help_text=_("Used in the event's web address. Letters, digits and hyphens only."),
     )
     description = models.TextField(_("description"), blank=True)
+    description_translations = translations_field(_("description in other languages"))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     time_zone = models.CharField(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .event import Event
+from .texts import PerLanguageTexts, translations_field
 
 
 class Speaker(models.Model):
@@ -20,10 +21,15 @@ class Speaker(models.Model):
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
 
 
-class Session(models.Model):
+class Session(PerLanguageTexts, models.Model):
+    TRANSLATED = ("title", "description")
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    # In the event's first language; the other languages' versions are in *_translations.
     title = models.CharField(_("title"), max_length=200)
+    title_translations = translations_field(_("title in other languages"))
     description = models.TextField(_("description"), blank=True)
+    description_translations = translations_field(_("description in other languages"))
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="sessions")

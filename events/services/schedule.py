@@ -43,6 +43,8 @@ def save_session(
     title: str,
     description: str,
     starts_at,
+    title_translations: dict[str, str] | None = None,
+    description_translations: dict[str, str] | None = None,
     ends_at,
     speakers_text: str = "",
     place: str = "",
@@ -52,6 +54,11 @@ def save_session(
         raise EventClosed(_("This event is closed; its schedule can no longer change."))
     session = session or Session(event=event)
     session.title, session.description = title, description
+    # The other event languages' versions; None keeps the ones the session has.
+    if title_translations is not None:
+        session.title_translations = title_translations
+    if description_translations is not None:
+        session.description_translations = description_translations
     session.starts_at, session.ends_at = starts_at, ends_at
     check_single_line({"speakers_text": " ".join((speakers_text or "").splitlines())})
     clean_instance(session, exclude=["event"])

@@ -5,13 +5,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, InvitationBase
+from events.models.texts import PerLanguageTexts, translations_field
 from events.uploads import PictureField, RandomName
 
 
-class Exhibitor(models.Model):
+class Exhibitor(PerLanguageTexts, models.Model):
+    TRANSLATED = ("name", "description")
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exhibitors")
+    # In the event's first language; the other languages' versions are in *_translations.
     name = models.CharField(_("name"), max_length=160)
+    name_translations = translations_field(_("name in other languages"))
     description = models.TextField(_("description"), blank=True)
+    description_translations = translations_field(_("description in other languages"))
     # Re-encoded and stored under a random name: the uploader's file name never reaches /media/.
     logo = PictureField(_("logo"), upload_to=RandomName("exhibitors/logos", "logo"), blank=True)
     website = models.URLField(_("website"), blank=True)

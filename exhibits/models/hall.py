@@ -6,12 +6,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.models.texts import PerLanguageTexts, translations_field
 
 
-class Hall(models.Model):
+class Hall(PerLanguageTexts, models.Model):
+    TRANSLATED = ("name", "description")
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="halls")
+    # In the event's first language; the other languages' versions are in *_translations.
     name = models.CharField(_("name"), max_length=120)
+    name_translations = translations_field(_("name in other languages"))
     description = models.TextField(_("description"), blank=True)
+    description_translations = translations_field(_("description in other languages"))
     position = models.PositiveIntegerField(_("order"), default=0)
     plan_columns = models.PositiveSmallIntegerField(
         _("plan width (cells)"), default=12, validators=[MinValueValidator(2), MaxValueValidator(60)]

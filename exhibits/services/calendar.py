@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 from events.models import Attendee, Event, Session
+from events.models.texts import text_in
 
 from .bookmarks import bookmarks_of
 from .tour import booth_of, with_places
@@ -48,8 +49,8 @@ def session_location(session: Session) -> str:
         return ""
     return _("Booth %(number)s · %(exhibitor)s, %(hall)s") % {
         "number": booth.number,
-        "exhibitor": booth.exhibitor.name,
-        "hall": booth.hall.name,
+        "exhibitor": text_in(booth.exhibitor, "name"),
+        "hall": text_in(booth.hall, "name"),
     }
 
 
@@ -62,7 +63,7 @@ def session_url(session: Session, event: Event) -> str:
 
 def session_text(session: Session) -> str:
     """The session's description, then who speaks."""
-    parts = [session.description.strip()]
+    parts = [text_in(session, "description").strip()]
     speakers = ", ".join(str(speaker) for speaker in session.speakers.all())
     if speakers:
         parts.append(_("Speakers: %(names)s") % {"names": speakers})
@@ -75,7 +76,7 @@ def session_entry(session: Session, *, event: Event, stamp: dt.datetime) -> Cale
     entry.add("dtstamp", stamp.astimezone(dt.UTC))
     entry.add("dtstart", session.starts_at.astimezone(dt.UTC))
     entry.add("dtend", session.ends_at.astimezone(dt.UTC))
-    entry.add("summary", vText(session.title))
+    entry.add("summary", vText(text_in(session, "title")))
     description = session_text(session)
     if description:
         entry.add("description", vText(description))
@@ -102,18 +103,20 @@ def _calendar(event: Event, sessions: list[Session], *, name: str) -> Calendar:
 def session_calendar(session: Session) -> bytes:
     """One session as a calendar file to open in any calendar app."""
     session = with_places(Session.objects.filter(pk=session.pk).select_related("event"))[0]
-    name = f"{session.event.name}: {session.title}"
+    name = f"{text_in(session.event, 'name')}: {text_in(session, 'title')}"
     return _calendar(session.event, [session], name=name).to_ical()
 
 
 def feed_calendar(attendee: Attendee) -> bytes:
-    """The attendee's bookmarked sessions, as a feed a calendar app subscribes to."""
+    """The attendee's bookmarked sessions, as a feed a calendar app subscribes to: in the
+    attendee's language, since a calendar app polling the feed sends no language of its own."""
     event = attendee.event
-    calendar = _calendar(
-        event,
-        bookmarks_of(attendee).sessions,
-        name=_("%(event)s: my sessions") % {"event": event.name},
-    )
+    with translation.override(attendee.language or translation.get_language()):
+        calendar = _calendar(
+            event,
+            bookmarks_of(attendee).sessions,
+            name=_("%(event)s: my sessions") % {"event": text_in(event, "name")},
+        )
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # unknown to the library: typed here
     return calendar.to_ical()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from events.models import Event, Session
+from events.models.texts import search_texts
 
 from ..models import Booth, Hall, Tag
 
@@ -32,9 +33,9 @@ def booth_text(booth: Booth) -> str:
     descriptions = booth.description.values() if isinstance(booth.description, dict) else []
     parts = [
         booth.number,
-        booth.exhibitor.name,
+        *search_texts(booth.exhibitor, "name"),
         booth.tagline,
-        booth.exhibitor.description,
+        *search_texts(booth.exhibitor, "description"),
         *(text for text in descriptions if isinstance(text, str)),
         *(tag.name for tag in booth.tags.all()),
     ]

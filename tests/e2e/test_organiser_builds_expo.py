@@ -52,7 +52,7 @@ def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwo
     expect(page.get_by_text("Welcome, Olivia Organiser. Your account is ready.")).to_be_visible()
 
     page.get_by_role("link", name="Create an event").click()
-    page.get_by_role("textbox", name="Name", exact=True).fill("Harbour Tech Fair")
+    page.get_by_role("textbox", name="Name in English", exact=True).fill("Harbour Tech Fair")
     page.get_by_role("textbox", name="Short name", exact=True).fill("harbour-tech")
     page.get_by_label("First day").fill("2027-05-10")
     page.get_by_label("Last day").fill("2027-05-11")
@@ -62,14 +62,14 @@ def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwo
     # From here on only links and buttons, as an organiser finds them on a phone.
     page.get_by_role("link", name="Halls", exact=True).click()
     page.get_by_role("link", name="Add a hall").first.click()
-    page.get_by_role("textbox", name="Name", exact=True).fill("Main Hall")
+    page.get_by_role("textbox", name="Name in English", exact=True).fill("Main Hall")
     page.get_by_role("button", name="Add hall").click()
     page.wait_for_url("**/organiser/harbour-tech/halls/")
 
     page.get_by_role("link", name="Exhibitors", exact=True).click()
     page.get_by_role("link", name="Add an exhibitor").first.click()
-    page.get_by_role("textbox", name="Name", exact=True).fill("Seagull Robotics")
-    page.get_by_role("textbox", name="Description", exact=True).fill("Robots that sort parcels at the port.")
+    page.get_by_role("textbox", name="Name in English", exact=True).fill("Seagull Robotics")
+    page.get_by_role("textbox", name="Description in English", exact=True).fill("Robots that sort parcels at the port.")
     page.get_by_role("button", name="Add exhibitor").click()
 
     page.get_by_role("link", name="Booths", exact=True).click()

@@ -45,7 +45,7 @@ def _organiser_publishes_an_event(page, rakwon_server, *, organiser: str, slug: 
     page.wait_for_url("**/organiser/")
 
     page.get_by_role("link", name="Create an event").click()
-    page.get_by_role("textbox", name="Name", exact=True).fill(name)
+    page.get_by_role("textbox", name="Name in English", exact=True).fill(name)
     page.get_by_role("textbox", name="Short name", exact=True).fill(slug)
     page.get_by_label("First day").fill(first_day.isoformat())
     page.get_by_label("Last day").fill((first_day + dt.timedelta(days=1)).isoformat())
@@ -54,7 +54,7 @@ def _organiser_publishes_an_event(page, rakwon_server, *, organiser: str, slug: 
 
     page.get_by_role("link", name="Halls", exact=True).click()
     page.get_by_role("link", name="Add a hall").first.click()
-    page.get_by_role("textbox", name="Name", exact=True).fill("Main Hall")
+    page.get_by_role("textbox", name="Name in English", exact=True).fill("Main Hall")
     page.get_by_role("button", name="Add hall").click()
     page.wait_for_url(f"**/organiser/{slug}/halls/")
 

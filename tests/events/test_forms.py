@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _event_data(**overrides) -> dict:
     data = {
-        "name": "Korea IT Expo",
+        "name_ko": "Korea IT Expo",
         "slug": "KITEX",
         "starts_on": "2026-09-01",
         "ends_on": "2026-09-01",
@@ -33,6 +33,8 @@ def test_event_form_lower_cases_the_slug_and_gives_service_fields_without_a_logo
         "name": "Korea IT Expo",
         "slug": "kitex",
         "description": "",
+        "name_translations": {},
+        "description_translations": {},
         "starts_on": dt.date(2026, 9, 1),
         "ends_on": dt.date(2026, 9, 1),
         "time_zone": "Europe/Berlin",
@@ -72,7 +74,7 @@ def test_team_invitation_form_defaults_to_moderator():
 
 
 def _session_form(event, **overrides) -> SessionForm:
-    data = {"title": "Talk", "day": event.starts_on.isoformat(), "start": "09:30", "end": "10:15"}
+    data = {"title_en": "Talk", "day": event.starts_on.isoformat(), "start": "09:30", "end": "10:15"}
     return SessionForm({**data, **overrides}, event=event)
 
 

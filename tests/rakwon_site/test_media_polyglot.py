@@ -57,7 +57,7 @@ def test_polyglot_gif_is_a_readable_gif(client):
 def test_event_logo_polyglot_is_renamed_reencoded_and_sandboxed(client, visitor):
     client.force_login(visitor)  # anyone may sign up and create an event
     data = {
-        "name": "Pwn Expo",
+        "name_en": "Pwn Expo",
         "slug": "pwn",
         "starts_on": "2026-09-01",
         "ends_on": "2026-09-03",

@@ -31,7 +31,9 @@ def _event_data(**overrides) -> dict:
         "languages": ["en", "ko"],
         "colour": "#aa3300",
     }
-    return {**data, **overrides}
+    data = {**data, **overrides}
+    # The name and description have a box per language; English is the first language here.
+    return {(f"{key}_en" if key in ("name", "description") else key): value for key, value in data.items()}
 
 
 def _noisy_png(size: tuple[int, int] = (200, 200)) -> SimpleUploadedFile:
@@ -139,7 +141,7 @@ def test_event_create_anonymous_is_sent_to_log_in(client):
             "Select a valid choice. Mars/Olympus is not one of the available choices.",
         ),
         ({"languages": []}, "languages", "Choose at least one language."),
-        ({"name": ""}, "name", "This field is required."),
+        ({"name": ""}, "name_en", "Write this in English, the event's first language."),
     ],
 )
 def test_event_create_bad_input_is_refused_inline_and_nothing_saved(

@@ -36,7 +36,9 @@ def _data(event, **overrides) -> dict:
         "speakers": "Kim Minji — KAIST\nLee Jun",
         "place": "",
     }
-    return {**data, **overrides}
+    data = {**data, **overrides}
+    # The title and description have a box per event language; English is the first one here.
+    return {(f"{key}_en" if key in ("title", "description") else key): value for key, value in data.items()}
 
 
 def _utc(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -24,7 +24,8 @@ def profile_data(**overrides) -> dict:
         "contact_email": "hello@alpha.example.org",
     }
     data.update(overrides)
-    return data
+    # The description has a box per event language; English is the first one here.
+    return {(f"{key}_en" if key == "description" else key): value for key, value in data.items()}
 
 
 def test_home_anonymous_sent_to_log_in(client):

@@ -71,7 +71,7 @@ def test_hall_create_saves_at_the_end(client, owner, event):
 
     response = client.post(
         url("hall_create"),
-        {"name": "South", "description": "", "plan_columns": 20, "plan_rows": 10},
+        {"name_en": "South", "description_en": "", "plan_columns": 20, "plan_rows": 10},
     )
 
     assert response.status_code == 302
@@ -86,18 +86,18 @@ def test_hall_create_page_shows_the_form(client, owner, event):
     response = client.get(url("hall_create"))
 
     assert response.status_code == 200
-    assert '<label for="id_name">Name' in response.content.decode()
+    assert '<label for="id_name_en">Name in English' in response.content.decode()
 
 
 def test_hall_create_duplicate_name_refused_inline_and_nothing_saved(client, owner, event):
     HallFactory(event=event, name="North")
     client.force_login(owner)
 
-    response = client.post(url("hall_create"), {"name": "north", "plan_columns": 12, "plan_rows": 8})
+    response = client.post(url("hall_create"), {"name_en": "north", "plan_columns": 12, "plan_rows": 8})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "name": ["This event already has a hall called “north”. Choose another name."]
+        "name_en": ["This event already has a hall called “north”. Choose another name."]
     }
     assert Hall.objects.filter(event=event).count() == 1
 
@@ -105,7 +105,7 @@ def test_hall_create_duplicate_name_refused_inline_and_nothing_saved(client, own
 def test_hall_create_plan_too_small_refused_inline(client, owner, event):
     client.force_login(owner)
 
-    response = client.post(url("hall_create"), {"name": "Tiny", "plan_columns": 1, "plan_rows": 8})
+    response = client.post(url("hall_create"), {"name_en": "Tiny", "plan_columns": 1, "plan_rows": 8})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -118,7 +118,7 @@ def test_hall_create_same_name_as_another_events_hall_allowed(client, owner, eve
     HallFactory(event=EventFactory(slug="other"), name="North")
     client.force_login(owner)
 
-    response = client.post(url("hall_create"), {"name": "North", "plan_columns": 12, "plan_rows": 8})
+    response = client.post(url("hall_create"), {"name_en": "North", "plan_columns": 12, "plan_rows": 8})
 
     assert response.status_code == 302
     assert Hall.objects.filter(event=event, name="North").count() == 1
@@ -128,7 +128,7 @@ def test_hall_create_closed_event_403_and_nothing_saved(client, owner, event):
     close(event)
     client.force_login(owner)
 
-    response = client.post(url("hall_create"), {"name": "North", "plan_columns": 12, "plan_rows": 8})
+    response = client.post(url("hall_create"), {"name_en": "North", "plan_columns": 12, "plan_rows": 8})
 
     assert response.status_code == 403
     assert Hall.objects.count() == 0
@@ -137,7 +137,7 @@ def test_hall_create_closed_event_403_and_nothing_saved(client, owner, event):
 def test_hall_create_moderator_may_add(client, moderator, event):
     client.force_login(moderator)
 
-    response = client.post(url("hall_create"), {"name": "North", "plan_columns": 12, "plan_rows": 8})
+    response = client.post(url("hall_create"), {"name_en": "North", "plan_columns": 12, "plan_rows": 8})
 
     assert response.status_code == 302
     assert Hall.objects.filter(event=event).count() == 1
@@ -149,7 +149,7 @@ def test_hall_edit_saves_changes(client, owner, event):
 
     response = client.post(
         url("hall_edit", hall_id=hall.pk),
-        {"name": "North Hall", "description": "By the door.", "plan_columns": 30, "plan_rows": 12},
+        {"name_en": "North Hall", "description_en": "By the door.", "plan_columns": 30, "plan_rows": 12},
     )
 
     assert response.status_code == 302
@@ -167,7 +167,7 @@ def test_hall_edit_keeping_its_own_name_allowed(client, owner, event):
     client.force_login(owner)
 
     response = client.post(
-        url("hall_edit", hall_id=hall.pk), {"name": "North", "plan_columns": 14, "plan_rows": 8}
+        url("hall_edit", hall_id=hall.pk), {"name_en": "North", "plan_columns": 14, "plan_rows": 8}
     )
 
     assert response.status_code == 302
@@ -179,12 +179,12 @@ def test_hall_edit_name_of_another_hall_refused_inline(client, owner, event):
     client.force_login(owner)
 
     response = client.post(
-        url("hall_edit", hall_id=hall.pk), {"name": "South", "plan_columns": 12, "plan_rows": 8}
+        url("hall_edit", hall_id=hall.pk), {"name_en": "South", "plan_columns": 12, "plan_rows": 8}
     )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "name": ["This event already has a hall called “South”. Choose another name."]
+        "name_en": ["This event already has a hall called “South”. Choose another name."]
     }
     hall.refresh_from_db()
     assert hall.name == "North"
@@ -196,7 +196,7 @@ def test_hall_edit_shrinking_past_a_booth_refused_inline_naming_it(client, owner
     client.force_login(owner)
 
     response = client.post(
-        url("hall_edit", hall_id=hall.pk), {"name": "North", "plan_columns": 9, "plan_rows": 6}
+        url("hall_edit", hall_id=hall.pk), {"name_en": "North", "plan_columns": 9, "plan_rows": 6}
     )
 
     assert response.status_code == 200
@@ -220,7 +220,7 @@ def test_hall_edit_shrinking_to_just_fit_the_booths_allowed(client, owner, event
     client.force_login(owner)
 
     response = client.post(
-        url("hall_edit", hall_id=hall.pk), {"name": "North", "plan_columns": 10, "plan_rows": 7}
+        url("hall_edit", hall_id=hall.pk), {"name_en": "North", "plan_columns": 10, "plan_rows": 7}
     )
 
     assert response.status_code == 302
@@ -235,7 +235,7 @@ def test_hall_edit_hall_of_another_event_404(client, owner, event):
     assert client.get(url("hall_edit", hall_id=other_hall.pk)).status_code == 404
     response = client.post(
         url("hall_edit", hall_id=other_hall.pk),
-        {"name": "Mine", "plan_columns": 12, "plan_rows": 8},
+        {"name_en": "Mine", "plan_columns": 12, "plan_rows": 8},
     )
     assert response.status_code == 404
     other_hall.refresh_from_db()
@@ -248,7 +248,7 @@ def test_hall_edit_closed_event_403(client, owner, event):
     client.force_login(owner)
 
     response = client.post(
-        url("hall_edit", hall_id=hall.pk), {"name": "Renamed", "plan_columns": 12, "plan_rows": 8}
+        url("hall_edit", hall_id=hall.pk), {"name_en": "Renamed", "plan_columns": 12, "plan_rows": 8}
     )
 
     assert response.status_code == 403
