@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import time
+from http.cookies import SimpleCookie
 from typing import Any
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -64,6 +66,32 @@ def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, b
     return event, True, attendee, bool(is_event_team(user, event)), granted
 
 
+def socket_language(scope: dict, attendee: Attendee | None) -> str:
+    """The language of the page that opened the socket: LocaleMiddleware's cookie, then the
+    browser's Accept-Language, then the attendee's registration language. Without this every text
+    built on the socket path (errors, labels) came out in LANGUAGE_CODE for everyone."""
+    headers = {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])
+    }
+    cookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:  # a malformed cookie header only loses the language choice
+        cookie = SimpleCookie()
+    wanted = [cookie[settings.LANGUAGE_COOKIE_NAME].value] if settings.LANGUAGE_COOKIE_NAME in cookie else []
+    wanted += [
+        code
+        for code, _q in translation.trans_real.parse_accept_lang_header(headers.get("accept-language", ""))
+    ]
+    wanted += [attendee.language] if attendee is not None and attendee.language else []
+    for code in wanted:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
 @database_sync_to_async
 def _has_perm(user, permission: str, event: Event) -> bool:
     return user.has_perm(permission, event)
@@ -99,6 +127,7 @@ class EventConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.event = event
+        self.language = socket_language(self.scope, self.attendee)
         if not await tabs.open_tab(self):
             await self._refuse_tab()
             return
@@ -112,9 +141,10 @@ class EventConsumer(AsyncWebsocketConsumer):
         """One tab too many: accepted only so the browser can be told why, then closed."""
         self.closing = True
         await self.accept()
-        message = _(
-            "This event is open in too many tabs or windows. Close one of them, then reload this page."
-        )
+        with translation.override(self.language):
+            message = _(
+                "This event is open in too many tabs or windows. Close one of them, then reload this page."
+            )
         await self.push("socket.closing", {"reason": "too_many_tabs", "message": message})
         await self.close(code=CLOSE_TOO_MANY_TABS)
 
@@ -192,6 +222,11 @@ class EventConsumer(AsyncWebsocketConsumer):
         )
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
+        # Each frame is handled in the page's language (socket_language), replies and all.
+        with translation.override(getattr(self, "language", None) or settings.LANGUAGE_CODE):
+            await self._receive(text_data)
+
+    async def _receive(self, text_data=None) -> None:
         if self.closing:
             return
         request_id = None

@@ -102,7 +102,9 @@
       if (message.sent_at) item.dataset.sentAt = message.sent_at; // kept when it is deleted later
       sentAt(item, item.dataset.sentAt);
       var who = document.createElement("strong");
-      who.textContent = message.role === "attendee" ? message.author : message.author + " · " + message.role_label;
+      // The page's own word for the role: a pushed message's role_label is in its sender's language.
+      var roleLabel = box.getAttribute("data-chat-role-" + message.role) || message.role_label;
+      who.textContent = message.role === "attendee" ? message.author : message.author + " · " + roleLabel;
       var text = document.createElement("span");
       text.textContent = message.deleted ? box.getAttribute("data-chat-deleted") : message.text;
       if (message.deleted) text.className = "muted";

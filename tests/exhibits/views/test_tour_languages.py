@@ -125,3 +125,17 @@ def test_session_calendar_in_korean_has_the_korean_title(client, expo):
     assert "SUMMARY:개막 강연\r\n" in text
     assert "X-WR-CALNAME:항구 박람회: 개막 강연\r\n" in text
     assert "DESCRIPTION:환영합니다.\r\n" in text
+
+
+def test_session_page_in_korean_labels_chat_roles_and_the_live_count_in_korean(client, expo):
+    from tests.registration_factories import AttendeeFactory
+
+    client.force_login(AttendeeFactory(event=expo["event"]).user)
+
+    html = page(client, "visit:session", "harbour", expo["session"].pk)
+
+    # chat.js names a message's author by these, so a pushed message reads in the page's language
+    # whatever language its sender's socket was in.
+    assert 'data-chat-role-staff="출품사 담당자"' in html
+    assert 'data-chat-role-team="주최자"' in html
+    assert '<span class="badge">지금 <span data-presence-count>0</span>명 접속 중</span>' in html
