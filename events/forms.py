@@ -23,6 +23,19 @@ from .services.schedule import format_speakers
 from .validators import validate_logo
 
 
+class InviteOrganiserForm(forms.Form):
+    """A superuser invites someone to create events (ORGANISER_SIGNUP=invitation)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("They get a link to create their account, or to accept with the account they have."),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
 class SignupForm(SingleLineFieldsMixin, forms.ModelForm):
     password = forms.CharField(
         label=_("Password"),

@@ -67,6 +67,14 @@ def send_registration_mail(attendee_id: int, reason: str) -> None:
 
 
 @shared_task(base=MailTask, **RELIABLY)
+def send_organiser_invitation_mail(email: str, token: str, language: str) -> None:
+    """An organiser invitation from a superuser (ORGANISER_SIGNUP=invitation)."""
+    from .services.signup import send_organiser_invitation
+
+    send_organiser_invitation(email, token, language)
+
+
+@shared_task(base=MailTask, **RELIABLY)
 def send_signup_mail(sealed: str) -> None:
     """Sign-up mail: the address is looked up here, so the sign-up page answers alike for any."""
     from .services.signup import send_signup_mail as send

@@ -263,6 +263,12 @@ FLOOR_IMPORT_MAX_ROWS = env_int("FLOOR_IMPORT_MAX_ROWS", 2000)
 PLAN_LOGO_PIXELS = env_int("PLAN_LOGO_PIXELS", 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Who may create events (events.services.signup): "open" (any account), "invitation" (accounts a
+# superuser invited as organisers, owners of an event, superusers; sign-up needs an invitation) or
+# "superuser" (only superusers). A closed network's default: by invitation.
+ORGANISER_SIGNUP = (env_str("ORGANISER_SIGNUP") or "invitation").strip().lower()
+if ORGANISER_SIGNUP not in {"open", "invitation", "superuser"}:
+    raise ImproperlyConfigured("ORGANISER_SIGNUP must be open, invitation or superuser.")
 # Registration: sign-in links and the rate limits that guard them (attempts per window).
 SIGNIN_LINK_VALID_DAYS = env_int("SIGNIN_LINK_VALID_DAYS", 7)
 SIGNIN_MAIL_WINDOW_MINUTES = env_int("SIGNIN_MAIL_WINDOW_MINUTES", 60)

@@ -212,6 +212,10 @@ EXPECTED: dict[str, dict] = {
         )
     ),
     "accounts:accept_team_invitation": get(PUBLIC),
+    # The walk's token is no organiser invitation: the page says so, to anyone.
+    "accounts:accept_organiser_invitation": get(PUBLIC),
+    # Only superusers invite organisers (none of the walk's roles is one).
+    "accounts:invite_organiser": get(_row(LOGIN, 403, 403, 403, 403, 403)),
     "staff_invitations:accept": get(PUBLIC),
     "set_language": post(
         _row(DONE, DONE, DONE, DONE, DONE, DONE), {"language": "ko"}, changed=_language_cookie_ko
@@ -276,7 +280,8 @@ EXPECTED: dict[str, dict] = {
     "privacy:deleted": get(PUBLIC),
     # Organiser: the event, its team and schedule
     "organiser:home": get(LOGGED_IN),
-    "organiser:event_create": get(LOGGED_IN),
+    # ORGANISER_SIGNUP=invitation (the default): owners of an event (and invited organisers).
+    "organiser:event_create": get(_row(LOGIN, 403, 403, 403, 403, 200)),
     "organiser:dashboard": get(TEAM),
     "organiser:live": get(TEAM),
     "organiser:moderation": get(TEAM),

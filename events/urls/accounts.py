@@ -21,6 +21,12 @@ urlpatterns = [
     ),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("organisers/invite/", accounts.InviteOrganiserView.as_view(), name="invite_organiser"),
+    path(
+        "invitations/organiser/<str:token>/",
+        accounts.AcceptOrganiserInvitationView.as_view(),
+        name="accept_organiser_invitation",
+    ),
     path(
         "invitations/team/<str:token>/",
         accounts.AcceptTeamInvitationView.as_view(),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,10 +16,21 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from ..errors import InvitationError, RakwonError
-from ..forms import LoginForm, PasswordResetRequestForm, SignupForm
+from ..forms import InviteOrganiserForm, LoginForm, PasswordResetRequestForm, SignupForm
 from ..models import TeamInvitation
 from ..services.passwords import request_password_reset
-from ..services.signup import SignupError, check_signup_link, confirm_signup, request_signup
+from ..services.signup import (
+    SignupError,
+    accept_organiser_invitation,
+    check_signup_link,
+    confirm_signup,
+    invite_organiser,
+    masked_address,
+    may_invite_organisers,
+    open_organiser_invitation,
+    request_signup,
+    signup_mode,
+)
 from ..services.team import accept_team_invitation
 from .registration import client_ip
 
@@ -37,18 +50,27 @@ class SignupView(FormView):
     def get_initial(self):
         return {"email": self.request.GET.get("email", "")[:254]}
 
+    def invitation(self) -> str:
+        return (self.request.POST.get("invitation") or self.request.GET.get("invitation") or "")[:500]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(signup_mode=signup_mode(), invitation=self.invitation())
+        return context
+
     def form_valid(self, form):
         data = form.cleaned_data
+        next_url = safe_next(self.request, self.request.POST.get("next") or self.request.GET.get("next"))
         try:
             request_signup(
                 email=data["email"],
                 display_name=data["display_name"],
                 password=data["password"],
-                next_url=safe_next(
-                    self.request, self.request.POST.get("next") or self.request.GET.get("next")
-                ),
+                next_url=next_url,
                 language=translation.get_language() or "",
                 ip=client_ip(self.request),
+                invitation=self.invitation(),
+                invited_elsewhere=pending_invitation_at(next_url),
             )
         except RakwonError as error:
             form.add_error(None, error.message)
@@ -58,6 +80,21 @@ class SignupView(FormView):
             _("We have sent a mail to %(email)s. Open it to go on.") % {"email": data["email"]},
         )
         return redirect("accounts:signup_sent")
+
+
+def pending_invitation_at(url: str) -> bool:
+    """Whether `url` is the page of a team or staff invitation that can still be accepted: the
+    invitation views name their model, so events finds exhibits' without importing it."""
+    try:
+        match = resolve((url or "").split("?")[0])
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if not (isinstance(view_class, type) and issubclass(view_class, AcceptInvitationBase)):
+        return False
+    model = view_class.invitation_model
+    invitation = model.by_token(match.kwargs.get("token", "")).first() if model else None
+    return invitation is not None and invitation.is_pending
 
 
 class SignupSentView(TemplateView):
@@ -186,3 +223,53 @@ class AcceptTeamInvitationView(AcceptInvitationBase):
             self.request, _("You are now on the team of %(event)s.") % {"event": member.event.name}
         )
         return redirect("organiser:dashboard", slug=member.event.slug).url
+
+
+class InviteOrganiserView(LoginRequiredMixin, FormView):
+    """A superuser invites someone to create events (ORGANISER_SIGNUP=invitation)."""
+
+    template_name = "events/accounts/invite_organiser.html"
+    form_class = InviteOrganiserForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_invite_organisers(request.user):
+            raise PermissionDenied(_("Only the server's administrators (superusers) invite organisers."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            invite_organiser(email, by=self.request.user, language=translation.get_language() or "")
+        except RakwonError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("An invitation to organise events is on its way to %(email)s.") % {"email": email}
+        )
+        return redirect("accounts:invite_organiser")
+
+
+class AcceptOrganiserInvitationView(TemplateView):
+    """The link of an organiser invitation: sign up with it, or accept it when logged in."""
+
+    template_name = "events/accounts/organiser_invitation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context["masked_email"] = masked_address(open_organiser_invitation(self.kwargs["token"]))
+        except InvitationError as error:
+            context["error"] = error
+        context["token"] = self.kwargs["token"]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(request.path)
+        try:
+            accept_organiser_invitation(self.kwargs["token"], user=request.user)
+        except InvitationError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        messages.success(request, _("You can now create events on this server."))
+        return redirect("organiser:event_create")

@@ -18,6 +18,7 @@ from ..models import Event, EventTeamMember
 from ..services.events import change_event_status, create_event, delete_event, update_event
 from ..services.mail import failed_mails
 from ..services.registration import attendee_counts
+from ..services.signup import may_create_events, may_invite_organisers
 from .mixins import ChangeEventMixin, OrganiserMixin
 
 # The status buttons the dashboard offers from each status: (new status, button, hint).
@@ -67,12 +68,24 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .select_related("event")
             .order_by("-event__starts_on", "event__name")
         )
+        context["may_create_events"] = may_create_events(self.request.user)
+        context["may_invite_organisers"] = may_invite_organisers(self.request.user)
         return context
 
 
 class EventCreateView(LoginRequiredMixin, FormView):
     template_name = "events/organiser/event_form.html"
     form_class = EventForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_create_events(request.user):
+            raise PermissionDenied(
+                _(
+                    "On this server, only people the administrator invited as organisers create events. "
+                    "Ask the administrator for an invitation; the mail has a link that gives you the right."
+                )
+            )
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         event = create_event(by=self.request.user, **form.event_fields())

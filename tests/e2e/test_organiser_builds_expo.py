@@ -38,7 +38,14 @@ def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwo
     page = phone.new_page()
     elsewhere = only_this_server(page, rakwon_server.url)
 
-    page.goto("/accounts/signup/")
+    # Sign-up is by invitation (ORGANISER_SIGNUP's default): the administrator's link comes first.
+    token = rakwon_server.manage(
+        "shell",
+        "-c",
+        "from events.services.signup import organiser_invitation_token as t; print(t('olivia@example.org'))",
+    ).split()[-1]  # the shell prints a line of its own first
+    page.goto(f"/accounts/invitations/organiser/{token}/")
+    page.get_by_role("link", name="Create my log-in").click()
     page.get_by_role("textbox", name="Name", exact=True).fill("Olivia Organiser")
     page.get_by_role("textbox", name="E-mail address", exact=True).fill("olivia@example.org")
     page.get_by_label("Password").fill("a long enough pass phrase 42")

@@ -16,6 +16,7 @@ MAIL_TASKS = {
     "events.tasks.send_password_reset_mail",
     "events.tasks.send_registration_mail",
     "events.tasks.send_signup_mail",
+    "events.tasks.send_organiser_invitation_mail",
     "events.tasks.send_team_invitation",
     "exhibits.tasks.send_staff_invitation",
 }

@@ -19,6 +19,14 @@ from .helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _anyone_may_create_events(settings):
+    """These tests are about the pages themselves, with sign-up open to anyone (ORGANISER_SIGNUP):
+    who may sign up and create events is tested in test_accounts_organiser_invitation.py."""
+    settings.ORGANISER_SIGNUP = "open"
+
+
 CHOSEN = "a long enough pass phrase 42"
 CONFIRM_LINK = re.compile(r"http://127\.0\.0\.1:8000(/accounts/signup/confirm/[\w=-]+/)")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')

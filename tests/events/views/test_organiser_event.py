@@ -20,6 +20,13 @@ from .helpers import messages_of
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _anyone_may_create_events(settings):
+    """These tests are about the pages themselves, with sign-up open to anyone (ORGANISER_SIGNUP):
+    who may sign up and create events is tested in test_accounts_organiser_invitation.py."""
+    settings.ORGANISER_SIGNUP = "open"
+
+
 def _event_data(**overrides) -> dict:
     data = {
         "name": "Korea IT Expo",
