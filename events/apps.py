@@ -25,3 +25,7 @@ class EventsConfig(AppConfig):
         from .services.chat import attendee_messages
 
         attendee_data.register("chat_messages", attendee_messages)
+
+        from .services.publish_checks import register_event_checks
+
+        register_event_checks()  # first, so the checklist starts with the event's own texts

@@ -6,6 +6,7 @@
 - `session_places`: where a scheduled session can take place (exhibits offers its booths).
 - `presence_places` and `presence_listeners`: the places presence knows (exhibits offers halls
   and booths) and who hears that someone entered one (exhibits counts booth visits).
+- `publish_checks`: what the organiser is warned of before publishing (exhibits checks its floor).
 """
 
 from __future__ import annotations
@@ -280,3 +281,32 @@ presence_listeners: list[Callable[[list[Any]], Any]] = []
 # app can end what the socket held: media_rtc ends the tab's video streams at once instead of
 # waiting for the peer connection to time out. A listener's failure is logged, not raised.
 socket_disconnect_listeners: list[Callable[[Any], Awaitable[None]]] = []
+
+
+# --- Before publishing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishWarning:
+    """Something an organiser may want to fix before publishing; it never blocks publishing."""
+
+    code: str  # stable, e.g. "floor.hall_without_booths"
+    message: str  # in the reader's language
+    url_name: str = ""  # the organiser page where it is fixed (reversed with the event's slug)
+
+
+class PublishCheckRegistry:
+    """Each app adds checks ``check(event) -> list[PublishWarning]`` in ``AppConfig.ready()``;
+    they run in the order they were registered."""
+
+    def __init__(self) -> None:
+        self._checks: dict[str, Callable[[Any], list[PublishWarning]]] = {}
+
+    def register(self, name: str, check: Callable[[Any], list[PublishWarning]]) -> None:
+        self._checks[name] = check
+
+    def items(self):
+        return list(self._checks.items())
+
+
+publish_checks = PublishCheckRegistry()

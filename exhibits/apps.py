@@ -48,3 +48,9 @@ class ExhibitsConfig(AppConfig):
         registry.presence_listeners.append(presence.count_booth_visits)
 
         from . import socket_handlers  # noqa: F401  shared documents ("doc.*") on the live socket
+
+        # The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
+        from .publish_checks import check_floor, check_floor_texts
+
+        registry.publish_checks.register("exhibits.floor", check_floor)
+        registry.publish_checks.register("exhibits.texts", check_floor_texts)

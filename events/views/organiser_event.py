@@ -17,6 +17,7 @@ from ..forms import ConfirmEventDeleteForm, EventForm, StatusForm
 from ..models import Event, EventTeamMember
 from ..services.events import change_event_status, create_event, delete_event, update_event
 from ..services.mail import failed_mails
+from ..services.publish_checks import publish_warnings
 from ..services.registration import attendee_counts
 from ..services.signup import may_create_events, may_invite_organisers
 from .mixins import ChangeEventMixin, OrganiserMixin
@@ -116,6 +117,8 @@ class DashboardView(OrganiserMixin, TemplateView):
             (_("Institution members"), attendees["members"], "registration_admin:institutions"),
         ]
         context["status_actions"] = STATUS_ACTIONS[event.status]
+        if event.status == EventStatus.DRAFT:
+            context["publish_warnings"] = publish_warnings(event)
         context["can_delete"] = self.request.user.has_perm("events.delete_event", event)
         context["failed_mails"] = failed_mails(event)
         return context

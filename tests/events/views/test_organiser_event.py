@@ -246,6 +246,34 @@ def test_dashboard_of_a_draft_offers_publish(client, owner):
     assert response.context["can_delete"] is True
 
 
+def test_dashboard_of_a_draft_shows_the_checklist_and_publishing_still_works(client, owner):
+    event = EventFactory(slug="draft", status=EventStatus.DRAFT, languages=["en", "ko"])
+    TeamMemberFactory(event=event, user=owner)
+    client.force_login(owner)
+
+    page = client.get(reverse("organiser:dashboard", args=["draft"]))
+    published = client.post(reverse("organiser:event_status", args=["draft"]), {"status": "published"})
+
+    assert [w.code for w in page.context["publish_warnings"]] == [
+        "texts.missing",
+        "texts.missing",
+        "schedule.no_sessions",
+        "floor.no_halls",
+    ]
+    html = page.content.decode()
+    assert "Visitors would miss 4 things. You can publish anyway, and fix them later." in html
+    fix_schedule = (
+        '<li data-check="schedule.no_sessions">No sessions are scheduled. <a href="/organiser/draft/schedule/">'
+    )
+    assert fix_schedule + "Fix" in html
+    assert published.status_code == 302
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    after = client.get(reverse("organiser:dashboard", args=["draft"]))
+    assert "publish_warnings" not in after.context
+    assert "Before you publish" not in after.content.decode()
+
+
 # --- Settings -----------------------------------------------------------------------------
 
 
