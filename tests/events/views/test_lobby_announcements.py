@@ -31,3 +31,21 @@ def test_lobby_lets_team_post_announcements(client, event, owner):
 
     assert 'data-chat="announcements"' in page
     assert "data-chat-form" in page
+
+
+def test_lobby_announcements_say_what_they_are_and_when_empty(client, event):
+    page = lobby_page(client, AttendeeFactory(event=event).user)
+
+    assert '<h2 id="chat-title-announcements">Announcements</h2>' in page
+    assert "Only the organisers post here: news and changes to the programme." in page
+    assert '<p class="muted chat-empty" data-chat-empty>No announcements yet.</p>' in page
+    assert ">Chat</h2>" not in page
+
+
+def test_booth_chat_keeps_its_title(client, event, booth_a):
+    client.force_login(AttendeeFactory(event=event).user)
+
+    page = client.get(reverse("visit:booth", args=["expo", booth_a.pk])).content.decode()
+
+    assert ">Chat</h2>" in page
+    assert "data-chat-empty" not in page

@@ -211,3 +211,12 @@ def test_delete_cannot_be_repeated(client, event, minji, owner):
     assert (attendee.user_id, attendee.email) == (None, "")
     owner.refresh_from_db()
     assert owner.is_active is True
+
+
+@pytest.mark.parametrize("page", ["me/", "me/delete/"])
+def test_my_data_pages_lead_back_to_the_lobby(client, event, minji, page):
+    client.force_login(minji.user)
+
+    html = client.get(f"/expo/{page}").content.decode()
+
+    assert '<p class="back"><a href="/expo/lobby/">Back to the lobby</a></p>' in html

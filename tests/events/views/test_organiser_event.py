@@ -263,7 +263,8 @@ def test_dashboard_of_a_draft_shows_the_checklist_and_publishing_still_works(cli
     html = page.content.decode()
     assert "Visitors would miss 4 things. You can publish anyway, and fix them later." in html
     fix_schedule = (
-        '<li data-check="schedule.no_sessions">No sessions are scheduled. <a href="/organiser/draft/schedule/">'
+        '<li data-check="schedule.no_sessions">No sessions are scheduled. '
+        '<a href="/organiser/draft/schedule/">'
     )
     assert fix_schedule + "Fix" in html
     assert published.status_code == 302

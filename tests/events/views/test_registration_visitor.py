@@ -342,3 +342,9 @@ def test_lobby_team_and_exhibitor_staff_enter(client, event, owner, staff_a):
     for user in (owner, staff_a):
         client.force_login(user)
         assert client.get("/expo/lobby/").status_code == 200
+
+
+def test_register_page_leads_back_to_the_event(client, event):
+    html = client.get("/expo/register/").content.decode()
+
+    assert '<p class="back"><a href="/expo/">Back to the event</a></p>' in html
