@@ -32,6 +32,11 @@ _members: dict[PresencePlace, set[Any]] = defaultdict(set)
 _unfinished: list[tuple[PresencePlace, str, int]] = []
 
 CURSOR_MAX_CHARS = 400
+# Places found in the database, by (event, kind, id), reused this long (a removed booth can still
+# be entered for that long, and is then empty); at most this many are kept.
+PLACE_FOUND_SECONDS = 30.0
+PLACES_FOUND_MAX = 10_000
+_found: dict[tuple[int, str, int], tuple[float, PresencePlace]] = {}
 
 
 class PresenceError(RakwonError):
@@ -68,7 +73,17 @@ async def find(connection, kind: str, place_id: Any) -> PresencePlace:
         return PresencePlace("lobby", connection.event.pk)
     if isinstance(place_id, bool) or not isinstance(place_id, int):
         raise PresenceError(_("Say which %(kind)s by its number.") % {"kind": kind}, code="presence.invalid")
+    # Halls and booths are found once per PLACE_FOUND_SECONDS, not on every entry: a crowd's
+    # thousand entries must not queue for the one thread the handlers share for the database.
+    key, now = (connection.event.pk, kind, place_id), time.monotonic()
+    known = _found.get(key)
+    if known is not None and now - known[0] < PLACE_FOUND_SECONDS:
+        return known[1]
     place = await database_sync_to_async(presence_places.find)(connection.event, kind, place_id)
+    if place is not None:  # only what exists is remembered: a new booth is found at once
+        if len(_found) > PLACES_FOUND_MAX:
+            _found.clear()
+        _found[key] = (now, place)
     if place is None:
         raise PresenceError(
             _("There is no such place in this event; reload the page."), code="presence.no_place"

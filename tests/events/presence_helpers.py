@@ -8,7 +8,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from events.presence import entries, ticker
+from events.presence import entries, places, ticker
 from events.presence.store import MemoryStore, use_store
 from rakwon_site.asgi import application
 
@@ -22,6 +22,7 @@ def fresh_presence(settings):
     use_store(MemoryStore())
     ticker._dirty.clear()
     entries._pending.clear()
+    places._found.clear()  # rows of an earlier test may have had the same ids
     yield
     use_store(None)
     ticker._dirty.clear()
