@@ -7,6 +7,8 @@ ValidationErrors come back through `add_service_errors` as inline errors.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import AttendeeStatus, Country, QuestionKind
 from ..models import Event, Question
 from ..models.registration import ANSWER_MAX_LENGTH, HELP_MAX_LENGTH, LABEL_MAX_LENGTH
-from ..services.questions import NAME_QUESTION
+from ..services.questions import NAME_QUESTION, OPTION_KEY
 from .single_line_forms import SingleLineFieldsMixin
 
 ANSWER_PREFIX = "q_"
@@ -248,6 +250,13 @@ class RegistrationSettingsForm(ServiceErrorsMixin, forms.Form):
         return initial
 
 
+MAX_OPTION_ROWS = 200  # a choice with more options than this is a list to import, not a question
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text or "")
+
+
 class QuestionForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
     identifier = forms.CharField(
@@ -263,16 +272,12 @@ class QuestionForm(ServiceErrorsMixin, forms.Form):
         initial=True,
         help_text=_("Personal data is shown to visitors on their data page and removed by the shredder."),
     )
-    options = forms.CharField(
-        label=_("Options (for choice questions)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
 
     def __init__(self, *args, event: Event, question: Question | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.event, self.question = event, question
-        languages = language_names(event)
+        self.language_names = languages = language_names(event)
+        self.option_rows = self._rows_from_data() if self.is_bound else self._rows_from_initial()
         for code, name in languages.items():
             self.fields[f"label_{code}"] = forms.CharField(
                 label=_("Question (%(language)s)") % {"language": name}, max_length=LABEL_MAX_LENGTH
@@ -284,24 +289,83 @@ class QuestionForm(ServiceErrorsMixin, forms.Form):
             )
         # Fields in the order an organiser fills them in.
         order = ["kind"] + [f"{part}_{code}" for code in languages for part in ("label", "help")]
-        order += ["required", "contains_personal_data", "options", "identifier"]
+        order += ["required", "contains_personal_data", "identifier"]
         if question is not None:
             order.remove("identifier")
             del self.fields["identifier"]
         self.order_fields(order)
-        columns = " | ".join(str(name) for name in languages.values())
-        self.fields["options"].help_text = _(
-            "One option a line: a short key, then its label in each language, separated by “|”: "
-            "key | %(columns)s. Keys never change once people have answered; an answered option "
-            "you remove is kept for those answers and no longer offered."
-        ) % {"columns": columns}
-        if question is not None:
-            archived = [o["key"] for o in question.options or [] if o.get("archived")]
-            if archived:
-                self.fields["options"].help_text += " " + str(
-                    _("Archived options (re-add a line with the key to offer it again): %(keys)s.")
-                    % {"keys": ", ".join(archived)}
-                )
+        self.archived_keys = (
+            [o["key"] for o in question.options or [] if o.get("archived")] if question is not None else []
+        )
+
+    # --- Option rows: posted as option-N-key / option-N-label_<code>, option_count rows ------
+
+    def _blank_row(self) -> dict:
+        return {"key": "", "labels": {code: "" for code in self.event.languages}}
+
+    def _rows_from_initial(self) -> list[dict]:
+        options = self.initial.get("option_rows") or []
+        rows = [
+            {
+                "key": o["key"],
+                "labels": {code: o.get("labels", {}).get(code, "") for code in self.event.languages},
+            }
+            for o in options
+        ]
+        return rows or [self._blank_row()]
+
+    def _rows_from_data(self) -> list[dict]:
+        try:
+            count = min(max(int(self.data.get("option_count", 0)), 0), MAX_OPTION_ROWS)
+        except (TypeError, ValueError):
+            count = 0
+        return [
+            {
+                "key": self.data.get(f"option-{n}-key", ""),
+                "labels": {
+                    code: self.data.get(f"option-{n}-label_{code}", "") for code in self.event.languages
+                },
+            }
+            for n in range(count)
+        ]
+
+    def apply_option_action(self, action: str) -> None:
+        """A row button without JavaScript: add a row, remove one, or move one up or down."""
+        rows = self.option_rows
+        verb, _sep, number = (action or "").partition(":")
+        if verb == "add":
+            if len(rows) < MAX_OPTION_ROWS:
+                rows.append(self._blank_row())
+            return
+        try:
+            index = int(number)
+        except ValueError:
+            return
+        if not 0 <= index < len(rows):
+            return
+        if verb == "remove":
+            rows.pop(index)
+        elif verb == "up" and index > 0:
+            rows[index - 1], rows[index] = rows[index], rows[index - 1]
+        elif verb == "down" and index < len(rows) - 1:
+            rows[index + 1], rows[index] = rows[index], rows[index + 1]
+
+    def row_views(self) -> list[dict]:
+        """The rows as the template shows them: field names, ids and labels per language."""
+        return [
+            {
+                "number": n + 1,
+                "index": n,
+                "key": row["key"],
+                "labels": [
+                    {"code": code, "name": name, "value": row["labels"].get(code, "")}
+                    for code, name in self.language_names.items()
+                ],
+                "first": n == 0,
+                "last": n == len(self.option_rows) - 1,
+            }
+            for n, row in enumerate(self.option_rows)
+        ]
 
     @staticmethod
     def initial_for(question: Question) -> dict:
@@ -310,37 +374,64 @@ class QuestionForm(ServiceErrorsMixin, forms.Form):
             "kind": question.kind,
             "required": question.required,
             "contains_personal_data": question.contains_personal_data,
-            "options": "\n".join(
-                " | ".join([option["key"]] + [option.get("labels", {}).get(code, "") for code in languages])
-                for option in question.active_options()
-            ),
+            "option_rows": question.active_options(),
         }
         for code in languages:
             initial[f"label_{code}"] = (question.label or {}).get(code, "")
             initial[f"help_{code}"] = (question.help or {}).get(code, "")
         return initial
 
-    def clean_options(self) -> list[dict]:
-        """Parse “key | label | label” lines; says which line is wrong and how to fix it."""
-        languages = self.event.languages
-        options, errors = [], []
-        for number, line in enumerate((self.cleaned_data.get("options") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            cells = [cell.strip() for cell in line.split("|")]
-            if len(cells) != len(languages) + 1 or not all(cells):
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["options"] = self._clean_option_rows()
+        return cleaned
+
+    def _clean_option_rows(self) -> list[dict]:
+        """The filled-in rows as options; one error per bad row, saying which and how to fix it."""
+        languages, names = self.event.languages, self.language_names
+        options, errors, first_use = [], [], {}
+        for number, row in enumerate(self.option_rows, start=1):
+            key = row["key"].strip()
+            labels = {code: (row["labels"].get(code) or "").strip() for code in languages}
+            if not key and not any(labels.values()):
+                continue  # an empty row: nothing to save
+            if any(_has_control(text) for text in [row["key"], *row["labels"].values()]):
                 errors.append(
-                    _(
-                        "Line %(n)s: write a key and a label for each of %(count)s languages, "
-                        "separated by “|”."
-                    )
-                    % {"n": number, "count": len(languages)}
+                    _("Option %(n)s: remove the line break or other control character from it.")
+                    % {"n": number}
                 )
                 continue
-            if any(len(cell) > LABEL_MAX_LENGTH for cell in cells):
-                errors.append(_("Line %(n)s is too long; keep each label short.") % {"n": number})
+            if not key:
+                errors.append(_("Option %(n)s: write a short key, for example “ai”.") % {"n": number})
                 continue
-            options.append({"key": cells[0].lower(), "labels": dict(zip(languages, cells[1:], strict=True))})
+            key = key.lower()
+            if not OPTION_KEY.match(key):
+                errors.append(
+                    _("Option %(n)s: the key may hold only lower-case letters, digits, - and _.")
+                    % {"n": number}
+                )
+                continue
+            if key in first_use:
+                errors.append(
+                    _(
+                        "Option %(n)s: the key “%(key)s” is already used by option %(first)s. "
+                        "Give each option its own key."
+                    )
+                    % {"n": number, "key": key, "first": first_use[key]}
+                )
+                continue
+            first_use[key] = number
+            missing = [code for code in languages if not labels[code]]
+            if missing:
+                errors.append(
+                    _("Option %(n)s: write its label in %(language)s.")
+                    % {"n": number, "language": names[missing[0]]}
+                )
+                continue
+            if any(len(text) > LABEL_MAX_LENGTH for text in labels.values()):
+                errors.append(_("Option %(n)s: keep each label short.") % {"n": number})
+                continue
+            options.append({"key": key, "labels": labels})
         if errors:
             raise ValidationError(errors)
         return options

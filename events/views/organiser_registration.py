@@ -11,6 +11,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -171,6 +172,15 @@ class QuestionFormView(RegistrationOrganiserMixin, FormView):
         context["question"] = self.question
         context["answered"] = is_answered(self.question) if self.question else False
         return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("option_action")
+        if action:  # a row button (add, remove, move): show the changed rows, save nothing
+            form = self.get_form()
+            form.apply_option_action(action)
+            form._errors = ErrorDict()  # half-filled is fine while adding rows: errors wait for Save
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         saved = run_service(

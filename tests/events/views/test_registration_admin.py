@@ -121,7 +121,7 @@ def test_settings_form_bad_input_shows_inline_errors(client, event, owner):
 # --- Questions ------------------------------------------------------------------------------
 
 
-def test_question_create_with_options_from_the_textarea(client, event, owner):
+def test_question_create_with_options_in_rows(client, event, owner):
     client.force_login(owner)
     response = client.post(
         BASE + "registration/questions/new/",
@@ -131,7 +131,9 @@ def test_question_create_with_options_from_the_textarea(client, event, owner):
             "label_ko": "관심 분야",
             "help_en": "Pick any",
             "contains_personal_data": "on",
-            "options": "ai | AI | 인공지능\n\nweb | Web | 웹\n",
+            "option_count": "3",
+            **{"option-0-key": "ai", "option-0-label_en": "AI", "option-0-label_ko": "인공지능"},
+            **{"option-2-key": "web", "option-2-label_en": "Web", "option-2-label_ko": "웹"},
         },
     )
     assert response.status_code == 302
@@ -151,12 +153,18 @@ def test_question_create_bad_option_line_and_missing_label_show_inline(client, e
     client.force_login(owner)
     response = client.post(
         BASE + "registration/questions/new/",
-        {"kind": QuestionKind.SINGLE_CHOICE, "label_en": "Topic", "options": "ai | AI"},
+        {
+            "kind": QuestionKind.SINGLE_CHOICE,
+            "label_en": "Topic",
+            "option_count": "1",
+            "option-0-key": "ai",
+            "option-0-label_en": "AI",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "label_ko": ["This field is required."],
-        "options": ["Line 1: write a key and a label for each of 2 languages, separated by “|”."],
+        "__all__": ["Option 1: write its label in Korean."],
     }
     assert Question.objects.filter(event=event, identifier="topic").exists() is False
 
