@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.enums import EventStatus
 from exhibits.models import BoothDailyStats
@@ -288,7 +288,10 @@ def test_reading_a_document_by_others_is_not_counted(client, booth_a, brochure, 
 def test_analytics_page_in_korean_says_the_event_days(client, booth_a, staff_a):
     client.force_login(staff_a)
 
-    html = client.get(analytics_url(booth_a), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    try:
+        html = client.get(analytics_url(booth_a), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    finally:
+        translation.activate("en")  # the request left Korean active for the tests after this one
 
     assert "행사 기간 2일의 수치이며, 행사 시간대(Asia/Seoul) 기준으로 하루 단위로 집계합니다." in html
     assert "부스 A-1 일별 수치(첫날부터)" in html
