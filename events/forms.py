@@ -171,7 +171,9 @@ class EventForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelForm):
         if chosen:
             return chosen
         # No valid choice yet (that error is shown): take the languages the name is written in.
-        named = [code for code in self.languages if (self.data.get(self.add_prefix(f"name_{code}")) or "").strip()]
+        named = [
+            code for code in self.languages if (self.data.get(self.add_prefix(f"name_{code}")) or "").strip()
+        ]
         return named + [code for code in self.languages if code not in named]
 
     def clean_slug(self) -> str:
