@@ -149,6 +149,33 @@ def _code_revoked(world, response) -> bool:
     return not AccessCode.objects.filter(institution_id=world["ids"]["institution"], active=True).exists()
 
 
+# Freeing a seat names the member in the form: each walk makes a fresh member of the world's
+# institution and puts its id into the posted data (the dict below, filled in by the setup).
+_SEAT = {"member": "0"}
+
+
+def _member_of_institution(world) -> None:
+    from events.models import Institution
+    from tests.registration_factories import MemberFactory
+
+    institution = Institution.objects.select_related("event").get(pk=world["ids"]["institution"])
+    member = MemberFactory(event=institution.event, institution=institution)
+    world["ids"]["seat_member"] = _SEAT["member"] = member.pk
+
+
+def _seat_freed(world, response) -> bool:
+    from events.models import Attendee
+
+    return Attendee.objects.filter(pk=world["ids"]["seat_member"], status="cancelled").exists()
+
+
+def _visitor_has_recovery_code(world, response) -> bool:
+    from events.models import Attendee
+
+    visitor = Attendee.objects.get(pk=world["ids"]["visitor_attendee"])
+    return visitor.recovery_code_hash != ""
+
+
 def _export_queued(world, response) -> bool:
     from events.models import ExportJob
 
@@ -264,6 +291,7 @@ EXPECTED: dict[str, dict] = {
     "attendee:confirm_registration": get(_row(405, 405, 405, 405, 405, 405)),
     "attendee:join": get(PUBLIC),
     "attendee:signin": get(PUBLIC),
+    "attendee:recover": get(PUBLIC),
     "attendee:new_link": get(PUBLIC),
     "attendee:link_sent": get(PUBLIC),
     "attendee:signin_link": get(_row(404, 404, 404, 404, 404, 404)),  # an unknown token
@@ -275,6 +303,12 @@ EXPECTED: dict[str, dict] = {
         _row(TO_SIGNIN, DONE, 404, 404, 404, 404),
         {"visible_to_others": "on"},
         changed=_field_is("events.Attendee", "visitor_attendee", "visible_to_others", True),
+    ),
+    # Recovery codes are for institution members; the world's visitor registered on their own and
+    # is sent back to "My data" with the reason (tests/events/views/test_member_recovery.py).
+    "privacy:recovery_code": post(
+        _row(TO_SIGNIN, ("redirect", "/expo/me/"), 404, 404, 404, 404),
+        changed=_visitor_has_recovery_code,
     ),
     "privacy:delete": get(ATTENDEE),
     "privacy:deleted": get(PUBLIC),
@@ -378,6 +412,9 @@ EXPECTED: dict[str, dict] = {
     "registration_admin:institution_edit": get(TEAM, pk="institution"),
     "registration_admin:institution_revoke": post(TEAM_CHANGE, pk="institution", changed=_code_revoked),
     "registration_admin:institution_new_code": post(TEAM, pk="institution"),
+    "registration_admin:seat_revoke": post(
+        TEAM_CHANGE, _SEAT, pk="institution", setup=_member_of_institution, changed=_seat_freed
+    ),
     "registration_admin:institutions_new_codes": post(TEAM),
     "registration_admin:institutions_codes_csv": post(TEAM),
     "registration_admin:attendees": get(TEAM),

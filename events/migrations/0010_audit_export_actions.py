@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
                     ("sanction_lifted", "Chat mute or ban lifted"),
                     ("leads_exported", "Leads downloaded by the exhibitor"),
                     ("access_codes_exported", "Access codes of institutions downloaded"),
+                    # Added by 0008's work (choices are state only): this is the last word on them.
+                    ("seat_revoked", "Institution member's seat revoked"),
                 ],
                 max_length=32,
                 verbose_name="what",

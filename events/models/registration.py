@@ -297,6 +297,10 @@ class Attendee(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Members only: an HMAC of their personal recovery code (services.recovery), the one way
+    # back to their seat from another device; the code itself is shown once, never stored.
+    recovery_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    recovery_code_made_at = models.DateTimeField(_("recovery code made"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

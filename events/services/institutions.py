@@ -196,7 +196,8 @@ def join_institution(
     ip: str = "",
 ) -> Attendee:
     """A member joins with the institution's code and takes a seat. Raises ValidationError,
-    RateLimited or JoinError.
+    RateLimited or JoinError. The member returned carries `recovery_code`, their personal way
+    back in (services.recovery), in clear this once.
 
     Wrong codes count toward a lock-out per sender (an IPv6 /64 is one sender) and per code prefix,
     never per event: one person cannot lock a whole institution out, and guessing from many
@@ -258,7 +259,7 @@ def join_institution(
                 % {"n": institution.seats, "name": institution.name},
                 code="join.full",
             )
-        return Attendee.objects.create(
+        member = Attendee.objects.create(
             event=event,
             user=_placeholder_user(display_name),
             kind=AttendeeKind.INSTITUTION_MEMBER,
@@ -269,3 +270,8 @@ def join_institution(
             visible_to_others=bool(visible_to_others),
             confirmed_at=timezone.now(),
         )
+        from .recovery import give_recovery_code  # recovery builds on this module's limits
+
+        # Not a field: the clear code lives only on this object, for the one page that shows it.
+        member.recovery_code = give_recovery_code(member)
+        return member

@@ -5,7 +5,7 @@ Mounted before the public catch-all, so "signin/<token>/" must come before "<slu
 
 from django.urls import path
 
-from ..views import registration
+from ..views import recovery, registration
 
 app_name = "attendee"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
         name="confirm_registration",
     ),
     path("<slug:slug>/join/", registration.JoinView.as_view(), name="join"),
+    path("<slug:slug>/join/recover/", recovery.RecoverSeatView.as_view(), name="recover"),
     path("<slug:slug>/signin/", registration.SignInView.as_view(), name="signin"),
     path("<slug:slug>/signin/new-link/", registration.NewLinkView.as_view(), name="new_link"),
     path("<slug:slug>/signin/sent/", registration.LinkSentView.as_view(), name="link_sent"),

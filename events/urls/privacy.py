@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/me/", my_data.MyDataView.as_view(), name="my_data"),
     path("<slug:slug>/me/download/", my_data.DownloadView.as_view(), name="download"),
     path("<slug:slug>/me/visibility/", my_data.VisibilityView.as_view(), name="visibility"),
+    path("<slug:slug>/me/recovery-code/", my_data.RecoveryCodeView.as_view(), name="recovery_code"),
     path("<slug:slug>/me/delete/", my_data.DeleteView.as_view(), name="delete"),
     path("<slug:slug>/me/deleted/", my_data.DeletedView.as_view(), name="deleted"),
 ]

@@ -33,6 +33,11 @@ urlpatterns = [
         name="institution_revoke",
     ),
     path(
+        "institutions/<int:pk>/seats/revoke/",
+        views.SeatRevokeView.as_view(),
+        name="seat_revoke",
+    ),
+    path(
         "institutions/<int:pk>/new-code/",
         views.InstitutionNewCodeView.as_view(),
         name="institution_new_code",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..errors import NotAllowed
+from ..errors import NotAllowed, RakwonError
 from ..interfaces.privacy_forms import VisibilityForm
 from ..models.registration import is_placeholder_email
 from ..services.privacy import (
@@ -30,6 +30,7 @@ from ..services.privacy import (
     language_name,
     personal_data_deleted_on,
 )
+from ..services.recovery import renew_recovery_code
 from ..services.registration import attendance_of
 from .mixins import EventMixin
 
@@ -110,6 +111,22 @@ class VisibilityView(MyRegistrationMixin, View):
         else:
             messages.success(request, _("Others no longer see your name; you are counted anonymously."))
         return redirect("privacy:my_data", slug=self.event.slug)
+
+
+class RecoveryCodeView(MyRegistrationMixin, View):
+    """An institution member makes a new recovery code; it is shown once, on this response."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from .recovery import recovery_code_page
+
+        try:
+            code = renew_recovery_code(self.attendee, by=request.user)
+        except RakwonError as error:
+            messages.error(request, error.message)
+            return redirect("privacy:my_data", slug=self.event.slug)
+        return recovery_code_page(request, self.event, self.attendee, code, renewed=True)
 
 
 class DeleteView(MyRegistrationMixin, TemplateView):

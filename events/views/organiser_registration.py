@@ -41,6 +41,7 @@ from ..services.questions import (
     restore_question,
     save_question,
 )
+from ..services.recovery import revoke_seat, seat_holders
 from ..services.registration import (
     attendee_counts,
     decide,
@@ -315,6 +316,7 @@ class InstitutionEditView(InstitutionMixin, RegistrationOrganiserMixin, FormView
         context = super().get_context_data(**kwargs)
         context["institution"] = self.institution
         context["taken"] = institution_service.seats_taken(self.institution)
+        context["seat_holders"] = seat_holders(self.institution)
         return context
 
     def form_valid(self, form):
@@ -340,6 +342,22 @@ class InstitutionRevokeView(InstitutionMixin, ActionView):
 
     def back(self):
         return redirect("registration_admin:institutions", slug=self.event.slug)
+
+
+class SeatRevokeView(InstitutionMixin, ActionView):
+    """Free a lost member's seat (services.recovery.revoke_seat): signed out, free to join again."""
+
+    def act(self) -> str:
+        chosen = self.request.POST.get("member", "")
+        member = get_object_or_404(self.institution.members, pk=int(chosen) if chosen.isdigit() else 0)
+        revoke_seat(member, by=self.request.user)
+        return _(
+            "%(name)s's seat is free and their browsers are signed out. "
+            "They can join again with %(institution)s's code."
+        ) % {"name": member.display_name, "institution": self.institution.name}
+
+    def back(self):
+        return redirect("registration_admin:institution_edit", slug=self.event.slug, pk=self.institution.pk)
 
 
 class InstitutionNewCodeView(InstitutionMixin, RegistrationOrganiserMixin, View):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from ..enums import AttendeeKind, AttendeeStatus
+from ..enums import PLACE_HOLDING_STATUSES, AttendeeKind, AttendeeStatus
 from ..errors import RakwonError
 from ..interfaces.registration_forms import JoinForm, NewLinkForm, RegistrationForm, SignInCodeForm
 from ..registry import session_places
@@ -153,6 +153,11 @@ class JoinView(VisitorMixin, FormView):
         return context
 
     def form_valid(self, form):
+        attendance = attendance_of(self.event, self.request.user)
+        if attendance is not None and attendance.is_member and attendance.status in PLACE_HOLDING_STATUSES:
+            # The form sent again (reload, back button, double tap): joining twice would burn a seat.
+            messages.info(self.request, _("You are already in on this device; you kept your seat."))
+            return redirect("attendee:lobby", slug=self.event.slug)
         attendee = run_service(
             form,
             join_institution,
@@ -171,7 +176,9 @@ class JoinView(VisitorMixin, FormView):
             _("Welcome, %(name)s. You joined through %(institution)s.")
             % {"name": attendee.display_name, "institution": attendee.institution.name},
         )
-        return redirect("attendee:lobby", slug=self.event.slug)
+        from .recovery import recovery_code_page  # that module builds on this one's mixins
+
+        return recovery_code_page(self.request, self.event, attendee, attendee.recovery_code)
 
 
 class SignInView(VisitorMixin, FormView):
