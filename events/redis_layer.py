@@ -1,16 +1,35 @@
-"""The channel layer for the scaled mode: channels_redis's core layer on a pool that waits.
+"""Redis pools that wait: the channel layer's, the presence store's and the tab count's.
 
-channels_redis builds a plain redis-py pool, which raises ``MaxConnectionsError`` the moment one
-call more than `max_connections` is in flight (a leave wave does that). This layer's pool holds
-at most CHANNEL_REDIS_MAX_CONNECTIONS per process and makes the extra calls wait up to
-CHANNEL_REDIS_POOL_TIMEOUT_SECONDS for a free connection; only then does the call fail, with
-redis-py's ``ConnectionError``, which the socket turns into one ``error`` frame.
+redis-py's default pool raises ``MaxConnectionsError`` the moment one call more than its
+`max_connections` (100) is in flight, and a crowd, a leave wave or a reconnect storm does that.
+Every pool of ours is a ``BlockingConnectionPool`` instead: the extra calls wait for a free
+connection, and only after the timeout does a call fail, with redis-py's ``ConnectionError``,
+which the socket turns into one ``error`` frame (or, for the tab count, lets the frame through).
+
+Sizes, per daphne process: CHANNEL_REDIS_MAX_CONNECTIONS / CHANNEL_REDIS_POOL_TIMEOUT_SECONDS for
+the channel layer; PRESENCE_REDIS_MAX_CONNECTIONS / PRESENCE_REDIS_POOL_TIMEOUT_SECONDS for the
+one pool the presence store and the tab count share (``waiting_pool``, ``events.tabs.get_tabs``).
 """
 
 from __future__ import annotations
 
 from channels_redis.core import RedisChannelLayer as CoreRedisChannelLayer
+from django.conf import settings
 from redis import asyncio as aioredis
+
+
+def waiting_pool(
+    url: str, *, max_connections: int | None = None, timeout: float | None = None
+) -> aioredis.BlockingConnectionPool:
+    """A pool of at most `max_connections` (default PRESENCE_REDIS_MAX_CONNECTIONS) whose callers
+    wait up to `timeout` seconds (default PRESENCE_REDIS_POOL_TIMEOUT_SECONDS) for a connection."""
+    return aioredis.BlockingConnectionPool.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=None,
+        max_connections=max_connections or int(settings.PRESENCE_REDIS_MAX_CONNECTIONS),
+        timeout=timeout if timeout is not None else float(settings.PRESENCE_REDIS_POOL_TIMEOUT_SECONDS),
+    )
 
 
 class RedisChannelLayer(CoreRedisChannelLayer):

@@ -2,9 +2,13 @@
 refuse the one too many (SOCKET_MAX_TABS, close code 4409).
 
 Embedded mode: this process's memory, exact. Scaled mode: Redis, one sorted set per person and
-event whose members are socket ids scored by when they expire; an open socket renews its entry as
-its frames arrive (the browser pings every 20 s), so the tabs of a killed process stop counting
-after SOCKET_TABS_TTL_SECONDS without anyone sweeping them.
+event whose members are socket ids scored by when they expire; an open socket renews its entry at
+most every quarter of SOCKET_TABS_TTL_SECONDS as its frames arrive (the browser pings every 20 s),
+so the tabs of a killed process stop counting after that TTL without anyone sweeping them.
+
+The count borrows the presence store's pool (events.redis_layer: sized, and callers wait for a
+connection). If that stays full, the cap is skipped for that socket: one warning, no traceback,
+and the socket or frame goes through; the cap guards resources and must not lock visitors out.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import weakref
 from typing import Protocol
 
 from django.conf import settings
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +72,14 @@ return 1
 class RedisTabs:
     """Keys (under `prefix`): ``<event id>:<user id>``, socket id → expiry (Unix seconds)."""
 
-    def __init__(self, url: str, *, prefix: str, ttl_seconds: float) -> None:
+    def __init__(self, url: str, *, prefix: str, ttl_seconds: float, pool=None, client=None) -> None:
         import redis.asyncio
 
-        self.redis = redis.asyncio.Redis.from_url(url, decode_responses=True, socket_timeout=None)
+        from .redis_layer import waiting_pool
+
+        # A client of the presence store (its pool) when given; else one on a waiting pool.
+        self._owns_client = client is None
+        self.redis = client or redis.asyncio.Redis(connection_pool=pool or waiting_pool(url))
         self.prefix = prefix
         self.ttl_seconds = ttl_seconds
         self._open = self.redis.register_script(_OPEN)
@@ -93,7 +103,8 @@ class RedisTabs:
         await self.redis.zrem(self._key(event_id, user_id), connection)
 
     async def aclose(self) -> None:
-        await self.redis.aclose()
+        if self._owns_client:
+            await self.redis.aclose()
 
 
 _chosen: Tabs | None = None
@@ -110,28 +121,51 @@ def get_tabs() -> Tabs:
     loop = asyncio.get_running_loop()
     store = _per_loop.get(loop)
     if store is None:
+        from .presence.store import RedisStore, get_store
+
+        presence = get_store()
         store = _per_loop[loop] = RedisTabs(
             settings.REDIS_URL,
             prefix=settings.SOCKET_TABS_REDIS_PREFIX,
             ttl_seconds=settings.SOCKET_TABS_TTL_SECONDS,
+            client=presence.redis if isinstance(presence, RedisStore) else None,
         )
     return store
 
 
 def use_tabs(tabs: Tabs | None) -> None:
-    """Swap the count (tests start each case with a fresh one)."""
-    global _chosen
-    _chosen = tabs
+    """Swap the count (tests start each case with a fresh one, warned of nothing yet)."""
+    global _chosen, _warned_saturated
+    _chosen, _warned_saturated = tabs, False
+
+
+_warned_saturated = False
+
+
+def _saturated(failure: Exception) -> None:
+    """Once per process: the pool is full (a crowd, a leave wave); what it means, no traceback."""
+    global _warned_saturated
+    if _warned_saturated:
+        log.debug("tab count skipped, Redis pool saturated: %s", failure)
+        return
+    _warned_saturated = True
+    log.warning(
+        "the tab count's Redis pool is saturated (%s); sockets are let in uncounted until it has room",
+        failure,
+    )
 
 
 async def open_tab(connection) -> bool:
     """Count this socket for its person; False if they already have SOCKET_MAX_TABS open. If the
-    count cannot be reached (Redis down), the socket is let in: the cap guards resources, and a
-    visitor should not be locked out by it."""
+    count cannot be reached (Redis down or its pool full), the socket is let in: the cap guards
+    resources, and a visitor should not be locked out by it."""
     try:
         return await get_tabs().open(
             connection.event.pk, connection.user.pk, connection.channel_name, limit=settings.SOCKET_MAX_TABS
         )
+    except (RedisConnectionError, RedisTimeoutError, OSError) as failure:
+        _saturated(failure)
+        return True
     except Exception:
         log.exception("could not count the tabs of user %s", connection.user.pk)
         return True
@@ -140,6 +174,8 @@ async def open_tab(connection) -> bool:
 async def renew_tab(connection) -> None:
     try:
         await get_tabs().renew(connection.event.pk, connection.user.pk, connection.channel_name)
+    except (RedisConnectionError, RedisTimeoutError, OSError) as failure:
+        _saturated(failure)
     except Exception:
         log.exception("could not renew a tab of user %s", connection.user.pk)
 
@@ -147,5 +183,7 @@ async def renew_tab(connection) -> None:
 async def close_tab(connection) -> None:
     try:
         await get_tabs().close(connection.event.pk, connection.user.pk, connection.channel_name)
+    except (RedisConnectionError, RedisTimeoutError, OSError) as failure:
+        _saturated(failure)  # its entry lapses after SOCKET_TABS_TTL_SECONDS
     except Exception:
         log.exception("could not forget a tab of user %s", connection.user.pk)

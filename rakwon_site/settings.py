@@ -336,7 +336,8 @@ PRESENCE_TICK_SECONDS = float(env_str("PRESENCE_TICK_SECONDS") or 0.8)
 PRESENCE_SILENT_SECONDS = env_int("PRESENCE_SILENT_SECONDS", 60)
 PRESENCE_PROCESS_TTL_SECONDS = env_int("PRESENCE_PROCESS_TTL_SECONDS", 10)
 PRESENCE_REDIS_PREFIX = "presence:"
-# The presence store's own Redis pool, per daphne process (apart from the channel layer's): at
+# The presence store's own Redis pool (the tab count shares it), per daphne process, apart from
+# the channel layer's (events/redis_layer.py): at
 # most this many connections; a call beyond waits this long, then fails as one `error` frame.
 PRESENCE_REDIS_MAX_CONNECTIONS = env_int("PRESENCE_REDIS_MAX_CONNECTIONS", 50)
 PRESENCE_REDIS_POOL_TIMEOUT_SECONDS = float(env_str("PRESENCE_REDIS_POOL_TIMEOUT_SECONDS") or 5.0)

@@ -284,15 +284,9 @@ class RedisStore(_Shared):
     ) -> None:
         import redis.asyncio as redis
 
-        pool = redis.BlockingConnectionPool.from_url(
-            url,
-            decode_responses=True,
-            socket_timeout=None,
-            max_connections=max_connections or int(settings.PRESENCE_REDIS_MAX_CONNECTIONS),
-            timeout=pool_timeout
-            if pool_timeout is not None
-            else float(settings.PRESENCE_REDIS_POOL_TIMEOUT_SECONDS),
-        )
+        from ..redis_layer import waiting_pool
+
+        pool = waiting_pool(url, max_connections=max_connections, timeout=pool_timeout)
         self._redis = redis.Redis(connection_pool=pool)
         self.prefix = prefix
         self.process_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -301,6 +295,11 @@ class RedisStore(_Shared):
         self._part = self._redis.register_script(_PART)
         self._states = self._redis.register_script(_STATES)
         self._page = self._redis.register_script(_PAGE)
+
+    @property
+    def redis(self):
+        """The client on this process's pool, which the tab count (events.tabs) shares."""
+        return self._redis
 
     def _key(self, *parts: str) -> str:
         return self.prefix + ":".join(parts)

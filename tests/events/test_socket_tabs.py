@@ -4,6 +4,7 @@ the one too many is told why and closed with 4409; closing a tab makes room agai
 from __future__ import annotations
 
 import json
+import logging
 import os
 from urllib.parse import urlsplit, urlunsplit
 
@@ -149,3 +150,90 @@ async def test_redis_forgets_the_tabs_of_a_process_that_died(redis_tabs):
 
     await asyncio.sleep(0.3)
     assert await redis_tabs.open(3, 7, "fresh", limit=1) is True
+
+
+# --- A saturated pool never costs a traceback (issue 12: 511 MaxConnectionsError in a crowd) ---
+
+
+class _SaturatedTabs:
+    """A count whose Redis pool is full: every call fails as redis-py's pool does."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def _full(self, *args, **kwargs):
+        from redis.exceptions import MaxConnectionsError
+
+        self.calls += 1
+        raise MaxConnectionsError("Too many connections")
+
+    open = renew = close = _full
+
+
+class _Connection:
+    def __init__(self, pk: int) -> None:
+        self.event = type("E", (), {"pk": 3})()
+        self.user = type("U", (), {"pk": pk})()
+        self.channel_name = f"conn-{pk}"
+
+
+async def test_a_saturated_pool_lets_the_socket_in_and_logs_once_without_a_traceback(caplog):
+    saturated = _SaturatedTabs()
+    tabs.use_tabs(saturated)
+    caplog.set_level("DEBUG", logger="events.tabs")
+
+    let_in = [await tabs.open_tab(_Connection(n)) for n in range(3)]
+    for n in range(3):
+        await tabs.renew_tab(_Connection(n))
+        await tabs.close_tab(_Connection(n))
+
+    assert let_in == [True, True, True]
+    assert saturated.calls == 9
+    assert [r.exc_info for r in caplog.records] == [None] * 9  # no traceback at any level
+    told = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert [r.levelname for r in told] == ["WARNING"]  # once, the rest at DEBUG
+    assert told[0].getMessage() == (
+        "the tab count's Redis pool is saturated (Too many connections); sockets are let in "
+        "uncounted until it has room"
+    )
+
+
+async def test_pings_renew_a_tab_at_most_once_per_quarter_ttl(settings):
+    class CountingTabs(tabs.MemoryTabs):
+        renewed = 0
+
+        async def renew(self, event_id, user_id, connection):
+            CountingTabs.renewed += 1
+
+    tabs.use_tabs(CountingTabs())
+    _event, user = await _attendee("tabs-renew")
+    communicator = await _open(await _session(user), "tabs-renew")
+    for n in range(30):
+        await communicator.send_to(text_data=json.dumps({"id": n + 2, "type": "ping"}))
+        assert json.loads(await communicator.receive_from())["type"] == "ok"
+
+    assert CountingTabs.renewed == 0  # connected just now: renewed at connect
+    await communicator.disconnect()
+
+
+@needs_redis
+async def test_a_full_redis_pool_waits_then_lets_the_frame_through_without_a_traceback(caplog):
+    from events.redis_layer import waiting_pool
+
+    parts = urlsplit(os.environ["REDIS_URL"])
+    url = urlunsplit(parts._replace(path="/14"))
+    pool = waiting_pool(url, max_connections=1, timeout=0.2)
+    store = tabs.RedisTabs(url, prefix="test-tabs:", ttl_seconds=60, pool=pool)
+    tabs.use_tabs(store)
+    caplog.set_level("DEBUG", logger="events.tabs")
+    held = await pool.get_connection()  # the pool's only connection is busy
+    try:
+        assert await tabs.open_tab(_Connection(1)) is True
+        await tabs.renew_tab(_Connection(1))
+    finally:
+        await pool.release(held)
+    assert await tabs.open_tab(_Connection(2)) is True  # room again: counted
+    assert await store.redis.zcard("test-tabs:3:2") == 1
+    assert [(r.levelname, r.exc_info) for r in caplog.records] == [("WARNING", None), ("DEBUG", None)]
+    await store.redis.delete("test-tabs:3:2")
+    await store.aclose()
