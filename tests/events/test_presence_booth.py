@@ -15,7 +15,7 @@ from exhibits.models import BoothDailyStats
 from tests.factories import BoothFactory, EventFactory, StaffFactory
 from tests.registration_factories import AttendeeFactory
 
-from .presence_helpers import connect, fresh_presence, receive, request  # noqa: F401
+from .presence_helpers import connect, fresh_presence, receive, request, skip_ticks  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_presence")]
 
@@ -258,3 +258,80 @@ async def test_a_booth_known_only_by_key_is_rebuilt_with_its_hall():
     place = await make(registry.presence_places.rebuild)("booth", booth.pk)
     assert place.parent == f"hall:{booth.hall_id}"
     assert (await make(registry.presence_places.rebuild)("booth", 999_999)).parent is None
+
+
+# --- Places found are reused for a while (events.presence.places.PLACE_FOUND_SECONDS) ---------
+
+
+async def test_a_second_entry_into_the_same_booth_asks_the_database_nothing(monkeypatch, manual_ticks):
+    event, booth = await _floor("booth-found")
+    asked = []
+    find = registry.presence_places.find
+
+    def counting_find(*args):
+        asked.append(args[1:])
+        return find(*args)
+
+    monkeypatch.setattr(registry.presence_places, "find", counting_find)
+    first = await connect((await make(AttendeeFactory)(event=event)).user, event.slug)
+    second = await connect((await make(AttendeeFactory)(event=event)).user, event.slug)
+
+    assert (await request(first, 1, "booth.enter", booth=booth.pk))["data"]["count"] == 1
+    assert (await request(second, 1, "booth.enter", booth=booth.pk))["data"]["count"] == 2
+    assert (await receive(first))["type"] == "booth.joined"
+    assert (await request(first, 2, "booth.enter", booth=999999))["code"] == "presence.no_place"
+    assert (await request(second, 2, "booth.enter", booth=999999))["code"] == "presence.no_place"
+
+    # One lookup for the booth for both; a place that is not there is asked each time (a booth
+    # made a moment later can be entered at once).
+    assert asked == [("booth", booth.pk), ("booth", 999999), ("booth", 999999)]
+    for socket in (first, second):
+        await socket.disconnect()
+
+
+async def test_a_deleted_booth_is_no_place_once_its_found_lifetime_is_over(monkeypatch, manual_ticks):
+    from events.presence import places
+
+    monkeypatch.setattr(places, "PLACE_FOUND_SECONDS", 0.2)
+    event, booth = await _floor("booth-gone")
+    socket = await connect((await make(AttendeeFactory)(event=event)).user, event.slug)
+    assert (await request(socket, 1, "booth.enter", booth=booth.pk))["type"] == "ok"
+    booth_id = booth.pk
+    await make(booth.delete)()
+
+    await asyncio.sleep(0.3)
+    await skip_ticks(socket)  # a ticker started by an earlier test may still be ticking
+    reply = await request(socket, 2, "booth.enter", booth=booth_id)
+
+    assert (reply["type"], reply["code"], reply["message"]) == (
+        "error",
+        "presence.no_place",
+        "There is no such place in this event; reload the page.",
+    )
+    await socket.disconnect()
+
+
+async def test_a_booth_moved_to_another_hall_is_counted_in_the_new_hall_after_its_lifetime(
+    monkeypatch, manual_ticks
+):
+    from events.presence import places
+    from tests.factories import HallFactory
+
+    monkeypatch.setattr(places, "PLACE_FOUND_SECONDS", 0.2)
+    event, booth = await _floor("booth-moved")
+    new_hall = await make(HallFactory)(event=event)
+    socket = await connect((await make(AttendeeFactory)(event=event)).user, event.slug)
+    assert (await request(socket, 1, "booth.enter", booth=booth.pk))["type"] == "ok"
+    booth.hall = new_hall
+    await make(booth.save)()
+
+    await asyncio.sleep(0.3)
+    await skip_ticks(socket)  # a ticker started by an earlier test may still be ticking
+    await request(socket, 2, "lobby.enter")
+    await skip_ticks(socket)
+    assert (await request(socket, 3, "booth.enter", booth=booth.pk))["type"] == "ok"
+
+    assert [(p.key, p.parent) for p in places.local_places() if p.kind == "booth"] == [
+        (f"booth:{booth.pk}", f"hall:{new_hall.pk}")
+    ]
+    await socket.disconnect()
