@@ -37,3 +37,11 @@ class TeamError(RakwonError):
 
 class ChatError(RakwonError):
     code = "chat.error"
+
+
+class ApiTokenError(RakwonError):
+    code = "api_token.invalid"
+
+
+class WebhookError(RakwonError):
+    code = "webhook.invalid"

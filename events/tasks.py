@@ -137,3 +137,31 @@ def delete_expired_exports() -> int:
     from .services.exports import delete_expired_exports as delete
 
     return delete()
+
+
+# Webhooks: on the default queue, never the mail queue (names do not start with send_).
+@shared_task(**RELIABLY)
+def deliver_webhook(delivery_id: int) -> None:
+    """One try of a webhook delivery; a failure is tried again by retry_webhook_deliveries."""
+    from .services.webhooks import attempt_delivery
+
+    attempt_delivery(delivery_id)
+
+
+@shared_task(**RELIABLY)
+def retry_webhook_deliveries() -> int:
+    """Periodic (every minute): the deliveries whose wait is over are tried again."""
+    from .services.webhooks import deliveries_due
+
+    due = deliveries_due()
+    for delivery_id in due:
+        deliver_webhook.delay(delivery_id)
+    return len(due)
+
+
+@shared_task(**RELIABLY)
+def announce_started_sessions() -> int:
+    """Periodic (every minute): webhooks hear of sessions that began."""
+    from .services.webhooks import announce_started_sessions as announce
+
+    return announce()

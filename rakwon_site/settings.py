@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # the API's OpenAPI page: its Swagger UI files are served from /static/, no CDN
     "rules.apps.AutodiscoverRulesConfig",
     "rakwon_site",
     "events",
@@ -192,6 +193,9 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-exports": {"task": "events.tasks.delete_expired_exports", "schedule": 24 * 3600},
     "forget-old-attempts": {"task": "events.tasks.forget_old_attempts", "schedule": 3600},
     "forget-booth-visit-marks": {"task": "exhibits.tasks.forget_visit_marks", "schedule": 3600},
+    # Webhook deliveries that failed are tried again when due; sessions that began are announced.
+    "retry-webhook-deliveries": {"task": "events.tasks.retry_webhook_deliveries", "schedule": 60},
+    "announce-started-sessions": {"task": "events.tasks.announce_started_sessions", "schedule": 60},
 }
 
 # --- Mail ---------------------------------------------------------------------------------
@@ -350,6 +354,21 @@ PRESENCE_WHO_PAGE_TEAM = env_int("PRESENCE_WHO_PAGE_TEAM", 500)
 PRESENCE_ENTRY_FLUSH_SECONDS = float(env_str("PRESENCE_ENTRY_FLUSH_SECONDS") or 5.0)
 PRESENCE_ENTRY_BATCH = env_int("PRESENCE_ENTRY_BATCH", 500)
 CHAT_MAX_CHARS = env_int("CHAT_MAX_CHARS", 1000)  # one chat message
+
+# --- The organisers' API and webhooks (docs/api.md) ----------------------------------------
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)  # the longest a token may be made to last
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)  # a list's page when `limit` is not given
+API_PAGE_MAX = env_int("API_PAGE_MAX", 200)  # the largest `limit` a list accepts
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)  # calls per token per API_RATE_WINDOW_SECONDS
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_IDEMPOTENCY_DAYS = env_int("API_IDEMPOTENCY_DAYS", 1)  # how long a write's first answer is kept
+# Webhook targets: host names (or addresses) deliveries may go to; on a closed network they are on
+# the LAN, so nothing is allowed until the operator names it. Refused at registration and delivery.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)  # connect and read, per attempt
+WEBHOOK_FIRST_RETRY_SECONDS = env_int("WEBHOOK_FIRST_RETRY_SECONDS", 60)  # doubled after each failure
+WEBHOOK_MAX_RETRY_SECONDS = env_int("WEBHOOK_MAX_RETRY_SECONDS", 6 * 3600)  # the longest wait between
+WEBHOOK_GIVE_UP_SECONDS = env_int("WEBHOOK_GIVE_UP_SECONDS", 3 * 24 * 3600)  # then it is given up
 
 # --- Live video (media_rtc) ---------------------------------------------------------------
 # Rooms: staff publishers per booth (camera, microphone, screen), viewers per booth room, people in

@@ -9,12 +9,14 @@ from events.urls import registration_admin as registration_admin_urls
 from exhibits.urls import exhibitor as exhibitor_urls
 from exhibits.urls import organiser as exhibits_organiser_urls
 
+from .api import api
 from .landing import landing
 from .media import serve_media
 
 urlpatterns = [
     path("", include("rakwon_site.health")),  # /healthz and /readyz for the proxy and process manager
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),  # the organisers' API (docs/api.md); tokens only, no session
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("events.urls.accounts")),
     path("accounts/landing/", landing, name="landing"),  # after logging in: the page for this person

@@ -1,3 +1,4 @@
+from .api import ApiToken, DeliveryStatus, IdempotentAnswer, Webhook, WebhookDelivery
 from .chat import ChatMessage, ChatSanction
 from .event import Event
 from .invitation import InvitationBase
@@ -19,14 +20,17 @@ from .user import User
 __all__ = [
     "AccessCode",
     "Answer",
+    "ApiToken",
     "Attendee",
     "AuditLogEntry",
     "ChatMessage",
     "ChatSanction",
     "CountedAttempt",
+    "DeliveryStatus",
     "Event",
     "EventTeamMember",
     "ExportJob",
+    "IdempotentAnswer",
     "Institution",
     "InvitationBase",
     "Question",
@@ -36,4 +40,6 @@ __all__ = [
     "Speaker",
     "TeamInvitation",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

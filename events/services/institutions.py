@@ -22,6 +22,7 @@ from ..models import AccessCode, Attendee, Event, Institution, User
 from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN
 from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
 from ..single_line import is_single_line
+from . import webhooks
 from .audit import record_audit
 from .questions import require_change
 from .signin import (
@@ -270,6 +271,7 @@ def join_institution(
             visible_to_others=bool(visible_to_others),
             confirmed_at=timezone.now(),
         )
+        webhooks.registration_confirmed(member)
         from .recovery import give_recovery_code  # recovery builds on this module's limits
 
         # Not a field: the clear code lives only on this object, for the one page that shows it.

@@ -33,6 +33,7 @@ from ..models.registration import ANSWER_MAX_LENGTH, PURPOSE_MAX_LENGTH, is_plac
 from ..single_line import CODE as SINGLE_LINE_CODE
 from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
 from ..single_line import is_single_line
+from . import webhooks
 from .questions import NAME_QUESTION, active_questions, get_registration_settings, require_change
 from .signin import check_mail_limits, count_mail
 
@@ -359,6 +360,8 @@ def confirm_registration(attendee: Attendee, *, by: User) -> Attendee:
     attendee.status = AttendeeStatus.PENDING if pending else AttendeeStatus.CONFIRMED
     attendee.confirmed_at = None if pending else timezone.now()
     attendee.save(update_fields=["status", "confirmed_at"])
+    if not pending:
+        webhooks.registration_confirmed(attendee)
     return attendee
 
 
@@ -409,6 +412,8 @@ def decide(attendee: Attendee, action: str, *, by: User) -> Attendee:
     if status == AttendeeStatus.CONFIRMED:
         attendee.confirmed_at = now
     attendee.save(update_fields=["status", "decided_at", "decided_by", "confirmed_at"])
+    if status == AttendeeStatus.CONFIRMED:
+        webhooks.registration_confirmed(attendee)
     if attendee.kind == AttendeeKind.INDIVIDUAL:
         transaction.on_commit(lambda: send_registration_mail.delay(attendee.pk, mail))
     return attendee

@@ -29,6 +29,7 @@ from events.enums import AttendeeStatus, AuditAction
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event, User
 from events.models.registration import in_language, is_placeholder_email
+from events.services import webhooks
 from events.services.audit import record_audit
 from events.services.privacy import is_deleted_attendee
 from events.services.questions import NAME_QUESTION
@@ -199,6 +200,14 @@ def share_contact(booth: Booth, attendee: Attendee, *, keys: Iterable[str], by: 
                 shared_fields=_snapshot(attendee, keys),
             )
             analytics.count_lead(booth, lead.created_at)
+            # The exhibitor's own webhooks hear of it by id; the details stay behind the API's audit.
+            webhooks.notify(
+                booth.event,
+                webhooks.LEAD_SHARED,
+                f"lead:{lead.pk}",
+                {"lead": lead.pk, "booth": booth.pk, "shared_at": lead.created_at.isoformat()},
+                exhibitor_id=booth.exhibitor_id,
+            )
     except IntegrityError:
         raise LeadError(
             _(

@@ -1,0 +1,1 @@
+"""The API's floor: halls, exhibitors and booths for event tokens; leads for exhibitor tokens."""
