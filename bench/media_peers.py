@@ -34,7 +34,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
 from media_rtc import aiortc_internals
-from media_rtc.test_pattern import PatternEncoder
+from media_rtc.pattern_source import PatternEncoder
 from media_rtc.tiers import AUDIO_PTIME_MS
 
 

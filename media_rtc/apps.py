@@ -12,7 +12,7 @@ class MediaRtcConfig(AppConfig):
         from events import registry
 
         from . import (
-            rules,  # noqa: F401  media_rtc.go_live, media_rtc.watch_booth
+            rules,  # noqa: F401  media_rtc.go_live and the room permissions (media_rtc.rules)
             socket_handlers,  # live video signalling ("rtc.*") on the live socket
         )
 

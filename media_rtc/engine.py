@@ -2,8 +2,8 @@
 
 A media worker process owns one `MediaEngine`. Publishers send VP8 + Opus; every viewer gets the
 publisher's encoded frames re-packetized (no decode, no encode per viewer). The low tier is one
-shared transcode per publisher; audio-only sends no video RTP. The public API is described in
-docs for M2 (/tmp/handoff/engine_api.md while integrating).
+shared transcode per publisher; audio-only sends no video RTP. The offers it accepts and the
+answers it rewrites are media_rtc/sdp.py's; docs/protocol-rtc.md says what the socket sees.
 
 Once a viewer's connection is up, its media goes through the native fan-out when this process
 has it (media_rtc/native: one call per frame for all viewers); aiortc keeps its signalling, ICE,
@@ -16,27 +16,23 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
-from aiortc import sdp as aiortc_sdp
 
 from . import aiortc_internals as internals
 from . import native
 from .errors import BadOffer, NoSuchPublisher, NotWatching, RoomFull, RtcError, TooManyPublishers
 from .forwarding import FRAME_STEP, EncodedSource, ForwardedTrack
-from .test_pattern import TestPattern
+from .pattern_source import PatternSource
+from .sdp import codec_preferences, limit_publisher_bitrate, parse_offer
 from .tiers import (
-    AUDIO_KBPS,
     AUDIO_ONLY,
-    AUDIO_PTIME_MS,
     LOW,
     STANDARD,
-    STANDARD_VIDEO_KBPS,
     TIERS,
     LowTierTranscoder,
     tier_named,
@@ -46,14 +42,10 @@ logger = logging.getLogger(__name__)
 
 RoomListener = Callable[[str, dict], Any]
 BOOTH, MEETING = "booth", "meeting"
-#: Larger offers are not SDP a browser would send for one audio and one video track.
-MAX_OFFER_BYTES = 64 * 1024
 #: Offer/answer with host candidates takes milliseconds; this only bounds a stuck negotiation.
 NEGOTIATION_TIMEOUT = 15.0
 #: aiortc starts a viewer's senders right after DTLS connects; this only bounds a stuck start.
 SENDER_START_TIMEOUT = 5.0
-
-_CODECS = {"audio": ("audio/opus",), "video": ("video/VP8", "video/rtx")}
 
 
 def publisher_id(member: str, label: str = "") -> str:
@@ -72,7 +64,7 @@ class _Publisher:
     has_video: bool = False
     ready: bool = False
     pc: RTCPeerConnection | None = None
-    pattern: TestPattern | None = None
+    pattern: PatternSource | None = None
     low: LowTierTranscoder | None = None
 
     def low_source(self) -> EncodedSource:
@@ -119,61 +111,6 @@ class _Room:
         return not self.publishers and not self.viewers
 
 
-def _parse_offer(offer_sdp: str) -> list[Any]:
-    """The offer's audio/video sections, checked: at most one of each, with the codec we forward."""
-    if not isinstance(offer_sdp, str) or not offer_sdp.strip() or len(offer_sdp) > MAX_OFFER_BYTES:
-        raise BadOffer()
-    try:
-        description = aiortc_sdp.SessionDescription.parse(offer_sdp)
-    except Exception:
-        raise BadOffer() from None
-    media = [m for m in description.media if m.kind in ("audio", "video")]
-    kinds = [m.kind for m in media]
-    if not media or kinds.count("audio") > 1 or kinds.count("video") > 1:
-        raise BadOffer()
-    for section in media:
-        wanted = _CODECS[section.kind][0].lower()
-        if not any(codec.mimeType.lower() == wanted for codec in section.rtp.codecs):
-            raise BadOffer()
-    return media
-
-
-def _limit_publisher_bitrate(answer_sdp: str) -> str:
-    """Tell the publisher's browser the standard tier's ceiling: b=AS on video, Opus average rate,
-    and 40 ms Opus packets (a=ptime: half the packets for every viewer's sender to handle)."""
-    lines = answer_sdp.split("\r\n")
-    out: list[str] = []
-    kind = None
-    opus_payload = None
-    has_opus_fmtp = False
-    for line in lines:
-        if line.startswith("m="):
-            kind = line[2:].split(" ", 1)[0]
-        out.append(line)
-        if kind == "video" and line.startswith("c="):
-            out.append(f"b=AS:{STANDARD_VIDEO_KBPS}")
-        if kind == "audio" and line.startswith("c="):
-            out.append(f"a=ptime:{AUDIO_PTIME_MS}")
-        match = re.match(r"a=rtpmap:(\d+) opus/", line, re.IGNORECASE)
-        if match:
-            opus_payload = match.group(1)
-    if opus_payload is not None:
-        prefix = f"a=fmtp:{opus_payload} "
-        for index, line in enumerate(out):
-            if line.startswith(prefix):
-                out[index] = f"{line};maxaveragebitrate={AUDIO_KBPS * 1000}"
-                has_opus_fmtp = True
-        if not has_opus_fmtp:
-            position = next(i for i, line in enumerate(out) if line.startswith(f"a=rtpmap:{opus_payload} "))
-            out.insert(position + 1, f"{prefix}maxaveragebitrate={AUDIO_KBPS * 1000}")
-    return "\r\n".join(out)
-
-
-def _codec_preferences(kind: str) -> list:
-    wanted = [mime.lower() for mime in _CODECS[kind]]
-    return [c for c in RTCRtpSender.getCapabilities(kind).codecs if c.mimeType.lower() in wanted]
-
-
 class MediaEngine:
     """Rooms, their publishers and viewers, in one asyncio loop (one per media worker process)."""
 
@@ -217,7 +154,7 @@ class MediaEngine:
         Publishing again under the same (member, label) replaces the connection; its viewers stay
         and continue on the new stream from its first keyframe.
         """
-        sections = _parse_offer(offer_sdp)
+        sections = parse_offer(offer_sdp)
         the_room = self._room_for(room, kind)
         publisher = self._reserve_publisher(the_room, member, label)
         pc = self._new_pc()
@@ -225,7 +162,7 @@ class MediaEngine:
         try:
             for section in sections:
                 transceiver = pc.addTransceiver(section.kind, direction="recvonly")
-                transceiver.setCodecPreferences(_codec_preferences(section.kind))
+                transceiver.setCodecPreferences(codec_preferences(section.kind))
                 source = publisher.audio if section.kind == "audio" else publisher.video
                 internals.tap_encoded_frames(transceiver.receiver, self._deliverer(publisher, pc, source))
                 if section.kind == "video":
@@ -250,7 +187,7 @@ class MediaEngine:
         publisher.ready = True
         pc.on("connectionstatechange", self._publisher_watchdog(the_room, publisher, pc))
         self._notify(room)
-        return _limit_publisher_bitrate(answer)
+        return limit_publisher_bitrate(answer)
 
     async def start_test_pattern(self, room: str, member: str = "demo", label: str = "") -> str:
         """Publish the moving test pattern and tone in `room` (a booth room if new); returns its id.
@@ -262,7 +199,7 @@ class MediaEngine:
         if existing is not None and existing.pattern is not None:
             return existing.id
         publisher = self._reserve_publisher(the_room, member, label)
-        publisher.pattern = TestPattern(publisher.video, publisher.audio)
+        publisher.pattern = PatternSource(publisher.video, publisher.audio)
         publisher.pattern.start()
         publisher.has_audio = publisher.has_video = publisher.ready = True
         self._notify(room)
@@ -289,7 +226,7 @@ class MediaEngine:
         the_room = self._rooms.get(room)
         if the_room is None or not self._ready_publisher(the_room, publisher):
             raise NoSuchPublisher()
-        sections = _parse_offer(offer_sdp)
+        sections = parse_offer(offer_sdp)
         key = (member, publisher)
         viewer_members = the_room.viewer_members()
         if max_viewers is not None and member not in viewer_members and len(viewer_members) >= max_viewers:
@@ -303,7 +240,7 @@ class MediaEngine:
             for section in sections:
                 track = ForwardedTrack(section.kind)
                 transceiver = pc.addTransceiver(track, direction="sendonly")
-                transceiver.setCodecPreferences(_codec_preferences(section.kind))
+                transceiver.setCodecPreferences(codec_preferences(section.kind))
                 internals.route_keyframe_requests(transceiver.sender, track.request_keyframe)
                 internals.pack_without_encoder(transceiver.sender, section.kind)
                 started = internals.capture_send_parameters(transceiver.sender)

@@ -1,4 +1,5 @@
-"""Typed errors of the live-video engine: a stable `code` for the socket, a message saying what to do.
+"""Every typed error of live video (engine, routing, signalling, meetings): a stable `code` for the
+socket, a message saying what to do; `error_for` turns a media worker's reply back into one.
 
 The messages are lazy translations, so building the engine (and raising these) needs no configured
 Django settings; they are translated only when shown.
@@ -51,3 +52,48 @@ class BadOffer(RtcError):
 class BadTier(RtcError):
     code = "rtc.bad_tier"
     default_message = _("Unknown video quality. Choose standard, low or audio only.")
+
+
+class MediaUnavailable(RtcError):
+    code = "rtc.unavailable"
+    default_message = _("Live video is not available right now. Try again in a minute.")
+
+
+class NoSuchRoom(RtcError):
+    code = "rtc.no_such_room"
+    default_message = _("This booth or meeting is not here any more. Go back and choose another.")
+
+
+class BadRequest(RtcError):
+    code = "rtc.bad_request"
+
+
+class NoSuchRequest(RtcError):
+    code = "rtc.no_such_request"
+    default_message = _("This meeting request has expired or another staff member answered it.")
+
+
+_BY_CODE = {
+    error.code: error
+    for error in (
+        RoomFull,
+        TooManyPublishers,
+        NoSuchPublisher,
+        NotWatching,
+        BadOffer,
+        BadTier,
+        MediaUnavailable,
+        NoSuchRoom,
+        BadRequest,
+        NoSuchRequest,
+    )
+}
+
+
+def error_for(code: str | None, message: str | None) -> RtcError:
+    """The typed error a media worker's reply names; its message is translated here, where the
+    socket is, rather than in the worker."""
+    known = _BY_CODE.get(code or "")
+    if known is not None:
+        return known()
+    return RtcError(message or None, code=code or RtcError.code)

@@ -179,10 +179,8 @@ class PatternEncoder:
         return list(self.audio.encode(frame))
 
 
-class TestPattern:
+class PatternSource:
     """Feeds `video` and `audio` sources in real time (30 fps, 20 ms audio) until stopped."""
-
-    __test__ = False  # not a pytest class
 
     def __init__(
         self,

@@ -1,19 +1,48 @@
-"""Who may do what in live video: the booth's own staff go live; everyone in the event watches."""
+"""Who may do what in live video, on the room a frame names (media_rtc.rooms.Room) or on a booth:
+the booth's own staff go live and answer meeting requests; everyone in the event looks at a booth's
+room; a meeting is its members' and the booth staff's. Permission names live here, once."""
 
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from events.registry import ObjectPermission
 from exhibits.rules import booth_event_closed, is_staff_of_booth
+
+from .rooms import BOOTH, MEETING
+
+#: On a booth: its camera, microphone or screen, and "Meet the exhibitor". Only the booth's own
+#: staff, not the event team (a moderator ends a stream by other means), never once closed.
+GO_LIVE = "media_rtc.go_live"
+
+#: On a room (the socket's checks, each with what the refused person reads).
+ENTER_ROOM = ObjectPermission(
+    "media_rtc.enter_room", _("This meeting is private. Ask the booth's staff for one from the booth page.")
+)
+PUBLISH = ObjectPermission("media_rtc.publish", _("Only the booth's staff can go live here."))
+ANSWER_MEETING = ObjectPermission(
+    "media_rtc.answer_meeting", _("Only the booth's staff answer meeting requests.")
+)
 
 
 @rules.predicate
-def may_enter_booth_event(user, booth) -> bool:
-    # The same people the live socket lets in: the team, confirmed attendees, exhibitor staff.
-    return booth is not None and user.has_perm("events.enter_event", booth.event)
+def is_booth_room(user, room) -> bool:
+    return room is not None and room.kind == BOOTH
 
 
-# Going live at a booth (camera, microphone, screen) and answering "Meet the exhibitor": only the
-# booth's own staff, not the event team (a moderator ends a stream by other means), never once closed.
-rules.add_perm("media_rtc.go_live", is_staff_of_booth & ~booth_event_closed)
-rules.add_perm("media_rtc.watch_booth", may_enter_booth_event)
+@rules.predicate
+def is_meeting_member(user, room) -> bool:
+    return room is not None and room.kind == MEETING and user.pk in room.members
+
+
+@rules.predicate
+def goes_live_in_room_booth(user, room) -> bool:
+    return room is not None and user.has_perm(GO_LIVE, room.booth)
+
+
+rules.add_perm(GO_LIVE, is_staff_of_booth & ~booth_event_closed)
+# A booth's room: anyone the live socket let into the event (checked at connect).
+rules.add_perm(ENTER_ROOM.permission, is_booth_room | is_meeting_member | goes_live_in_room_booth)
+rules.add_perm(PUBLISH.permission, is_meeting_member | goes_live_in_room_booth)
+rules.add_perm(ANSWER_MEETING.permission, is_booth_room & goes_live_in_room_booth)

@@ -18,7 +18,9 @@ from events.errors import RakwonError
 from events.live import push_message
 
 from . import errors
-from .router import Placement, RoomHost, room_group, room_ref
+from .host import RoomHost
+from .placement import Placement
+from .rooms import room_group, room_ref
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from events.enums import EventStatus
 from events.registry import socket_handlers
-from media_rtc.router import close_router
+from media_rtc.routing import close_router
 from rakwon_site.asgi import application
 from tests.factories import BoothFactory, EventFactory, StaffFactory, TeamMemberFactory
 from tests.registration_factories import AttendeeFactory

@@ -14,7 +14,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 
 from media_rtc.aiortc_internals import DECODER_QUEUE_ATTRIBUTE
-from media_rtc.test_pattern import draw_frame, tone_frame
+from media_rtc.pattern_source import draw_frame, tone_frame
 
 #: Generous bound for "a picture arrives": tests assert arrival, never speed.
 ARRIVAL_TIMEOUT = 10.0

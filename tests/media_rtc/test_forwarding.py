@@ -9,7 +9,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from media_rtc import forwarding
 from media_rtc.forwarding import EncodedSource, ForwardedTrack, is_vp8_keyframe
-from media_rtc.test_pattern import PatternEncoder
+from media_rtc.pattern_source import PatternEncoder
 
 KEY = b"\x10\x02\x00\x9d\x01\x2a" + b"k" * 10
 DELTA = b"\x11\x02\x00" + b"d" * 10

@@ -13,7 +13,7 @@ from channels.testing import WebsocketCommunicator
 
 from events.enums import EventStatus
 from media_rtc.models import LiveRoom
-from media_rtc.router import close_router
+from media_rtc.routing import close_router
 from rakwon_site.asgi import application
 from tests.events.presence_helpers import connect, fresh_presence  # noqa: F401
 from tests.factories import BoothFactory, EventFactory, StaffFactory, UserFactory

@@ -1,5 +1,6 @@
 """Meetings started from a booth: a visitor asks, booth staff accept or decline, both meet in a
-private room where everyone publishes (media_rtc/socket_handlers.py, "rtc.meeting.*")."""
+private room where everyone publishes (media_rtc/socket_handlers.py and
+media_rtc/services/meetings.py, "rtc.meeting.*")."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def pushes_in_code() -> set[str]:
     """Every "rtc.*" frame type media_rtc hands to a push function (push_to_group, push_message,
     a RoomHost's or worker's _push)."""
     found = set()
-    for source in (ROOT / "media_rtc").glob("*.py"):
+    for source in (ROOT / "media_rtc").rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text())):
             if not isinstance(node, ast.Call):
                 continue

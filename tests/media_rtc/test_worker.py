@@ -20,7 +20,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from media_rtc import aiortc_internals
-from media_rtc.router import ChannelRouter, MediaUnavailable, Placement, room_group
+from media_rtc.errors import MediaUnavailable
+from media_rtc.placement import Placement
+from media_rtc.rooms import room_group
+from media_rtc.routing import ChannelRouter
 from tests.media_rtc.rtc_peers import PublisherPeer, ViewerPeer
 
 ROOT = Path(__file__).resolve().parents[2]

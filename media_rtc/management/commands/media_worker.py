@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 async def serve(worker_id: str | None = None) -> None:
     from channels.layers import get_channel_layer
 
-    from media_rtc.router import new_engine, new_placement
+    from media_rtc.host import new_engine
+    from media_rtc.placement import new_placement
     from media_rtc.worker import MediaWorker, new_worker_id
 
     stop = asyncio.Event()

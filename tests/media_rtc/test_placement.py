@@ -1,5 +1,5 @@
-"""Room placement on media workers (media_rtc/router.py, Placement) against a real Redis, and the
-embedded router's own behaviour. Placement needs REDIS_URL (CI sets it)."""
+"""Room placement on media workers (media_rtc/placement.py) against a real Redis. Placement needs
+REDIS_URL (CI sets it)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from media_rtc import errors
-from media_rtc.router import (
-    MediaUnavailable,
-    Placement,
-    booth_room,
-    error_for,
-    meeting_room,
-    room_group,
-    room_ref,
-)
+from media_rtc.errors import MediaUnavailable
+from media_rtc.placement import Placement
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: room placement lives in Redis"
@@ -41,44 +33,6 @@ async def placement():
     yield Placement(client, prefix="rtc-test:", ttl_seconds=30)
     await client.flushdb()
     await client.aclose()
-
-
-def test_rooms_are_named_and_grouped_by_booth_or_meeting():
-    assert booth_room(12) == "booth.12"
-    assert meeting_room("Ab_3-x9") == "meeting.Ab_3-x9"
-    assert room_group("booth.12") == "rtc.booth.12"
-    assert room_ref("booth.12") == {"room": "booth.12", "booth": 12}
-    assert room_ref("meeting.Ab_3-x9") == {"room": "meeting.Ab_3-x9", "meeting": "Ab_3-x9"}
-
-
-@pytest.mark.parametrize(
-    ("code", "kind"),
-    [
-        ("rtc.room_full", errors.RoomFull),
-        ("rtc.too_many_publishers", errors.TooManyPublishers),
-        ("rtc.no_such_publisher", errors.NoSuchPublisher),
-        ("rtc.not_watching", errors.NotWatching),
-        ("rtc.bad_offer", errors.BadOffer),
-        ("rtc.bad_tier", errors.BadTier),
-        ("rtc.unavailable", MediaUnavailable),
-    ],
-)
-def test_a_workers_error_code_comes_back_as_its_typed_error(code, kind):
-    failure = error_for(code, "the worker's own words")
-
-    assert type(failure) is kind
-    assert failure.code == code
-    assert str(failure.message) == str(kind.default_message)
-
-
-def test_an_unknown_error_code_keeps_the_workers_message():
-    failure = error_for("rtc.something_new", "Something new went wrong.")
-
-    assert (type(failure), failure.code, failure.message) == (
-        errors.RtcError,
-        "rtc.something_new",
-        "Something new went wrong.",
-    )
 
 
 @needs_redis

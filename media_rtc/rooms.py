@@ -1,0 +1,58 @@
+"""Live rooms by name, and the groups of sockets that look at them: a booth's live room
+("booth.<id>": its staff publish, everyone in the event watches) and a meeting started from a booth
+("meeting.<token>": everyone publishes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+BOOTH, MEETING = "booth", "meeting"
+#: What a member may publish in a room, each under its own publisher id.
+PUBLISH_LABELS = ("camera", "screen")
+
+
+def booth_room(booth_id: int) -> str:
+    return f"booth.{int(booth_id)}"
+
+
+def meeting_room(token: str) -> str:
+    return f"meeting.{token}"
+
+
+def room_group(room: str) -> str:
+    """The sockets looking at a room (its page is open): they get rtc.room.changed and
+    rtc.worker_lost."""
+    return f"rtc.{room}"
+
+
+def room_ref(room: str) -> dict:
+    """How frames name a room: {"room": "booth.12", "booth": 12} or {"room": ..., "meeting": "..."}."""
+    kind, _dot, key = room.partition(".")
+    return {"room": room, kind: int(key) if kind == "booth" else key}
+
+
+def staff_group(booth_id: int) -> str:
+    """The booth's staff who have its page open: they hear "Meet the exhibitor" requests."""
+    return f"rtc.staff.{int(booth_id)}"
+
+
+@dataclass(frozen=True)
+class Room:
+    """The room a frame names, as loaded for the socket: its booth (a meeting's is the booth it was
+    started from), a meeting's members, and whether the demo pattern runs in it. media_rtc.rules
+    decides on it who may enter, publish or answer."""
+
+    name: str
+    kind: str  # BOOTH or MEETING
+    booth: Any  # exhibits.models.Booth, with its exhibitor and event
+    members: tuple[int, ...] = ()  # a meeting's users (the visitor, then the staff member)
+    test_pattern: bool = False
+
+    @property
+    def booth_id(self) -> int:
+        return self.booth.pk
+
+    @property
+    def ref(self) -> dict:
+        return room_ref(self.name)

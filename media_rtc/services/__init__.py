@@ -1,0 +1,1 @@
+"""Live video's operations as plain functions (the socket handlers stay thin)."""
