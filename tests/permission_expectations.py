@@ -327,6 +327,13 @@ EXPECTED: dict[str, dict] = {
         TEAM_CHANGE, {"status": "closed"}, changed=_field_is("events.Event", "event", "status", "closed")
     ),
     "organiser:event_delete": get(_row(LOGIN, 404, 404, 404, 403, 200)),
+    # The API's pages: the team reads tokens and webhooks, owners change them (docs/api.md).
+    "organiser:api_tokens": get(TEAM),
+    "organiser:api_token_revoke": post(
+        OWNER_CHANGE, changed=_field_set("events.ApiToken", "event_token", "revoked_at")
+    ),
+    "organiser:webhooks": get(TEAM),
+    "organiser:webhook_delete": post(OWNER_CHANGE, changed=_gone("events.Webhook", "event_webhook")),
     "organiser:team": get(TEAM),
     "organiser:team_remove": post(OWNER_CHANGE, changed=_gone("events.EventTeamMember", "member")),
     "organiser:team_invitation_withdraw": post(
@@ -385,6 +392,16 @@ EXPECTED: dict[str, dict] = {
     # Leads are exhibitor A's alone (visitors shared them with A, not with the organisers:
     # docs/leads.md); the team is told why (403). Every download is in the audit log.
     "exhibitor:leads": get(LEADS_OF_A),
+    # Tokens for the exhibitor's leads and lead webhooks: its staff only, like the leads.
+    "exhibitor:api_tokens": get(LEADS_OF_A),
+    "exhibitor:api_token_revoke": post(
+        _row(LOGIN, 404, DONE, 404, 403, 403),
+        changed=_field_set("events.ApiToken", "staff_token", "revoked_at"),
+    ),
+    "exhibitor:webhooks": get(LEADS_OF_A),
+    "exhibitor:webhook_delete": post(
+        _row(LOGIN, 404, DONE, 404, 403, 403), changed=_gone("events.Webhook", "staff_webhook")
+    ),
     "exhibitor:leads_export": get(LEADS_OF_A, changed=_leads_export_audited),
     "exhibitor:lead_edit": get(LEADS_OF_A),
     # Booth analytics (counts that identify nobody): staff of exhibitor A and the event team
@@ -448,6 +465,10 @@ NOT_WALKED = {
     "logo's version; tests/exhibits/views/test_tour_hall_plan.py (drafts, other events, old versions)",
     "readyz": "200 or 503 by the state of the database, Redis and workers, never by role; "
     "tests/rakwon_site/test_health.py",
+    "organiser:webhook_enable": "succeeds only for a host in WEBHOOK_ALLOWED_HOSTS (empty here); roles "
+    "and both outcomes in tests/events/api/test_pages.py",
+    "exhibitor:webhook_enable": "succeeds only for a host in WEBHOOK_ALLOWED_HOSTS (empty here); roles "
+    "and both outcomes in tests/events/api/test_pages.py",
     # The API answers tokens, never a session's role: its own matrix walks every endpoint × scope.
     **{
         name: "API: by token scope, not by role; tests/events/api/test_permission_matrix.py"

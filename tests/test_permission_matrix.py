@@ -103,6 +103,17 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
 
     team_invitation = TeamInvitation.objects.create(event=event, email="new-mod@example.org")
     staff_invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="new-staff@example.org")
+    from events.models import Webhook
+    from events.services.api_tokens import create_event_token, create_exhibitor_token
+
+    event_token = create_event_token(event, name="Sync", scopes=["event:read"], days=1, by=owner).token
+    staff_token = create_exhibitor_token(
+        event, exhibitor_a.pk, name="CRM", scopes=["leads:read"], days=1, by=staff_a
+    ).token
+    event_webhook = Webhook.objects.create(event=event, url="http://hooks.lan/e", kinds=["session.started"])
+    staff_webhook = Webhook.objects.create(
+        event=event, exhibitor_id=exhibitor_a.pk, url="http://hooks.lan/x", kinds=["lead.shared"]
+    )
     kwargs = {
         "slug": event.slug,
         "hall_id": empty_hall.pk,
@@ -119,6 +130,10 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "link_id": link.pk,
         "lead_id": lead.pk,
         "sanction_id": ChatSanction.objects.create(event=event, user=attendee.user, kind="mute").pk,
+        "event_token_id": event_token.pk,
+        "staff_token_id": staff_token.pk,
+        "event_webhook_id": event_webhook.pk,
+        "staff_webhook_id": staff_webhook.pk,
     }
     objects = {
         "question": question.pk,
@@ -152,6 +167,10 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "member": kwargs["member_id"],
         "invitation": team_invitation.pk,
         "sanction": kwargs["sanction_id"],
+        "event_token": event_token.pk,
+        "staff_token": staff_token.pk,
+        "event_webhook": event_webhook.pk,
+        "staff_webhook": staff_webhook.pk,
     }
     return {
         "ids": ids,

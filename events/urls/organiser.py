@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from ..views import organiser_event, organiser_live, organiser_moderation, organiser_schedule, organiser_team
+from ..views import (
+    organiser_api,
+    organiser_event,
+    organiser_live,
+    organiser_moderation,
+    organiser_schedule,
+    organiser_team,
+)
 
 app_name = "organiser"
 urlpatterns = [
@@ -45,5 +52,23 @@ urlpatterns = [
         "<slug:slug>/schedule/<int:session_id>/delete/",
         organiser_schedule.SessionDeleteView.as_view(),
         name="session_delete",
+    ),
+    # The API's tokens and webhooks (docs/api.md)
+    path("<slug:slug>/api/tokens/", organiser_api.ApiTokensView.as_view(), name="api_tokens"),
+    path(
+        "<slug:slug>/api/tokens/<int:event_token_id>/revoke/",
+        organiser_api.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
+    path("<slug:slug>/api/webhooks/", organiser_api.WebhooksView.as_view(), name="webhooks"),
+    path(
+        "<slug:slug>/api/webhooks/<int:event_webhook_id>/delete/",
+        organiser_api.WebhookChangeView.as_view(action="delete"),
+        name="webhook_delete",
+    ),
+    path(
+        "<slug:slug>/api/webhooks/<int:event_webhook_id>/enable/",
+        organiser_api.WebhookChangeView.as_view(action="enable"),
+        name="webhook_enable",
     ),
 ]

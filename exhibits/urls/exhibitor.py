@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import analytics, exhibitor, leads
+from ..views import analytics, exhibitor, exhibitor_api, leads
 from ..views import booth_editor as editor
 
 urlpatterns = [
@@ -11,6 +11,24 @@ urlpatterns = [
     path("<int:exhibitor_id>/leads/", leads.LeadListView.as_view(), name="leads"),
     path("<int:exhibitor_id>/leads/export/", leads.LeadExportView.as_view(), name="leads_export"),
     path("<int:exhibitor_id>/leads/<int:lead_id>/", leads.LeadEditView.as_view(), name="lead_edit"),
+    # The exhibitor's API tokens (its leads) and lead webhooks (docs/api.md)
+    path("<int:exhibitor_id>/api/tokens/", exhibitor_api.ExhibitorTokensView.as_view(), name="api_tokens"),
+    path(
+        "<int:exhibitor_id>/api/tokens/<int:staff_token_id>/revoke/",
+        exhibitor_api.ExhibitorTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
+    path("<int:exhibitor_id>/api/webhooks/", exhibitor_api.ExhibitorWebhooksView.as_view(), name="webhooks"),
+    path(
+        "<int:exhibitor_id>/api/webhooks/<int:staff_webhook_id>/delete/",
+        exhibitor_api.ExhibitorWebhookChangeView.as_view(action="delete"),
+        name="webhook_delete",
+    ),
+    path(
+        "<int:exhibitor_id>/api/webhooks/<int:staff_webhook_id>/enable/",
+        exhibitor_api.ExhibitorWebhookChangeView.as_view(action="enable"),
+        name="webhook_enable",
+    ),
     path("booths/<int:booth_id>/analytics/", analytics.BoothAnalyticsView.as_view(), name="booth_analytics"),
     # The booth editor: words and topics, links, files (H1).
     path("booths/<int:booth_id>/editor/", editor.BoothContentView.as_view(), name="booth_editor"),
