@@ -246,6 +246,7 @@ def delete_registration(attendee: Attendee, *, by: User) -> Deletion:
         attendee.answers.all().delete()
         attendee.signin_links.all().delete()
         attendee.display_name = attendee.email = attendee.language = ""
+        attendee.recovery_code_hash, attendee.recovery_code_made_at = "", None  # a way back in for nobody
         attendee.visible_to_others = False
         attendee.user = None
         if attendee.status != AttendeeStatus.CANCELLED:
@@ -340,7 +341,13 @@ class AttendeeDataShredder(ShredStrategy):
         }
         # The rows stay (with their status and institution) so the counts remain true.
         counts["attendees"] = _with_personal_data(event).update(
-            display_name="", email="", language="", visible_to_others=False, user=None
+            display_name="",
+            email="",
+            language="",
+            visible_to_others=False,
+            user=None,
+            recovery_code_hash="",
+            recovery_code_made_at=None,
         )
         counts["accounts_closed"] = sum(anonymise_accounts(chunk) for chunk in chunked(list(closing)))
         counts["sessions_ended"] = sign_out_everywhere(closing)

@@ -197,3 +197,16 @@ def test_seat_holders_lists_display_names_of_members_holding_a_seat(event, kaist
     second = join(event, access_code, "Ahn Jiho")
     revoke_seat(first, by=owner)
     assert [(m.pk, m.display_name) for m in seat_holders(institution)] == [(second.pk, "Ahn Jiho")]
+
+
+def test_deleting_the_registration_leaves_no_recovery_code_behind(event, kaist):
+    from events.services.privacy import delete_registration
+
+    member = join(event, kaist[1])
+    code = member.recovery_code
+    delete_registration(member, by=member.user)
+
+    stored = Attendee.objects.get(pk=member.pk)
+    assert (stored.recovery_code_hash, stored.recovery_code_made_at) == ("", None)
+    with pytest.raises((SeatError, ValidationError)):
+        recover_seat(event, code=code, ip="10.0.0.9")
