@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENT_SLUG = "it-expo"
 LIVE_PATH = f"/ws/events/{EVENT_SLUG}/"
 STOCK_PATH = "/ws/stock/"
-PG_URL = "postgres://postgres@127.0.0.1:5432/rakwon_bench"
+PG_URL = "postgres://postgres@127.0.0.1:5432/rakwon_bench"  # --database names another
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 # Confirmed, visible attendees of the demo expo with signed-in sessions, made in bulk.
 SETUP = """
@@ -71,14 +71,17 @@ with open(out, "w") as f:
 """.replace("__SLUG__", EVENT_SLUG)
 
 
-def fresh_postgres() -> str:
+def fresh_postgres(name: str = "rakwon_bench") -> str:
     """An empty bench database on the local PostgreSQL (loopback only)."""
     import psycopg
+    from psycopg import sql
 
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"--database {name!r}: letters, digits and _ only")
     with psycopg.connect(PG_URL.rpartition("/")[0] + "/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS rakwon_bench")
-        admin.execute("CREATE DATABASE rakwon_bench")
-    return PG_URL
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return PG_URL.rpartition("/")[0] + "/" + name
 
 
 def free_port() -> int:
@@ -119,7 +122,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def say(message: str) -> None:
-    print(message, flush=True)
+    print(time.strftime("%H:%M:%S"), message, flush=True)  # the clock, to line up with profiles
 
 
 class View:
@@ -638,6 +641,9 @@ def main() -> int:
     parser.add_argument(
         "--postgres", action="store_true", help=f"use {PG_URL} (dropped and created fresh) instead of SQLite"
     )
+    parser.add_argument(
+        "--database", default="rakwon_bench", help="the PostgreSQL database --postgres drops and creates"
+    )
     args = parser.parse_args()
     if args.hall + args.crowd > 2000:
         raise SystemExit("--hall + --crowd must fit in the 2,000 idle connections")
@@ -653,7 +659,7 @@ def main() -> int:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "RAKWON_VAR_DIR": scratch,
-            "DATABASE_URL": fresh_postgres() if args.postgres else f"sqlite:///{scratch}/bench.sqlite3",
+            "DATABASE_URL": fresh_postgres(args.database) if args.postgres else f"sqlite:///{scratch}/bench.sqlite3",
             "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),

@@ -17,6 +17,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from autobahn.exception import Disconnected
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -160,6 +161,16 @@ class EventConsumer(AsyncWebsocketConsumer):
                 log.exception("socket disconnect listener %r failed", listener)
         for name in list(self.live_groups):
             await self.leave_group(name)
+
+    async def dispatch(self, message) -> None:
+        # Channels' dispatch first hops to the one thread database_sync_to_async shares, only to
+        # close old connections, for every frame and every push: a crowd's frames then queued
+        # for that thread behind each other and every query on it. Our database calls all go
+        # through database_sync_to_async, which closes old connections in its own hop.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- The connection API that socket handlers use ---------------------------------------
 

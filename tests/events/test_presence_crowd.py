@@ -272,3 +272,26 @@ async def test_a_push_to_a_closed_socket_is_dropped_quietly():
 
     consumer.base_send = closed
     assert await consumer.push("booth.count", {"booth": 1, "count": 0, "version": 2}) is None
+
+
+async def test_a_crowds_frames_do_not_each_wait_for_the_database_thread(monkeypatch, small_crowd):
+    # Channels hops to the one thread the handlers share for the database on every message, only
+    # to close old connections; a thousand booth.enter frames then queued behind each other and
+    # behind every query there. Handlers that use the database clean up in their own hop.
+    import channels.consumer
+
+    hops = []
+
+    async def counting_hop():
+        hops.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counting_hop)
+    event, booth, _people = await _booth_with("crowd-hops", ["Ada"])
+    visitor = await make(AttendeeFactory)(event=event)
+    socket = await connect(visitor.user, event.slug)
+    for n in range(5):
+        assert (await request(socket, n + 1, "ping"))["type"] == "ok"
+    assert (await request(socket, 6, "booth.enter", booth=booth.pk))["data"]["count"] == 1
+
+    assert hops == []
+    await socket.disconnect()
