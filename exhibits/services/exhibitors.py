@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.errors import EventClosed, InvitationError
-from events.models import Event, User
+from events.models import ApiToken, Event, User, Webhook
 from events.services.team import check_invited_address
 from events.single_line import clean_instance
 
@@ -77,6 +77,9 @@ def delete_exhibitor(exhibitor: Exhibitor) -> None:
         raise ExhibitorInUse(
             _("%(exhibitor)s still has a booth. Delete the booth first.") % {"exhibitor": exhibitor.name}
         )
+    # Its API tokens and lead webhooks name it by id only (events does not import exhibits).
+    ApiToken.objects.filter(event=exhibitor.event, exhibitor_id=exhibitor.pk).delete()
+    Webhook.objects.filter(event=exhibitor.event, exhibitor_id=exhibitor.pk).delete()
     exhibitor.delete()
 
 

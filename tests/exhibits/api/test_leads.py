@@ -61,3 +61,21 @@ def test_withdrawn_lead_is_gone_from_the_api(api_world, make_token, call):  # no
     assert call("GET", "/leads", secret).json()["count"] == 0
     AttendeeFactory(event=api_world["event"])  # a registration is no lead
     assert call("GET", "/leads", secret).json()["items"] == []
+
+
+def test_deleting_an_exhibitor_removes_its_tokens_and_webhooks(event, exhibitor_b, staff_b, owner):
+    from events.models import Webhook
+    from exhibits.services.exhibitors import delete_exhibitor
+
+    create_exhibitor_token(event, exhibitor_b.pk, name="B", scopes=["leads:read"], days=1, by=staff_b)
+    assert ApiToken.objects.filter(exhibitor_id=exhibitor_b.pk).count() == 1
+    Webhook.objects.create(
+        event=event, exhibitor_id=exhibitor_b.pk, url="http://hooks.lan/b", kinds=["lead.shared"]
+    )
+    Webhook.objects.create(
+        event=event, url="http://hooks.lan/e", kinds=["session.started"]
+    )  # the event's: kept
+    gone = exhibitor_b.pk  # delete() clears the object's pk
+    delete_exhibitor(exhibitor_b)
+    assert ApiToken.objects.filter(exhibitor_id=gone).count() == 0
+    assert list(Webhook.objects.values_list("url", flat=True)) == ["http://hooks.lan/e"]
