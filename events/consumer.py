@@ -48,6 +48,19 @@ def _handler_permissions() -> set[str]:
     return {permission for permission in permissions if permission}
 
 
+# Most sockets hold one of a few sets of permissions: each set is kept once per process, not
+# once per socket (read-only; `_may` replaces a socket's own instead of changing a shared one).
+_GRANTS: dict[frozenset, dict[str, bool]] = {}
+GRANTS_KEPT_MAX = 1000
+
+
+def _shared_grants(granted: dict[str, bool]) -> dict[str, bool]:
+    key = frozenset(granted.items())
+    if key not in _GRANTS and len(_GRANTS) >= GRANTS_KEPT_MAX:
+        _GRANTS.clear()
+    return _GRANTS.setdefault(key, granted)
+
+
 @database_sync_to_async
 def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, bool, dict[str, bool]]:
     from .rules import is_event_team
@@ -64,7 +77,7 @@ def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, b
     # Worked out once, so a ping costs no query; a reconnect works them out afresh, and a ban
     # does not wait for that: it closes the sockets (events.live.close_user).
     granted = {permission: user.has_perm(permission, event) for permission in _handler_permissions()}
-    return event, True, attendee, bool(is_event_team(user, event)), granted
+    return event, True, attendee, bool(is_event_team(user, event)), _shared_grants(granted)
 
 
 def socket_language(scope: dict, attendee: Attendee | None) -> str:
@@ -214,7 +227,8 @@ class EventConsumer(AsyncWebsocketConsumer):
 
     async def _may(self, permission: str) -> bool:
         if permission not in self.granted:  # a handler registered after connect: ask once
-            self.granted[permission] = await _has_perm(self.user, permission, self.event)
+            allowed = await _has_perm(self.user, permission, self.event)
+            self.granted = {**self.granted, permission: allowed}  # the old one may be shared
         return self.granted[permission]
 
     async def _refuse_rate(self, text_data: str | None, retry_after: float, flooding: bool) -> None:

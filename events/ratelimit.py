@@ -11,6 +11,8 @@ from dataclasses import dataclass
 class TokenBucket:
     """Holds up to `burst` tokens, refilled at `rate` per second; each frame takes one."""
 
+    __slots__ = ("burst", "clock", "rate", "tokens", "updated")  # one per live socket: no __dict__
+
     def __init__(self, *, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
         if rate <= 0:
             raise ValueError("a token bucket needs a refill rate above zero")
@@ -50,6 +52,8 @@ class FrameLimiter:
     takes to fill up: a client that backed off after being told has stopped flooding, while
     one that keeps hammering never earns an admitted frame's worth of forgiveness.
     """
+
+    __slots__ = ("bucket", "last_refused", "max_strikes", "strikes")  # one per live socket
 
     def __init__(
         self, *, rate: float, burst: int, strikes: int, clock: Callable[[], float] = time.monotonic

@@ -295,3 +295,19 @@ async def test_a_crowds_frames_do_not_each_wait_for_the_database_thread(monkeypa
 
     assert hops == []
     await socket.disconnect()
+
+
+async def test_idle_sockets_share_their_permissions_and_keep_no_limiter_dicts(small_crowd):
+    event, _booth, (ada, bo) = await _booth_with("crowd-idle", ["Ada", "Bo"])
+    sockets = [await connect(person.user, event.slug) for person in (ada, bo)]
+    assert (await request(sockets[0], 1, "ping"))["type"] == "ok"
+    assert (await request(sockets[1], 1, "ping"))["type"] == "ok"
+    first, second = sorted(places.local_connections(), key=lambda c: c.attendee.pk)
+
+    # Two visitors with the same rights: one dict of permissions between them, not one each.
+    assert first.granted is second.granted
+    assert first.granted == second.granted
+    assert hasattr(first.limiter, "__dict__") is False
+    assert hasattr(first.limiter.bucket, "__dict__") is False
+    for socket in sockets:
+        await socket.disconnect()
