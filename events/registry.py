@@ -51,7 +51,7 @@ ObjectLoader = Callable[[Any, dict], Awaitable[Any]]
 class SocketHandler:
     type: str
     func: Callable[..., Awaitable[Any]]  # called as func(connection, data), the object already checked
-    permission: str  # a named predicate in events.socket.permissions, checked at connect on the event
+    permission: str  # a rules permission (events/rules.py...), checked at connect on the event
     load: ObjectLoader | None = None
     object_permissions: tuple[ObjectPermission, ...] = ()
 

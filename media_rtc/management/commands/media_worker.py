@@ -5,18 +5,17 @@ from __future__ import annotations
 import asyncio
 import signal
 
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from media_rtc.host import new_engine
+from media_rtc.placement import new_placement
+from media_rtc.worker import MediaWorker, new_worker_id
+
 
 async def serve(worker_id: str | None = None) -> None:
-    from channels.layers import get_channel_layer
-
-    from media_rtc.host import new_engine
-    from media_rtc.placement import new_placement
-    from media_rtc.worker import MediaWorker, new_worker_id
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
