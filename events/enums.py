@@ -357,7 +357,6 @@ class AuditAction(models.TextChoices):
     SANCTION_LIFTED = "sanction_lifted", _("Chat mute or ban lifted")
     LEADS_EXPORTED = "leads_exported", _("Leads downloaded by the exhibitor")
     ACCESS_CODES_EXPORTED = "access_codes_exported", _("Access codes of institutions downloaded")
-    API_PERSONAL_READ = "api_personal_read", _("Personal data read through the API")
     SEAT_REVOKED = "seat_revoked", _("Institution member's seat revoked")
     API_PERSONAL_READ = "api_personal_read", _("Personal data read through the API")
 
