@@ -311,3 +311,19 @@ async def test_idle_sockets_share_their_permissions_and_keep_no_limiter_dicts(sm
     assert hasattr(first.limiter.bucket, "__dict__") is False
     for socket in sockets:
         await socket.disconnect()
+
+
+async def test_a_permission_asked_later_stays_with_the_socket_that_asked(small_crowd):
+    event, _booth, (ada, bo) = await _booth_with("crowd-late-perm", ["Ada", "Bo"])
+    sockets = [await connect(person.user, event.slug) for person in (ada, bo)]
+    assert (await request(sockets[0], 1, "ping"))["type"] == "ok"
+    assert (await request(sockets[1], 1, "ping"))["type"] == "ok"
+    first, second = sorted(places.local_connections(), key=lambda c: c.attendee.pk)
+    shared = dict(first.granted)
+
+    assert await first._may("events.view_event_analytics_probe") is False
+
+    assert first.granted == {**shared, "events.view_event_analytics_probe": False}
+    assert second.granted == shared  # the dict they shared was not changed under the other
+    for socket in sockets:
+        await socket.disconnect()
