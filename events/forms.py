@@ -23,7 +23,7 @@ from .services.schedule import format_speakers
 from .validators import validate_logo
 
 
-class InviteOrganiserForm(forms.Form):
+class InviteOrganiserForm(SingleLineFieldsMixin, forms.Form):
     """A superuser invites someone to create events (ORGANISER_SIGNUP=invitation)."""
 
     email = forms.EmailField(

@@ -7,8 +7,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .single_line_forms import SingleLineFieldsMixin
 
-class TokenForm(forms.Form):
+
+class TokenForm(SingleLineFieldsMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=80, help_text=_("Who or what uses it, e.g. “Registration desk sync”.")
     )
@@ -22,7 +24,7 @@ class TokenForm(forms.Form):
         self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(SingleLineFieldsMixin, forms.Form):
     url = forms.URLField(
         label=_("Address"),
         max_length=500,

@@ -54,8 +54,9 @@ def test_polyglot_gif_is_a_readable_gif(client):
         assert (image.format, image.size) == ("GIF", (0x2A2F, 1))
 
 
-def test_event_logo_polyglot_is_renamed_reencoded_and_sandboxed(client, visitor):
-    client.force_login(visitor)  # anyone may sign up and create an event
+def test_event_logo_polyglot_is_renamed_reencoded_and_sandboxed(client, visitor, settings):
+    settings.ORGANISER_SIGNUP = "open"  # the worst case: anyone may sign up and create an event
+    client.force_login(visitor)
     data = {
         "name_en": "Pwn Expo",
         "slug": "pwn",

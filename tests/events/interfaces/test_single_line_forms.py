@@ -45,6 +45,8 @@ def form_arguments(event, booth_a):
         "language": "en",
         "offered": [],
         "request": None,
+        "scopes": {"event:read": "Read the event"},
+        "kinds": {"registration.confirmed": "A registration is confirmed"},
     }
 
 
@@ -71,18 +73,22 @@ def test_every_one_line_field_of_every_form_refuses_a_line_break(form_arguments)
             form.is_valid()
             checked.append(f"{form_class.__name__}.{name}")
             errors = list(form.errors.get(name, []))
-            if errors != [str(MESSAGE)]:
+            if not errors or errors[0] != str(MESSAGE):  # a first-language box may add "write it in …"
                 missed.append((f"{form_class.__module__}.{form_class.__name__}.{name}", errors))
 
-    assert missed == []
+    assert missed == [], "\n".join(map(str, missed))
     # The walk really reached the forms (a broken walk must not pass by finding nothing).
     assert {
         "SignupForm.display_name",
-        "EventForm.name",
+        "EventForm.name_en",
+        "EventForm.name_ko",
         "EventForm.slug",
-        "SessionForm.title",
-        "HallForm.name",
-        "ExhibitorForm.name",
+        "SessionForm.title_en",
+        "SessionForm.title_ko",
+        "HallForm.name_en",
+        "HallForm.name_ko",
+        "ExhibitorForm.name_en",
+        "ExhibitorForm.name_ko",
         "ExhibitorProfileForm.website",
         "BoothForm.number",
         "BoothForm.tagline",
@@ -131,8 +137,8 @@ def test_one_line_text_that_is_fine_passes_and_multi_line_fields_keep_their_line
 
     hall = HallForm(
         data={
-            "name": "Hall 1 · 제1관",
-            "description": "Line one\r\nLine two",
+            "name_en": "Hall 1 · 제1관",
+            "description_en": "Line one\r\nLine two",
             "plan_columns": 10,
             "plan_rows": 8,
         },
@@ -140,8 +146,8 @@ def test_one_line_text_that_is_fine_passes_and_multi_line_fields_keep_their_line
     )
     session = SessionForm(
         data={
-            "title": "Opening",
-            "description": "One\r\nTwo",
+            "title_en": "Opening",
+            "description_en": "One\r\nTwo",
             "day": event.starts_on,
             "start": "10:00",
             "end": "11:00",

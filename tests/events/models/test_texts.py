@@ -46,6 +46,16 @@ NOT_PER_LANGUAGE = {
     "BoothAsset.error_code": "an internal code",
     "CalendarFeed.token": "a secret",
     "Lead.notes": "the exhibitor's own notes, never shown to visitors",
+    # The API and webhooks: organisers' and exhibitors' machinery, never shown to visitors.
+    "ApiToken.name": "the token maker's own label",
+    "ApiToken.prefix": "a secret's visible start",
+    "IdempotentAnswer.body": "a stored API answer",
+    "IdempotentAnswer.key": "an internal key",
+    "Webhook.disabled_reason": "the organisers' delivery log",
+    "Webhook.secret": "a secret",
+    "WebhookDelivery.kind": "an internal code",
+    "WebhookDelivery.last_error": "the organisers' delivery log",
+    "WebhookDelivery.subject": "an internal reference",
     # Not per-language yet: the exhibitor's one-line words on the booth (exhibits/models/booth.py
     # and assets.py, outside issue 15 item 4's files). Listed so that the gap is seen.
     "Booth.tagline": "not yet: one line the exhibitor writes in one language",

@@ -180,7 +180,7 @@ def test_check_floor_plan_speaks_the_readers_language(event, hall):
         check = check_floor_plan(event, [row(2, hall="없는 홀")])
 
     assert check.rows[0].errors == [
-        "이 행사에는 “없는 홀”이라는 홀이 없습니다. 홀 페이지에서 추가하거나 이름을 고치세요."
+        "이 행사에는 “없는 홀” 전시관이 없습니다. 전시관 페이지에서 추가하거나 이름을 고치세요."
     ]
 
 

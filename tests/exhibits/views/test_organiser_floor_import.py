@@ -80,7 +80,7 @@ def test_import_page_in_korean_explains_errors_in_korean(client, owner, event, h
     )
 
     assert (
-        "이 행사에는 “없는 홀”이라는 홀이 없습니다. 홀 페이지에서 추가하거나 이름을 고치세요."
+        "이 행사에는 “없는 홀” 전시관이 없습니다. 전시관 페이지에서 추가하거나 이름을 고치세요."
         in response.content.decode()
     )
 

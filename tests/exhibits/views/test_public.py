@@ -81,7 +81,8 @@ def test_hall_plan_draws_one_rect_per_booth(client, event, hall, booths):
         reverse("visit:booth", args=[event.slug, alpha.pk]),
         reverse("visit:booth", args=[event.slug, beta.pk]),
     ]
-    assert '<text x="2.5" y="2" font-size="0.9">N-1</text>' in svg
+    # The number sits centred over the booth (the exhibitor's name and the live count below it).
+    assert re.search(r'<text x="2\.5" y="[\d.]+" font-size="[\d.]+">N-1</text>', svg)
     assert 'aria-label="Booth N-2: Beta Networks"' in svg
 
 
@@ -99,7 +100,8 @@ def test_hall_page_has_no_inline_style_or_script(client, event, hall, booths):
     html = client.get(_hall_url(event, hall)).content.decode()
 
     assert " style=" not in html
-    assert "<script" not in html
+    # Scripts only from files: the plan's own script loads logos and follows live counts.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/exhibits/hall_plan.js" defer>']
 
 
 def test_hall_without_booths_says_so(client, event, hall):
