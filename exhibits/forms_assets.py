@@ -128,7 +128,9 @@ class BoothLinkForm(SingleLineFieldsMixin, forms.ModelForm):
 class TextPreviewForm(forms.Form):
     """What the booth editor's preview sends: one description as typed."""
 
-    text = forms.CharField(required=False, max_length=DESCRIPTION_MAX_CHARS, strip=False, widget=forms.Textarea)
+    text = forms.CharField(
+        required=False, max_length=DESCRIPTION_MAX_CHARS, strip=False, widget=forms.Textarea
+    )
 
 
 class AssetUploadForm(SingleLineFieldsMixin, forms.Form):
