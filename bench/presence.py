@@ -659,7 +659,9 @@ def main() -> int:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "RAKWON_VAR_DIR": scratch,
-            "DATABASE_URL": fresh_postgres(args.database) if args.postgres else f"sqlite:///{scratch}/bench.sqlite3",
+            "DATABASE_URL": fresh_postgres(args.database)
+            if args.postgres
+            else f"sqlite:///{scratch}/bench.sqlite3",
             "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
