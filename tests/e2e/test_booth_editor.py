@@ -55,19 +55,18 @@ PROCESS = "from exhibits.services.asset_processing import process_asset; process
 
 
 @pytest.fixture
-def staff_phone(rakwon_server):
-    """A phone whose browser has a fake microphone that the page may use without asking."""
-    from playwright.sync_api import sync_playwright
+def staff_phone(playwright, rakwon_server):
+    """A phone whose browser has a fake microphone that the page may use without asking.
 
+    Launched from the process's one Playwright (conftest): a second sync instance is refused."""
     args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        context = browser.new_context(viewport=PHONE, base_url=rakwon_server.url, locale="en-GB")
-        context.grant_permissions(["microphone"])
-        context.set_default_timeout(20_000)
-        yield context
-        context.close()
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    context = browser.new_context(viewport=PHONE, base_url=rakwon_server.url, locale="en-GB")
+    context.grant_permissions(["microphone"])
+    context.set_default_timeout(20_000)
+    yield context
+    context.close()
+    browser.close()
 
 
 def _fits_the_phone(page) -> None:
