@@ -157,7 +157,7 @@ def revoke_seat(member: Attendee, *, by: User) -> Attendee:
     working. The person may then join again with the institution's code (a new seat). Audited."""
     require_change(member.event, by)
     _require_member(member)
-    member = Attendee.objects.select_for_update().select_related("event", "user").get(pk=member.pk)
+    member = Attendee.objects.select_for_update(of=("self",)).select_related("event", "user").get(pk=member.pk)
     if member.status not in PLACE_HOLDING_STATUSES:
         raise SeatError(
             _("This seat is already free; the person can join again with the institution's code."),
