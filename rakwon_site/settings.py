@@ -187,18 +187,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BEAT_SCHEDULE = {
-    # Data retention: events past their retention period are exported, then shredded.
-    "shred-expired-events": {"task": "events.tasks.shred_expired_events", "schedule": 24 * 3600},
-    "delete-expired-exports": {"task": "events.tasks.delete_expired_exports", "schedule": 24 * 3600},
-    "forget-old-attempts": {"task": "events.tasks.forget_old_attempts", "schedule": 3600},
-    "forget-booth-visit-marks": {"task": "exhibits.tasks.forget_visit_marks", "schedule": 3600},
-    # Webhook deliveries that failed are tried again when due; sessions that began are announced.
-    "retry-webhook-deliveries": {"task": "events.tasks.retry_webhook_deliveries", "schedule": 60},
-    "announce-started-sessions": {"task": "events.tasks.announce_started_sessions", "schedule": 60},
-}
-
-# --- Mail ---------------------------------------------------------------------------------
 # Processing an upload (PDF pages, video, sound, pictures) is stopped after the soft limit (the
 # asset then says why) and its worker process killed after the hard one, so one hostile file
 # cannot hold a worker for ever. Keep both below TASK_REDELIVERY_SECONDS.
@@ -214,6 +202,18 @@ CELERY_TASK_ROUTES = {
     "events.tasks.send_*": {"queue": MAIL_QUEUE},
     "exhibits.tasks.send_*": {"queue": MAIL_QUEUE},
 }
+CELERY_BEAT_SCHEDULE = {
+    # Data retention: events past their retention period are exported, then shredded.
+    "shred-expired-events": {"task": "events.tasks.shred_expired_events", "schedule": 24 * 3600},
+    "delete-expired-exports": {"task": "events.tasks.delete_expired_exports", "schedule": 24 * 3600},
+    "forget-old-attempts": {"task": "events.tasks.forget_old_attempts", "schedule": 3600},
+    "forget-booth-visit-marks": {"task": "exhibits.tasks.forget_visit_marks", "schedule": 3600},
+    # Webhook deliveries that failed are tried again when due; sessions that began are announced.
+    "retry-webhook-deliveries": {"task": "events.tasks.retry_webhook_deliveries", "schedule": 60},
+    "announce-started-sessions": {"task": "events.tasks.announce_started_sessions", "schedule": 60},
+}
+
+# --- Mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -221,6 +221,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that accepts the connection and then says nothing must not hold a mail worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rakwon <rakwon@localhost>")
 # Links in mail must point at this server as visitors reach it.
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
@@ -230,8 +232,6 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "rakwon_site" / "locale"]
 USE_I18N = True
-# A mail server that accepts the connection and then says nothing must not hold a mail worker.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Seoul")
 
@@ -300,6 +300,7 @@ BOOTH_MAX_TAGS = 12
 PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 300)
 PDF_PAGE_WIDTH = 1000  # page images a phone on a poor link can afford
 PDF_PAGE_MAX_PIXELS = 1000 * 4000  # a strangely tall page is scaled down, not rendered huge
+PDF_PAGE_MAX_ASPECT = 50  # a page longer than 50 times its width (or the reverse) is refused
 PDF_THUMB_WIDTH = 240
 IMAGE_MAX_PIXELS = 40_000_000  # decompression-bomb guard, on the size the header declares
 IMAGE_DISPLAY_WIDTH = 1600
@@ -311,7 +312,6 @@ VIDEO_LOW_MAX_FPS = 30
 VIDEO_MAX_SECONDS = env_int("VIDEO_MAX_SECONDS", 3600)
 VIDEO_MAX_PIXELS = 4096 * 2304  # decoding larger sources costs the worker too much
 VIDEO_POSTER_WIDTH = 640
-PDF_PAGE_MAX_ASPECT = 50  # a page longer than 50 times its width (or the reverse) is refused
 AUDIO_OPUS_BITRATE = 32_000
 AUDIO_MAX_SECONDS = env_int("AUDIO_MAX_SECONDS", 3600)
 # Booth analytics: counts, never a log of who. Repeats within the window count once.
