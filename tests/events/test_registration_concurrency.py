@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from events.enums import AttendeeStatus
+from events.enums import PLACE_HOLDING_STATUSES, AttendeeStatus
 from events.errors import RakwonError
 from events.models import Attendee, Event
 from events.services.institutions import create_institution, join_institution
@@ -84,7 +84,10 @@ def test_register_individual_concurrent_rush_never_exceeds_capacity():
     event = expo_with_capacity(PLACES)
     results = run_at_once(register, event.pk)
     assert results == ["ok"] * PLACES + ["registration.full"] * (THREADS - PLACES)
-    assert Attendee.objects.filter(event=event, status=AttendeeStatus.CONFIRMED).count() == PLACES
+    # Each registration holds its place while its link waits to be clicked (double opt-in).
+    held = Attendee.objects.filter(event=event, status__in=PLACE_HOLDING_STATUSES)
+    assert held.count() == PLACES
+    assert set(held.values_list("status", flat=True)) == {AttendeeStatus.UNCONFIRMED}
 
 
 @needs_postgres

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -122,7 +123,8 @@ class Site:
         command = [
             str(BIN / "celery"), "-A", "rakwon_site", "worker", "--pool=solo", "--concurrency=1",
             "--without-mingle", "--without-gossip", f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
-            "--loglevel=INFO",
+            # One worker here does what the deployment splits over two: uploads and mail.
+            f"--queues=celery,{settings.MAIL_QUEUE}", "--loglevel=INFO",
         ]  # fmt: skip
         return self._start(name, command)
 
