@@ -7,12 +7,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from . import (
+        from .live import (
             chat_handlers,  # noqa: F401  chat's socket handlers and connect guard
             dashboard_handlers,  # noqa: F401  the organiser's live dashboard
             socket_handlers,  # noqa: F401  registers the event's own socket handlers
         )
-        from .presence.places import find_session
+        from .live.presence.places import find_session
         from .registry import presence_places
         from .services import (
             chat_shredding,  # noqa: F401  registers chat's shredding strategy

@@ -8,7 +8,7 @@ which the socket turns into one ``error`` frame (or, for the tab count, lets the
 
 Sizes, per daphne process: CHANNEL_REDIS_MAX_CONNECTIONS / CHANNEL_REDIS_POOL_TIMEOUT_SECONDS for
 the channel layer; PRESENCE_REDIS_MAX_CONNECTIONS / PRESENCE_REDIS_POOL_TIMEOUT_SECONDS for the
-one pool the presence store and the tab count share (``waiting_pool``, ``events.tabs.get_tabs``).
+one pool the presence store and the tab count share (``waiting_pool``, ``events.live.tabs.get_tabs``).
 """
 
 from __future__ import annotations

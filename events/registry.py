@@ -270,7 +270,7 @@ class PresencePlaceRegistry:
 
 presence_places = PresencePlaceRegistry()
 
-# Called synchronously, in a worker thread, with a batch of entries (events.presence.entries.Entry:
+# Called synchronously, in a worker thread, with a batch of entries (events.live.presence.entries.Entry:
 # kind, place_id, attendee_id, at) every few seconds: entering a place never waits for them.
 presence_listeners: list[Callable[[list[Any]], Any]] = []
 

@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from .consumer import EventConsumer
+from .live.consumer import EventConsumer
 
 websocket_urlpatterns = [path("ws/events/<slug:slug>/", EventConsumer.as_asgi())]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 
-from events.live import push_to_group
+from events.live.groups import push_to_group
 from events.registry import socket_handlers
 
 from .services import presenting

@@ -18,7 +18,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from events.live import push_message, push_to_group
+from events.live.groups import push_message, push_to_group
 
 from .errors import MediaUnavailable, error_for
 from .host import RoomHost, new_engine

@@ -15,7 +15,7 @@ import secrets
 import socket
 
 from events.errors import RakwonError
-from events.live import push_message
+from events.live.groups import push_message
 
 from . import errors
 from .host import RoomHost

@@ -329,7 +329,7 @@ SOCKET_RATE_PER_SECOND = float(env_str("SOCKET_RATE_PER_SECOND") or 20.0)
 SOCKET_BURST = env_int("SOCKET_BURST", 60)
 SOCKET_FLOOD_STRIKES = env_int("SOCKET_FLOOD_STRIKES", 20)
 # Live sockets (browser tabs) one person may have open in one event; the next is closed with 4409
-# (events/tabs.py). In Redis a socket's count lapses this long after its last frame (a killed
+# (events/live/tabs.py). In Redis a socket's count lapses this long after its last frame (a killed
 # process cannot say goodbye); the browser pings every 20 s.
 SOCKET_MAX_TABS = env_int("SOCKET_MAX_TABS", 8)
 SOCKET_TABS_TTL_SECONDS = env_int("SOCKET_TABS_TTL_SECONDS", 120)

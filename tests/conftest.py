@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from events.enums import TeamRole
-from events.presence.store import MemoryStore, use_store
+from events.live.presence.store import MemoryStore, use_store
 
 from .factories import (
     BoothFactory,

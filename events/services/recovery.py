@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..enums import PLACE_HOLDING_STATUSES, AttemptScope, AttendeeKind, AttendeeStatus, AuditAction
 from ..errors import NotAllowed, RakwonError
-from ..live import close_user
+from ..live.groups import close_user
 from ..models import Attendee, Event, Institution, User
 from .audit import record_audit
 from .institutions import ACCESS_CODE_PREFIX_LENGTH, sender_network

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 
-from ..live import close_user
+from ..live.groups import close_user
 
 logger = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ def booths_in_hall(hall_id: int) -> list[int]:
 
 
 def count_booth_visits(entries: Iterable[Any]) -> int:
-    """Count a batch of entries into booths as visits (events.presence.entries.Entry objects).
+    """Count a batch of entries into booths as visits (events.live.presence.entries.Entry objects).
 
     Booths and attendees are read in two queries for the whole batch; each visit is then counted
     by `record_booth_visit`, which ignores repeats within BOOTH_VISIT_REPEAT_MINUTES. Returns how

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from events.live import push_to_group, user_group
+from events.live.groups import push_to_group, user_group
 from events.services.chat import author_of
 
 from ..errors import BadRequest, NoSuchRequest

@@ -8,8 +8,8 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from events.presence import entries, places, ticker
-from events.presence.store import MemoryStore, use_store
+from events.live.presence import entries, places, ticker
+from events.live.presence.store import MemoryStore, use_store
 from rakwon_site.asgi import application
 
 TICK = 0.05

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 
 from events import registry
 from events.enums import EventStatus
-from events.presence import entries, ticker
+from events.live.presence import entries, ticker
 from exhibits.models import BoothDailyStats
 from tests.factories import BoothFactory, EventFactory, StaffFactory
 from tests.registration_factories import AttendeeFactory
@@ -260,7 +260,7 @@ async def test_a_booth_known_only_by_key_is_rebuilt_with_its_hall():
     assert (await make(registry.presence_places.rebuild)("booth", 999_999)).parent is None
 
 
-# --- Places found are reused for a while (events.presence.places.PLACE_FOUND_SECONDS) ---------
+# --- Places found are reused for a while (events.live.presence.places.PLACE_FOUND_SECONDS) ---------
 
 
 async def test_a_second_entry_into_the_same_booth_asks_the_database_nothing(monkeypatch, manual_ticks):
@@ -290,7 +290,7 @@ async def test_a_second_entry_into_the_same_booth_asks_the_database_nothing(monk
 
 
 async def test_a_deleted_booth_is_no_place_once_its_found_lifetime_is_over(monkeypatch, manual_ticks):
-    from events.presence import places
+    from events.live.presence import places
 
     monkeypatch.setattr(places, "PLACE_FOUND_SECONDS", 0.2)
     event, booth = await _floor("booth-gone")
@@ -314,7 +314,7 @@ async def test_a_deleted_booth_is_no_place_once_its_found_lifetime_is_over(monke
 async def test_a_booth_moved_to_another_hall_is_counted_in_the_new_hall_after_its_lifetime(
     monkeypatch, manual_ticks
 ):
-    from events.presence import places
+    from events.live.presence import places
     from tests.factories import HallFactory
 
     monkeypatch.setattr(places, "PLACE_FOUND_SECONDS", 0.2)

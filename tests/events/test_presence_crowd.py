@@ -9,10 +9,10 @@ import pytest
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 
-from events.consumer import EventConsumer
 from events.enums import EventStatus
-from events.presence import places, ticker
-from events.presence.store import MemoryStore
+from events.live.consumer import EventConsumer
+from events.live.presence import places, ticker
+from events.live.presence.store import MemoryStore
 from tests.factories import BoothFactory, EventFactory
 from tests.registration_factories import AttendeeFactory
 

@@ -6,7 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from events.enums import EventStatus
-from events.presence import places, ticker
+from events.live.presence import places, ticker
 from tests.factories import BoothFactory, EventFactory, SessionFactory
 from tests.registration_factories import AttendeeFactory
 

@@ -12,8 +12,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from events.enums import EventStatus
-from events.presence import places, ticker
-from events.presence.store import RedisStore, use_store
+from events.live.presence import places, ticker
+from events.live.presence.store import RedisStore, use_store
 from tests.factories import BoothFactory, EventFactory
 from tests.registration_factories import AttendeeFactory
 

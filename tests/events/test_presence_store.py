@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from events.presence.store import MemoryStore, RedisStore
+from events.live.presence.store import MemoryStore, RedisStore
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 ADA = {"person": 7, "name": "Ada"}

@@ -1,5 +1,5 @@
 """The live socket's limits: the per-connection rate limit, flood closing, and permissions
-worked out once at connect (events.ratelimit, events.consumer)."""
+worked out once at connect (events.live.ratelimit, events.live.consumer)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from channels.testing import WebsocketCommunicator
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
-from events import protocol
 from events.enums import EventStatus
+from events.live import protocol
+from events.live.ratelimit import FrameLimiter, TokenBucket
 from events.models import Attendee
-from events.ratelimit import FrameLimiter, TokenBucket
 from rakwon_site.asgi import application
 from tests.factories import EventFactory
 from tests.registration_factories import AttendeeFactory

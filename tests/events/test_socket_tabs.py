@@ -1,4 +1,4 @@
-"""The cap on live sockets (browser tabs) per person per event (events/tabs.py, SOCKET_MAX_TABS):
+"""The cap on live sockets (browser tabs) per person per event (events/live/tabs.py, SOCKET_MAX_TABS):
 the one too many is told why and closed with 4409; closing a tab makes room again."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from events import tabs
 from events.enums import EventStatus
+from events.live import tabs
 from rakwon_site.asgi import application
 from tests.factories import EventFactory
 from tests.registration_factories import AttendeeFactory
@@ -180,7 +180,7 @@ class _Connection:
 async def test_a_saturated_pool_lets_the_socket_in_and_logs_once_without_a_traceback(caplog):
     saturated = _SaturatedTabs()
     tabs.use_tabs(saturated)
-    caplog.set_level("DEBUG", logger="events.tabs")
+    caplog.set_level("DEBUG", logger="events.live.tabs")
 
     let_in = [await tabs.open_tab(_Connection(n)) for n in range(3)]
     for n in range(3):
@@ -225,7 +225,7 @@ async def test_a_full_redis_pool_waits_then_lets_the_frame_through_without_a_tra
     pool = waiting_pool(url, max_connections=1, timeout=0.2)
     store = tabs.RedisTabs(url, prefix="test-tabs:", ttl_seconds=60, pool=pool)
     tabs.use_tabs(store)
-    caplog.set_level("DEBUG", logger="events.tabs")
+    caplog.set_level("DEBUG", logger="events.live.tabs")
     held = await pool.get_connection()  # the pool's only connection is busy
     try:
         assert await tabs.open_tab(_Connection(1)) is True

@@ -30,9 +30,9 @@ from django.core.cache import caches
 from django.test import Client
 
 from events.enums import EventStatus, ExportKind
+from events.live.presence import entries, ticker
+from events.live.presence.store import MemoryStore, RedisStore, get_store, use_store
 from events.models import Attendee, Event, ExportJob, User
-from events.presence import entries, ticker
-from events.presence.store import MemoryStore, RedisStore, get_store, use_store
 from events.services.chat import post_message
 from exhibits.models import BoothVisitMark
 from exhibits.services.analytics import record_booth_visit, visit_key

@@ -2,7 +2,7 @@
 
 Small booths hear each join and leave as it happens (names only of people who chose to be
 visible). A booth above PRESENCE_BOOTH_CROWD people, and every hall, lobby and session, hears its
-count once per tick instead (events.presence.ticker), read from the store with its version; "who's
+count once per tick instead (events.live.presence.ticker), read from the store with its version; "who's
 here" is then the first names and a count, the rest paged on request (`presence.who`).
 """
 
@@ -17,9 +17,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..errors import RakwonError
-from ..live import booth_group, push_to_group
-from ..registry import PresencePlace, presence_places
+from events.errors import RakwonError
+from events.registry import PresencePlace, presence_places
+
+from ..groups import booth_group, push_to_group
 from . import entries, ticker
 from .store import Change, Person, PresenceBusy, get_store
 
@@ -92,7 +93,7 @@ async def find(connection, kind: str, place_id: Any) -> PresencePlace:
 
 
 def find_session(event, session_id: int) -> PresencePlace | None:
-    from ..models import Session
+    from events.models import Session
 
     if not Session.objects.filter(event=event, pk=session_id).exists():
         return None

@@ -21,9 +21,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from redis.exceptions import RedisError
 
+from events.registry import PresencePlace, presence_places
+
 from .. import protocol
-from ..live import dashboard_group, push_to_group
-from ..registry import PresencePlace, presence_places
+from ..groups import dashboard_group, push_to_group
 from . import entries, snapshot
 from .store import Change, PresenceBusy, get_store
 

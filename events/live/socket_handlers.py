@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from events.registry import socket_handlers
+
 from .presence import places
-from .registry import socket_handlers
 
 
 @socket_handlers.register("ping", permission="events.enter_event")

@@ -23,7 +23,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from ..errors import RakwonError
+from events.errors import RakwonError
 
 Person = dict[str, Any]  # what others may know of a present person: {"person": id|None, "name": str|None}
 
@@ -284,7 +284,7 @@ class RedisStore(_Shared):
     ) -> None:
         import redis.asyncio as redis
 
-        from ..redis_layer import waiting_pool
+        from events.redis_layer import waiting_pool
 
         pool = waiting_pool(url, max_connections=max_connections, timeout=pool_timeout)
         self._redis = redis.Redis(connection_pool=pool)
@@ -298,7 +298,7 @@ class RedisStore(_Shared):
 
     @property
     def redis(self):
-        """The client on this process's pool, which the tab count (events.tabs) shares."""
+        """The client on this process's pool, which the tab count (events.live.tabs) shares."""
         return self._redis
 
     def _key(self, *parts: str) -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
-from .enums import SanctionKind
-from .errors import ChatError
-from .live import chat_group, close_user, push_to_group
-from .registry import connect_guards, socket_handlers
-from .services import chat
+from events.enums import SanctionKind
+from events.errors import ChatError
+from events.registry import connect_guards, socket_handlers
+from events.services import chat
+
+from .groups import chat_group, close_user, push_to_group
 
 ENTER = "events.enter_event"
 MODERATE = "events.manage_event"

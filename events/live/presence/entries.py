@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from ..registry import PresencePlace, presence_listeners
+from events.registry import PresencePlace, presence_listeners
 
 log = logging.getLogger(__name__)
 

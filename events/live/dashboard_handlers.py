@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
-from .live import dashboard_group
+from events.registry import socket_handlers
+
+from .groups import dashboard_group
 from .presence.snapshot import event_counts
-from .registry import socket_handlers
 
 
 @socket_handlers.register("dashboard.watch", permission="events.manage_event")

@@ -1,7 +1,7 @@
 """The live socket: one WebSocket per browser tab at /ws/events/<slug>/.
 
 Authenticated by the Django session; the origin is checked in asgi.py. Each inbound frame is
-rate-limited (events.ratelimit), size-limited and parsed (events.protocol), then dispatched to
+rate-limited (events.live.ratelimit), size-limited and parsed (events.live.protocol), then dispatched to
 the handler registered for its type (events.registry), after that handler's permission is
 checked against the permissions worked out once at connect.
 
@@ -25,13 +25,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from events.errors import NotAllowed, RakwonError
+from events.models import Attendee, Event
+from events.registry import connect_guards, socket_disconnect_listeners, socket_handlers
+
 from . import protocol, tabs
-from .errors import NotAllowed, RakwonError
-from .live import event_group, user_group
-from .models import Attendee, Event
+from .groups import event_group, user_group
 from .presence import places
 from .ratelimit import FrameLimiter
-from .registry import connect_guards, socket_disconnect_listeners, socket_handlers
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _shared_grants(granted: dict[str, bool]) -> dict[str, bool]:
 
 @database_sync_to_async
 def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, bool, dict[str, bool]]:
-    from .rules import is_event_team
+    from events.rules import is_event_team
 
     event = Event.objects.filter(slug=slug).first()
     if event is None:
@@ -75,7 +76,7 @@ def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, b
         return event, False, None, False, {}
     attendee = Attendee.objects.filter(event=event, user=user).first()
     # Worked out once, so a ping costs no query; a reconnect works them out afresh, and a ban
-    # does not wait for that: it closes the sockets (events.live.close_user).
+    # does not wait for that: it closes the sockets (events.live.groups.close_user).
     granted = {permission: user.has_perm(permission, event) for permission in _handler_permissions()}
     return event, True, attendee, bool(is_event_team(user, event)), _shared_grants(granted)
 
@@ -117,7 +118,7 @@ class EventConsumer(AsyncWebsocketConsumer):
     attendee: Attendee | None = None
     is_team: bool = False
     closing: bool = False  # closed by us for flooding: what still arrives is dropped
-    tab_counted: bool = False  # counted towards SOCKET_MAX_TABS (events.tabs)
+    tab_counted: bool = False  # counted towards SOCKET_MAX_TABS (events.live.tabs)
     tab_renewed: float = 0.0
 
     async def connect(self) -> None:

@@ -75,7 +75,7 @@ class RedisTabs:
     def __init__(self, url: str, *, prefix: str, ttl_seconds: float, pool=None, client=None) -> None:
         import redis.asyncio
 
-        from .redis_layer import waiting_pool
+        from events.redis_layer import waiting_pool
 
         # A client of the presence store (its pool) when given; else one on a waiting pool.
         self._owns_client = client is None

@@ -8,8 +8,9 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.db.models import Q
 
-from ..models import Event
-from ..registry import PresencePlace
+from events.models import Event
+from events.registry import PresencePlace
+
 from .store import get_store
 
 

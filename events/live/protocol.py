@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .errors import RakwonError
+from events.errors import RakwonError
 
 
 class FrameError(RakwonError):
