@@ -8,6 +8,10 @@ Passing trouble (the database or the mail server away for a moment) retries with
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
+from .models import Attendee, ExportJob, TeamInvitation
+from .services import exports, passwords, shredding, signin, signup, webhooks
+from .services.mail import record_failed_mail, send_team_invitation_mail
+
 # Errors that a later attempt can outlive; anything else is a bug and is not retried blindly.
 TRANSIENT = (OSError, OperationalError, InterfaceError)
 RELIABLY = {
@@ -28,8 +32,6 @@ class MailTask(Task):
     mail_of = None
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        from .services.mail import record_failed_mail
-
         mail_of = type(self).mail_of  # a plain function, not a method of the task
         found = mail_of(*args, **kwargs) if mail_of else None
         if found is not None:
@@ -38,64 +40,48 @@ class MailTask(Task):
 
 
 def _team_invitation_mail(invitation_id: int) -> tuple[int, str, str] | None:
-    from .models import TeamInvitation
-
     event_id = TeamInvitation.objects.filter(pk=invitation_id).values_list("event_id", flat=True).first()
     return None if event_id is None else (event_id, "team_invitation", f"team_invitation:{invitation_id}")
 
 
 def _registration_mail(attendee_id: int, reason: str = "") -> tuple[int, str, str] | None:
-    from .models import Attendee
-
     event_id = Attendee.objects.filter(pk=attendee_id).values_list("event_id", flat=True).first()
     return None if event_id is None else (event_id, "registration", f"attendee:{attendee_id}")
 
 
 @shared_task(base=MailTask, mail_of=_team_invitation_mail, **RELIABLY)
 def send_team_invitation(invitation_id: int) -> None:
-    from .services.mail import send_team_invitation_mail
-
     send_team_invitation_mail(invitation_id)
 
 
 @shared_task(base=MailTask, mail_of=_registration_mail, **RELIABLY)
 def send_registration_mail(attendee_id: int, reason: str) -> None:
     """Registration mail; those with a sign-in link issue the link here, so no secret is queued."""
-    from .services.signin import send_registration_mail as send
-
-    send(attendee_id, reason)
+    signin.send_registration_mail(attendee_id, reason)
 
 
 @shared_task(base=MailTask, **RELIABLY)
 def send_organiser_invitation_mail(email: str, token: str, language: str) -> None:
     """An organiser invitation from a superuser (ORGANISER_SIGNUP=invitation)."""
-    from .services.signup import send_organiser_invitation
-
-    send_organiser_invitation(email, token, language)
+    signup.send_organiser_invitation(email, token, language)
 
 
 @shared_task(base=MailTask, **RELIABLY)
 def send_signup_mail(sealed: str) -> None:
     """Sign-up mail: the address is looked up here, so the sign-up page answers alike for any."""
-    from .services.signup import send_signup_mail as send
-
-    send(sealed)
+    signup.send_signup_mail(sealed)
 
 
 @shared_task(base=MailTask, **RELIABLY)
 def send_password_reset_mail(email: str, language: str) -> None:
     """Password-reset mail; the one-use token is made here, so no secret is queued."""
-    from .services.passwords import send_password_reset_mail as send
-
-    send(email, language)
+    passwords.send_password_reset_mail(email, language)
 
 
 @shared_task(**RELIABLY)
 def forget_old_attempts() -> int:
     """Periodic: drop rate-limit attempts older than every window."""
-    from .services.signin import forget_old_attempts as forget
-
-    return forget()
+    return signin.forget_old_attempts()
 
 
 # --- Privacy: exports, shredding, retention ---------------------------------------------------
@@ -104,56 +90,42 @@ def forget_old_attempts() -> int:
 @shared_task(**RELIABLY)
 def export_attendees(job_id: int) -> None:
     """Write an attendee list export (progress shown on its page)."""
-    from .models import ExportJob
-    from .services.exports import export_attendees_csv
-
     job = ExportJob.objects.select_related("event", "requested_by").filter(pk=job_id).first()
     if job is not None:
-        export_attendees_csv(job)
+        exports.export_attendees_csv(job)
 
 
 @shared_task(**RELIABLY)
 def shred_event_after_export(job_id: int) -> None:
     """An owner's "export first, then shred": the archive, then every shred strategy."""
-    from .models import ExportJob
-    from .services.shredding import run_shred_job
-
     job = ExportJob.objects.select_related("event", "requested_by").filter(pk=job_id).first()
     if job is not None:
-        run_shred_job(job)
+        shredding.run_shred_job(job)
 
 
 @shared_task(**RELIABLY)
 def shred_expired_events() -> int:
     """Periodic (daily): automatic retention; returns how many events were shredded."""
-    from .services.shredding import shred_expired_events as shred
-
-    return len(shred())
+    return len(shredding.shred_expired_events())
 
 
 @shared_task(**RELIABLY)
 def delete_expired_exports() -> int:
     """Periodic (daily): export files are kept on the server only for EXPORT_FILE_KEEP_DAYS."""
-    from .services.exports import delete_expired_exports as delete
-
-    return delete()
+    return exports.delete_expired_exports()
 
 
 # Webhooks: on the default queue, never the mail queue (names do not start with send_).
 @shared_task(**RELIABLY)
 def deliver_webhook(delivery_id: int) -> None:
     """One try of a webhook delivery; a failure is tried again by retry_webhook_deliveries."""
-    from .services.webhooks import attempt_delivery
-
-    attempt_delivery(delivery_id)
+    webhooks.attempt_delivery(delivery_id)
 
 
 @shared_task(**RELIABLY)
 def retry_webhook_deliveries() -> int:
     """Periodic (every minute): the deliveries whose wait is over are tried again."""
-    from .services.webhooks import deliveries_due
-
-    due = deliveries_due()
+    due = webhooks.deliveries_due()
     for delivery_id in due:
         deliver_webhook.delay(delivery_id)
     return len(due)
@@ -162,6 +134,4 @@ def retry_webhook_deliveries() -> int:
 @shared_task(**RELIABLY)
 def announce_started_sessions() -> int:
     """Periodic (every minute): webhooks hear of sessions that began."""
-    from .services.webhooks import announce_started_sessions as announce
-
-    return announce()
+    return webhooks.announce_started_sessions()

@@ -9,6 +9,11 @@ from django.conf import settings
 
 from events.tasks import RELIABLY, MailTask
 
+from .models import StaffInvitation
+from .services import analytics
+from .services.asset_processing import process_asset
+from .services.mail import send_staff_invitation_mail
+
 # Processing one upload may take long (an hour of video) but not for ever: at the soft limit the
 # service records "asset.too_slow" on the asset; at the hard limit the worker process is killed.
 PROCESSING_TIME_LIMITS = {
@@ -18,8 +23,6 @@ PROCESSING_TIME_LIMITS = {
 
 
 def _staff_invitation_mail(invitation_id: int) -> tuple[int, str, str] | None:
-    from .models import StaffInvitation
-
     found = StaffInvitation.objects.filter(pk=invitation_id).values_list("exhibitor__event_id", flat=True)
     event_id = found.first()
     return None if event_id is None else (event_id, "staff_invitation", f"staff_invitation:{invitation_id}")
@@ -27,8 +30,6 @@ def _staff_invitation_mail(invitation_id: int) -> tuple[int, str, str] | None:
 
 @shared_task(base=MailTask, mail_of=_staff_invitation_mail, **RELIABLY)
 def send_staff_invitation(invitation_id: int) -> None:
-    from .services.mail import send_staff_invitation_mail
-
     send_staff_invitation_mail(invitation_id)
 
 
@@ -38,14 +39,10 @@ def process_booth_asset(asset_id: int) -> None:
 
     Safe to run twice: a finished asset is left alone, a half-done one is redone from the start.
     """
-    from .services.asset_processing import process_asset
-
     process_asset(asset_id)
 
 
 @shared_task(**RELIABLY)
 def forget_visit_marks() -> int:
     """Hourly: delete the day-keyed visit marks of finished days (counts stay, identities never)."""
-    from .services.analytics import forget_visit_marks as forget
-
-    return forget()
+    return analytics.forget_visit_marks()

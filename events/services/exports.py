@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ..enums import AuditAction, ExportKind, ExportStatus
 from ..errors import NotAllowed, RakwonError
 from ..models import Answer, Attendee, Event, ExportJob, Question, User
+from ..queue import enqueue_after_commit
 from .audit import record_audit
 from .privacy import shown_name
 from .spreadsheets import csv_row
@@ -113,8 +114,6 @@ def finish_job(job: ExportJob, *, rows: int) -> None:
 
 def request_attendee_export(event: Event, *, by: User, language: str = "") -> ExportJob:
     """Queue an attendee list export; the file is written by a Celery task."""
-    from ..tasks import export_attendees
-
     require_team(event, by)
     languages = event.languages or [settings.LANGUAGE_CODE]
     with transaction.atomic():
@@ -124,7 +123,7 @@ def request_attendee_export(event: Event, *, by: User, language: str = "") -> Ex
             kind=ExportKind.ATTENDEES_CSV,
             language=language if language in languages else languages[0],
         )
-        transaction.on_commit(lambda: export_attendees.delay(job.pk))
+        enqueue_after_commit("events.tasks.export_attendees", job.pk)
     return job
 
 

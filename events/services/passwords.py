@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from ..enums import AttemptScope
 from ..models import User
 from ..models.registration import is_placeholder_email
+from ..queue import enqueue_after_commit
 from .mail import send_invitation_mail
 from .signin import attempt_key, check_limit, count_attempt, limit
 
@@ -34,8 +34,6 @@ def users_for_reset(email: str) -> list[User]:
 
 def request_password_reset(*, email: str, language: str, ip: str) -> None:
     """Queue the reset mail if the address has an account; RateLimited alike for any address."""
-    from ..tasks import send_password_reset_mail
-
     email = (email or "").strip().lower()
     window = limit("SIGNIN_MAIL_WINDOW_MINUTES")
     address_key, ip_key = attempt_key("password-reset", email), attempt_key(ip)
@@ -56,7 +54,7 @@ def request_password_reset(*, email: str, language: str, ip: str) -> None:
     count_attempt(AttemptScope.SIGNIN_MAIL_ADDRESS, address_key, window_minutes=window)
     count_attempt(AttemptScope.SIGNIN_MAIL_IP, ip_key, window_minutes=window)
     # The task looks the address up, so this answer does the same work for any address.
-    transaction.on_commit(lambda: send_password_reset_mail.delay(email, language))
+    enqueue_after_commit("events.tasks.send_password_reset_mail", email, language)
 
 
 def send_password_reset_mail(email: str, language: str) -> None:

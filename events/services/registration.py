@@ -30,6 +30,7 @@ from ..enums import (
 from ..errors import RakwonError
 from ..models import Answer, Attendee, Event, Question, RegistrationSettings, User
 from ..models.registration import ANSWER_MAX_LENGTH, PURPOSE_MAX_LENGTH, is_placeholder_email
+from ..queue import enqueue_after_commit
 from ..single_line import CODE as SINGLE_LINE_CODE
 from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
 from ..single_line import is_single_line
@@ -291,8 +292,6 @@ def register_individual(
     Raises ValidationError (keyed "email" or by question identifier), RateLimited, or
     RegistrationError (closed, not open yet, full).
     """
-    from ..tasks import send_registration_mail
-
     errors = {}
     try:
         email = clean_email(email)
@@ -322,8 +321,8 @@ def register_individual(
         existing = Attendee.objects.filter(event=event, kind=AttendeeKind.INDIVIDUAL, email=email).first()
         count_mail(event, email, ip)
         if existing is not None:
-            transaction.on_commit(
-                lambda: send_registration_mail.delay(existing.pk, RegistrationMail.ALREADY_REGISTERED)
+            enqueue_after_commit(
+                "events.tasks.send_registration_mail", existing.pk, RegistrationMail.ALREADY_REGISTERED
             )
             return Registration(existing, created=False)
         name = str(cleaned.get(NAME_QUESTION, ""))[:120]
@@ -341,7 +340,7 @@ def register_individual(
         )
         Answer.objects.bulk_create(answer_rows(attendee, questions, cleaned))
         reason = RegistrationMail.AWAITING_APPROVAL if reg.requires_approval else RegistrationMail.WELCOME
-        transaction.on_commit(lambda: send_registration_mail.delay(attendee.pk, reason))
+        enqueue_after_commit("events.tasks.send_registration_mail", attendee.pk, reason)
     return Registration(attendee, created=True)
 
 
@@ -394,8 +393,6 @@ _DECISIONS = {
 @transaction.atomic
 def decide(attendee: Attendee, action: str, *, by: User) -> Attendee:
     """Approve, reject or cancel a registration; individuals get a mail either way."""
-    from ..tasks import send_registration_mail
-
     require_change(attendee.event, by)
     if action not in _DECISIONS:
         raise RegistrationError(_("Unknown action."), code="registration.bad_action")
@@ -415,7 +412,7 @@ def decide(attendee: Attendee, action: str, *, by: User) -> Attendee:
     if status == AttendeeStatus.CONFIRMED:
         webhooks.registration_confirmed(attendee)
     if attendee.kind == AttendeeKind.INDIVIDUAL:
-        transaction.on_commit(lambda: send_registration_mail.delay(attendee.pk, mail))
+        enqueue_after_commit("events.tasks.send_registration_mail", attendee.pk, mail)
     return attendee
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ..enums import AuditAction, ExportKind, ExportStatus
 from ..errors import NotAllowed, RakwonError
 from ..models import Event, ExportJob, RegistrationSettings, User
+from ..queue import enqueue_after_commit
 from ..shredder import ShredItem, ShredStrategy, shred_strategies
 from . import privacy  # noqa: F401  registers the event's own shred strategy
 from .audit import record_audit
@@ -58,8 +59,6 @@ def shred_in_flight(event: Event) -> ExportJob | None:
 
 def request_shred(event: Event, *, by: User, confirmation: str, language: str = "") -> ExportJob:
     """Queue "export first, then shred" for a closed event; the owner typed its short name."""
-    from ..tasks import shred_event_after_export
-
     if by is None:
         raise NotAllowed(_("Only an owner of the event can delete its personal data."))
     require_owner(event, by)
@@ -85,7 +84,7 @@ def request_shred(event: Event, *, by: User, confirmation: str, language: str = 
             kind=ExportKind.SHRED_ARCHIVE,
             language=language if language in event.languages else (event.languages or [""])[0],
         )
-        transaction.on_commit(lambda: shred_event_after_export.delay(job.pk))
+        enqueue_after_commit("events.tasks.shred_event_after_export", job.pk)
     return job
 
 

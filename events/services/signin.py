@@ -28,6 +28,7 @@ from ..enums import MAILS_WITH_LINK, AttemptScope, AttendeeKind, AttendeeStatus,
 from ..errors import RakwonError
 from ..models import Attendee, CountedAttempt, Event, SignInLink
 from ..models.registration import is_placeholder_email
+from ..queue import enqueue_after_commit
 from .mail import send_invitation_mail
 
 # No 0/O, 1/I: codes are read off paper and typed on phones.
@@ -287,14 +288,12 @@ def sign_in_with_code(event: Event, *, email: str, code: str, ip: str) -> Attend
 
 def request_new_link(event: Event, *, email: str, ip: str) -> None:
     """Mail a new link if the address is registered. Says nothing about whether it is."""
-    from ..tasks import send_registration_mail
-
     email = (email or "").strip().lower()
     check_mail_limits(event, email, ip)
     attendee = Attendee.objects.filter(event=event, kind=AttendeeKind.INDIVIDUAL, email=email).first()
     count_mail(event, email, ip)
     if attendee is not None:
-        transaction.on_commit(lambda: send_registration_mail.delay(attendee.pk, RegistrationMail.NEW_LINK))
+        enqueue_after_commit("events.tasks.send_registration_mail", attendee.pk, RegistrationMail.NEW_LINK)
 
 
 # --- Mail ---------------------------------------------------------------------------------

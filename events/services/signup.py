@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from ..enums import AttemptScope, TeamRole
 from ..errors import InvitationError, NotAllowed, RakwonError
 from ..models import EventTeamMember, User
+from ..queue import enqueue_after_commit
 from .mail import send_invitation_mail
 from .signin import attempt_key, check_limit, count_attempt, limit
 
@@ -122,8 +123,6 @@ def request_signup(
     The same work for any address (limits, one password hash, one queued mail), so neither the
     answer nor its timing says whether an account exists.
     """
-    from ..tasks import send_signup_mail
-
     email = (email or "").strip().lower()
     organiser = check_signup_allowed(email=email, invitation=invitation, invited_elsewhere=invited_elsewhere)
     window = limit("SIGNIN_MAIL_WINDOW_MINUTES")
@@ -147,7 +146,7 @@ def request_signup(
     )
     count_attempt(AttemptScope.SIGNIN_MAIL_ADDRESS, address_key, window_minutes=window)
     count_attempt(AttemptScope.SIGNIN_MAIL_IP, ip_key, window_minutes=window)
-    transaction.on_commit(lambda: send_signup_mail.delay(sealed))
+    enqueue_after_commit("events.tasks.send_signup_mail", sealed)
 
 
 def send_signup_mail(sealed: str) -> None:
@@ -283,11 +282,9 @@ def invite_organiser(email: str, *, by: User, language: str) -> None:
         )
     if not by.is_superuser:
         raise NotAllowed(_("Only the server's administrators (superusers) invite organisers."))
-    from ..tasks import send_organiser_invitation_mail
-
     email = email.strip().lower()
     token = organiser_invitation_token(email)
-    transaction.on_commit(lambda: send_organiser_invitation_mail.delay(email, token, language))
+    enqueue_after_commit("events.tasks.send_organiser_invitation_mail", email, token, language)
 
 
 def send_organiser_invitation(email: str, token: str, language: str) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..enums import TeamRole
 from ..errors import InvitationError, NotAllowed, TeamError
 from ..models import Event, EventTeamMember, TeamInvitation, User
+from ..queue import enqueue_after_commit
 
 
 def invite_team_member(event: Event, email: str, role: str, *, by: User) -> TeamInvitation:
@@ -18,9 +19,7 @@ def invite_team_member(event: Event, email: str, role: str, *, by: User) -> Team
     if event.team.filter(user__email=email).exists():
         raise TeamError(_("%(email)s is already on the team.") % {"email": email}, code="team.already_member")
     invitation = TeamInvitation.objects.create(event=event, email=email, role=role, invited_by=by)
-    from ..tasks import send_team_invitation
-
-    transaction.on_commit(lambda: send_team_invitation.delay(invitation.pk))
+    enqueue_after_commit("events.tasks.send_team_invitation", invitation.pk)
     return invitation
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ..enums import TeamRole
 from ..errors import NotAllowed, WebhookError
 from ..models import DeliveryStatus, Event, Session, User, Webhook, WebhookDelivery
+from ..queue import enqueue_after_commit
 
 REGISTRATION_CONFIRMED = "registration.confirmed"
 SESSION_STARTED = "session.started"
@@ -141,8 +142,6 @@ def notify(
 ) -> list[WebhookDelivery]:
     """One delivery per active webhook listening to `kind`, sent after the current transaction
     commits; the same thing (`subject`, e.g. "registration:12") is delivered once per webhook."""
-    from ..tasks import deliver_webhook
-
     hooks = Webhook.objects.filter(event=event, active=True, exhibitor_id=exhibitor_id)
     made = []
     for hook in hooks:
@@ -156,7 +155,7 @@ def notify(
         except IntegrityError:
             continue  # already told
         made.append(delivery)
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+        enqueue_after_commit("events.tasks.deliver_webhook", delivery.pk)
     return made
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.errors import EventClosed
+from events.queue import enqueue_after_commit
 
 from ..limits import asset_max_bytes, limit
 from ..models import AssetKind, AssetPage, AssetStatus, Booth, BoothAsset, BoothLink
@@ -200,10 +201,8 @@ def upload_asset(
 
 
 def queue_processing(asset: BoothAsset) -> None:
-    from ..tasks import process_booth_asset
-
     asset_id = asset.pk
-    transaction.on_commit(lambda: process_booth_asset.delay(asset_id))
+    enqueue_after_commit("exhibits.tasks.process_booth_asset", asset_id)
 
 
 @transaction.atomic

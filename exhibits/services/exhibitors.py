@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from events.errors import EventClosed, InvitationError
 from events.models import ApiToken, Event, User, Webhook
+from events.queue import enqueue_after_commit
 from events.services.team import check_invited_address
 from events.single_line import clean_instance
 
@@ -42,9 +43,7 @@ def invite_staff(exhibitor: Exhibitor, email: str, *, by: User) -> StaffInvitati
             code="invitation.already_staff",
         )
     invitation = StaffInvitation.objects.create(exhibitor=exhibitor, email=email, invited_by=by)
-    from ..tasks import send_staff_invitation
-
-    transaction.on_commit(lambda: send_staff_invitation.delay(invitation.pk))
+    enqueue_after_commit("exhibits.tasks.send_staff_invitation", invitation.pk)
     return invitation
 
 
