@@ -1,4 +1,5 @@
 from .analytics import BoothDailyStats, BoothVisitMark
+from .appointments import Appointment, AppointmentStatus, MeetingSlot
 from .assets import AssetKind, AssetPage, AssetStatus, BoothAsset, BoothLink
 from .bookmarks import Bookmark, CalendarFeed
 from .booth import Booth, BoothSession, Tag
@@ -7,6 +8,8 @@ from .hall import Hall
 from .leads import Lead
 
 __all__ = [
+    "Appointment",
+    "AppointmentStatus",
     "AssetKind",
     "AssetPage",
     "AssetStatus",
@@ -22,6 +25,7 @@ __all__ = [
     "ExhibitorStaff",
     "Hall",
     "Lead",
+    "MeetingSlot",
     "StaffInvitation",
     "Tag",
 ]
