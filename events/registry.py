@@ -1,20 +1,31 @@
 """Where other apps plug into events without events importing them.
 
-- `socket_handlers`: the live socket's handlers, by frame type (``"booth.enter"``); each app
-  registers its own in ``AppConfig.ready()``, optionally with the loader of the object the frame
-  names and the permissions checked on it.
-- `session_places`: where a scheduled session can take place (exhibits offers its booths).
-- `presence_places` and `presence_listeners`: the places presence knows (exhibits offers halls
-  and booths) and who hears that someone entered one (exhibits counts booth visits).
-- `publish_checks`: what the organiser is warned of before publishing (exhibits checks its floor).
+Every plug-in point is one `Registry`: ``register(key, item)`` (a key twice is refused), items in
+the order they were registered, ``registry[key]`` (an unknown key says what is registered). Each
+app registers all it adds in one module, ``<app>/contributions.py``, loaded by its
+``AppConfig.ready()``.
+
+- `socket_handlers`: the live socket's handlers, by frame type ("chat.send"), optionally with the
+  loader of the object the frame names and the permissions checked on it.
+- `session_places`: where a scheduled session can take place, by kind.
+- `presence_places`, `presence_listeners`: the kinds of place presence knows (the session is the
+  event's own; others come from other apps) and who hears that someone entered one.
+- `socket_disconnect_listeners`, `connect_guards`: a socket closing; who may not open one.
+- `event_roles`: who else enters the live event, and whom chat shows as a place's staff.
+- `attendee_data`, `attendee_deleted`: what other apps hold about an attendee (their download)
+  and forgetting it when the attendee deletes their registration.
+- `publish_checks`: what the organiser is warned of before publishing.
+- `dashboard_counts`, `dashboard_charts`, `organiser_menu`, `page_sections`: what other apps add
+  to the organiser's overview and menu and to the event's pages (the lobby, the organiser's live
+  view).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,7 +35,64 @@ from .errors import NotAllowed
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .models import Event, Session
+    from .models import Attendee, Event, Session, User
+
+T = TypeVar("T")
+
+
+# --- The one registry type ------------------------------------------------------------------
+
+
+class UnknownKey(LookupError):
+    """Nothing is registered under this key."""
+
+
+class Registry(Generic[T]):
+    """Items by key, in the order they were registered. `what` names the items in errors."""
+
+    def __init__(self, what: str = "item") -> None:
+        self.what = what
+        self._items: dict[str, T] = {}
+
+    def register(self, key: str, item: T) -> T:
+        if not key or not isinstance(key, str):
+            raise ValueError(f"a {self.what} needs a key (a non-empty string), not {key!r}")
+        if key in self._items:
+            raise ValueError(f"{self.what} {key!r} is registered twice")
+        self._items[key] = item
+        return item
+
+    def unregister(self, key: str) -> None:
+        """Take an item out again (tests that register their own)."""
+        self._items.pop(key, None)
+
+    def __getitem__(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError:
+            known = ", ".join(self._items) or "none yet"
+            raise UnknownKey(
+                f"no {self.what} is registered as {key!r} (registered: {known}); an app registers "
+                "its own in its contributions module, loaded by its AppConfig.ready()"
+            ) from None
+
+    def get(self, key: str, default: T | None = None) -> T | None:
+        return self._items.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._items.values()))  # a copy: registering while iterating is safe
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def keys(self) -> list[str]:
+        return list(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._items.items())
 
 
 # --- Live socket handlers -----------------------------------------------------------------
@@ -35,8 +103,8 @@ _NOT_ALLOWED = _lazy("You may not do that here.")
 
 @dataclass(frozen=True)
 class ObjectPermission:
-    """A permission checked, through rules, on the object a frame names (a booth, a room...), with
-    the message the refused person reads."""
+    """A permission checked, through rules, on the object a frame names (a room...), with the
+    message the refused person reads."""
 
     permission: str
     refusal: Any = _NOT_ALLOWED
@@ -75,51 +143,55 @@ def _with_object(func, load: ObjectLoader, checks: tuple[ObjectPermission, ...])
     return handle
 
 
-class SocketHandlerRegistry:
-    def __init__(self) -> None:
-        self._handlers: dict[str, SocketHandler] = {}
+class SocketHandlerRegistry(Registry[SocketHandler]):
+    """``register(frame_type, handler)`` like every registry, or, as a decorator,
+    ``@socket_handlers.register(frame_type, permission=..., load=..., check=...)``."""
+
+    def __init__(self, what: str = "socket frame type") -> None:
+        super().__init__(what)
 
     def register(
         self,
-        frame_type: str,
+        key: str,
+        item: SocketHandler | None = None,
         *,
-        permission: str,
+        permission: str = "",
         load: ObjectLoader | None = None,
         check: str | ObjectPermission | Sequence[str | ObjectPermission] = (),
     ):
         """`permission` is checked at connect on the event; with `load`, each of `check` (in order)
         is checked on the loaded object before the handler runs, and the first refusal is sent."""
+        if item is not None:
+            return super().register(key, item)
         checks = tuple(
-            item if isinstance(item, ObjectPermission) else ObjectPermission(item)
-            for item in ((check,) if isinstance(check, str | ObjectPermission) else check)
+            each if isinstance(each, ObjectPermission) else ObjectPermission(each)
+            for each in ((check,) if isinstance(check, str | ObjectPermission) else check)
         )
         if checks and load is None:
-            raise ValueError(f"socket frame type {frame_type!r} checks an object but loads none (load=)")
+            raise ValueError(f"socket frame type {key!r} checks an object but loads none (load=)")
 
         def decorate(func):
-            if frame_type in self._handlers:
-                raise ValueError(f"socket frame type {frame_type!r} is registered twice")
             handle = func if load is None else _with_object(func, load, checks)
-            self._handlers[frame_type] = SocketHandler(frame_type, handle, permission, load, checks)
+            super(SocketHandlerRegistry, self).register(
+                key, SocketHandler(key, handle, permission, load, checks)
+            )
             return func
 
         return decorate
 
-    def get(self, frame_type: str) -> SocketHandler | None:
-        return self._handlers.get(frame_type)
-
     def types(self) -> list[str]:
-        return sorted(self._handlers)
+        return sorted(self.keys())
 
 
-socket_handlers = SocketHandlerRegistry()
+socket_handlers = SocketHandlerRegistry("socket frame type")
 
 
 # --- Where sessions take place ------------------------------------------------------------
 
 
 class SessionPlaceProvider(Protocol):
-    """A kind of place a session can be held at (a booth, a stage...)."""
+    """A kind of place a session can be held at; registered under its `kind`, the prefix of its
+    keys ("kind:id")."""
 
     kind: str
 
@@ -129,6 +201,9 @@ class SessionPlaceProvider(Protocol):
 
     def label(self, session: Session) -> str: ...
 
+    def url(self, session: Session) -> str:
+        """The page of the place the session is at, or ""."""
+
     def check(
         self, event: Event, key: str, starts_at: datetime, ends_at: datetime, *, exclude: Session | None
     ) -> None:
@@ -137,79 +212,89 @@ class SessionPlaceProvider(Protocol):
     def assign(self, session: Session, key: str) -> None: ...
 
 
-class SessionPlaceRegistry:
-    def __init__(self) -> None:
-        self._providers: dict[str, SessionPlaceProvider] = {}
-
-    def register(self, provider: SessionPlaceProvider) -> None:
-        self._providers[provider.kind] = provider
-
-    def __iter__(self):
-        return iter(self._providers.values())
-
+class SessionPlaceRegistry(Registry[SessionPlaceProvider]):
     def choices(self, event: Event) -> list[tuple[str, str]]:
         return [choice for provider in self for choice in provider.choices(event)]
 
     def split(self, key: str) -> tuple[SessionPlaceProvider | None, str]:
         kind, _sep, rest = (key or "").partition(":")
-        return self._providers.get(kind), rest
+        return self.get(kind), rest
 
-    def current(self, session: Session) -> str:
+    def _first(self, answer: str, session: Session) -> str:
         for provider in self:
-            key = provider.current(session)
-            if key:
-                return key
-        return ""
-
-    def label(self, session: Session) -> str:
-        for provider in self:
-            text = provider.label(session)
+            text = getattr(provider, answer)(session)
             if text:
                 return text
         return ""
 
+    def current(self, session: Session) -> str:
+        return self._first("current", session)
 
-session_places = SessionPlaceRegistry()
+    def label(self, session: Session) -> str:
+        return self._first("label", session)
+
+    def url(self, session: Session) -> str:
+        return self._first("url", session)
 
 
-# --- What other apps hold about an attendee (for the attendee's own data download) -------
+session_places = SessionPlaceRegistry("session place kind")
 
 
-class AttendeeDataRegistry:
+# --- Attendees: what other apps hold about them, and forgetting it ---------------------------
+
+
+class AttendeeDataRegistry(Registry[Callable[[Any], Any]]):
     """Each app that stores something about an attendee adds it to "My data"'s download."""
 
-    def __init__(self) -> None:
-        self._providers: dict[str, Callable[[Any], Any]] = {}
-
-    def register(self, name: str, provider: Callable[[Any], Any]) -> None:
-        self._providers[name] = provider
-
-    def collect(self, attendee) -> dict[str, Any]:
-        return {name: provider(attendee) for name, provider in sorted(self._providers.items())}
+    def collect(self, attendee: Attendee) -> dict[str, Any]:
+        return {name: provider(attendee) for name, provider in sorted(self.items())}
 
 
-attendee_data = AttendeeDataRegistry()
+attendee_data = AttendeeDataRegistry("attendee data provider")
+
+#: ``forget(attendee)`` is called when an attendee deletes their registration, inside its
+#: transaction, after the registration is anonymised and saved (events.services.privacy).
+attendee_deleted: Registry[Callable[[Attendee], Any]] = Registry("attendee_deleted hook")
 
 
-# --- Who may not open the live socket at all ------------------------------------------------
+# --- Who may open the live socket, and who else works there ----------------------------------
 
 
-class ConnectGuardRegistry:
+class ConnectGuardRegistry(Registry[Callable[[Any, Any], bool]]):
     """Checks run when a socket connects; any guard returning True refuses it (e.g. a chat ban).
     Guards are plain sync functions ``guard(user, event) -> bool`` (the consumer runs them in a
     thread)."""
 
-    def __init__(self) -> None:
-        self._guards: dict[str, Callable[[Any, Any], bool]] = {}
-
-    def register(self, name: str, guard: Callable[[Any, Any], bool]) -> None:
-        self._guards[name] = guard
-
     def refuses(self, user, event) -> bool:
-        return any(guard(user, event) for guard in self._guards.values())
+        return any(guard(user, event) for guard in self)
 
 
-connect_guards = ConnectGuardRegistry()
+connect_guards = ConnectGuardRegistry("connect guard")
+
+
+@dataclass(frozen=True)
+class EventRole:
+    """People other than the team and the attendees who work in an event: they enter it while
+    it is public, and chat shows them as staff (and lets them delete messages at their places)."""
+
+    of_event: Callable[[User, Event], bool]  # has this role somewhere in the event
+    of_place: Callable[[User, str, int], bool]  # has it at this place (kind, id): its chat's staff
+    # The accounts among these ids with this role in any event: deleting a registration keeps them.
+    accounts: Callable[[list[int]], set[int]]
+
+
+class EventRoleRegistry(Registry[EventRole]):
+    def has_role(self, user: User, event: Event) -> bool:
+        return any(role.of_event(user, event) for role in self)
+
+    def is_staff_at(self, user: User, kind: str, place_id: int) -> bool:
+        return any(role.of_place(user, kind, place_id) for role in self)
+
+    def accounts(self, user_ids: list[int]) -> set[int]:
+        return set().union(*(role.accounts(user_ids) for role in self)) if user_ids else set()
+
+
+event_roles = EventRoleRegistry("event role")
 
 
 # --- Presence: the places one can be in, and who hears of entries ------------------------
@@ -217,70 +302,61 @@ connect_guards = ConnectGuardRegistry()
 
 @dataclass(frozen=True)
 class PresencePlace:
-    kind: str  # "booth", "hall", "session", "lobby"
+    kind: str  # a registered place kind, or "lobby"
     id: int
-    parent: str | None = None  # the place key whose page shows this place's count ("hall:3")
+    parent: str | None = None  # the place key whose page shows this place's count ("kind:3")
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
 
 
-class PresencePlaceRegistry:
-    """Each kind of place has a finder: (event, id) -> PresencePlace, or None if not in the event.
+@dataclass(frozen=True)
+class PlaceKind:
+    """A kind of place presence knows. `find(event, id)` returns the PresencePlace, or None if not
+    in the event (sync: it may query the database)."""
 
-    Finders run synchronously (they may query the database).
-    """
+    find: Callable[[Any, int], PresencePlace | None]
+    # The place whose page shows this one's count ("kind:3"), for places known only by key (swept
+    # from a dead process).
+    parent: Callable[[int], str | None] | None = None
+    # The kind of the places inside this one, and their ids: a newcomer sees their counts at once.
+    child_kind: str = ""
+    children: Callable[[int], list[int]] | None = None
+    # Whose sockets join `group(id)` and hear each arrival and departure while the place is small
+    # (a crowd hears ticks); None: counts only, once per tick.
+    group: Callable[[int], str] | None = None
+    chat: bool = False  # the place has a chat room "kind:id"
 
-    def __init__(self) -> None:
-        self._finders: dict[str, Callable[[Any, int], PresencePlace | None]] = {}
-        self._parents: dict[str, Callable[[int], str | None]] = {}
-        self._children: dict[str, Callable[[int], list[int]]] = {}
 
-    def register(
-        self,
-        kind: str,
-        finder: Callable[[Any, int], PresencePlace | None],
-        *,
-        parent: Callable[[int], str | None] | None = None,
-        children: Callable[[int], list[int]] | None = None,
-    ) -> None:
-        """`parent(id)` names the place whose page shows this one's count ("hall:3"), for places
-        known only by key (swept from a dead process); `children(id)` lists the ids of the places
-        inside this one (a hall's booths), for the counts a newcomer sees on arrival."""
-        self._finders[kind] = finder
-        if parent is not None:
-            self._parents[kind] = parent
-        if children is not None:
-            self._children[kind] = children
-
+class PresencePlaceRegistry(Registry[PlaceKind]):
     def find(self, event, kind: str, place_id: int) -> PresencePlace | None:
-        finder = self._finders.get(kind)
-        return finder(event, place_id) if finder else None
+        place_kind = self.get(kind)
+        return place_kind.find(event, place_id) if place_kind else None
 
     def rebuild(self, kind: str, place_id: int) -> PresencePlace:
         """The place of a bare key, with its parent (may query the database)."""
-        parent = self._parents.get(kind)
+        place_kind = self.get(kind)
+        parent = place_kind.parent if place_kind else None
         return PresencePlace(kind, place_id, parent=parent(place_id) if parent else None)
 
     def children(self, kind: str, place_id: int) -> list[int]:
-        children = self._children.get(kind)
-        return children(place_id) if children else []
+        place_kind = self.get(kind)
+        return place_kind.children(place_id) if place_kind and place_kind.children else []
 
 
-presence_places = PresencePlaceRegistry()
+presence_places = PresencePlaceRegistry("presence place kind")
 
-# Called synchronously, in a worker thread, with a batch of entries (events.live.presence.entries.Entry:
-# kind, place_id, attendee_id, at) every few seconds: entering a place never waits for them.
-presence_listeners: list[Callable[[list[Any]], Any]] = []
+#: Called synchronously, in a worker thread, with a batch of entries (events.live.presence.entries
+#: .Entry: kind, place_id, attendee_id, at) every few seconds: entering a place never waits.
+presence_listeners: Registry[Callable[[list[Any]], Any]] = Registry("presence listener")
 
-
-# --- Sockets closing ------------------------------------------------------------------------
-
-# Awaited with the connection when a live socket closes (after it left its presence place), so an
-# app can end what the socket held: media_rtc ends the tab's video streams at once instead of
-# waiting for the peer connection to time out. A listener's failure is logged, not raised.
-socket_disconnect_listeners: list[Callable[[Any], Awaitable[None]]] = []
+#: Awaited with the connection when a live socket closes (after it left its presence place), so
+#: an app can end what the socket held at once instead of waiting for a timeout. A listener's
+#: failure is logged, not raised.
+socket_disconnect_listeners: Registry[Callable[[Any], Awaitable[None]]] = Registry(
+    "socket disconnect listener"
+)
 
 
 # --- Before publishing ----------------------------------------------------------------------
@@ -290,23 +366,67 @@ socket_disconnect_listeners: list[Callable[[Any], Awaitable[None]]] = []
 class PublishWarning:
     """Something an organiser may want to fix before publishing; it never blocks publishing."""
 
-    code: str  # stable, e.g. "floor.hall_without_booths"
+    code: str  # stable, e.g. "texts.missing_translation"
     message: str  # in the reader's language
     url_name: str = ""  # the organiser page where it is fixed (reversed with the event's slug)
 
 
-class PublishCheckRegistry:
-    """Each app adds checks ``check(event) -> list[PublishWarning]`` in ``AppConfig.ready()``;
-    they run in the order they were registered."""
-
-    def __init__(self) -> None:
-        self._checks: dict[str, Callable[[Any], list[PublishWarning]]] = {}
-
-    def register(self, name: str, check: Callable[[Any], list[PublishWarning]]) -> None:
-        self._checks[name] = check
-
-    def items(self):
-        return list(self._checks.items())
+#: ``check(event) -> list[PublishWarning]``, run in the order registered.
+publish_checks: Registry[Callable[[Any], list[PublishWarning]]] = Registry("publish check")
 
 
-publish_checks = PublishCheckRegistry()
+# --- What other apps add to the organiser's pages and the event's pages ----------------------
+
+
+@dataclass(frozen=True)
+class DashboardCount:
+    """A figure on the organiser's overview, linking to the page where it is managed."""
+
+    label: Any  # a lazy translation
+    count: Callable[[Any], int]  # count(event)
+    url_name: str  # reversed with the event's slug
+
+
+dashboard_counts: Registry[DashboardCount] = Registry("dashboard count")
+
+#: ``make(event) -> events.services.activity.Chart``: charts other apps add to the overview, after
+#: the event's own (events.services.activity.EVENT_CHARTS).
+dashboard_charts: Registry[Callable[[Any], Any]] = Registry("dashboard chart")
+
+# Charts other apps add to the organiser's overview, by name (in its URLs): ``make(event)``
+# returns an events.charts.Chart of counts. Drawn after the event's own (services.activity).
+dashboard_charts: Registry[Callable[[Any], Any]] = Registry("dashboard chart")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """An entry of the organiser's menu of one event."""
+
+    label: Any  # a lazy translation
+    url_name: str  # reversed with the event's slug; also what marks the entry as the current page
+
+
+organiser_menu: Registry[MenuEntry] = Registry("organiser menu entry")
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A part another app adds to one of the event's pages: `template` is included with
+    ``section`` set to ``context(event, **page)`` (what the page passes: its attendance...)."""
+
+    page: str  # "lobby", "lobby.tour" (links), "organiser.live"
+    template: str
+    context: Callable[..., dict[str, Any]] | None = None
+
+
+class PageSectionRegistry(Registry[PageSection]):
+    def on(self, page: str, event: Event, **page_context: Any) -> list[tuple[str, dict[str, Any]]]:
+        """(template, section context) of each section of `page`, in the order registered."""
+        return [
+            (section.template, section.context(event, **page_context) if section.context else {})
+            for section in self
+            if section.page == page
+        ]
+
+
+page_sections = PageSectionRegistry("page section")

@@ -1,11 +1,11 @@
 """The shredder's plug-in points: each kind of personal data has a strategy that says what it
 holds, exports it into the archive written before shredding, and removes it.
 
-Apps register their strategies in ``AppConfig.ready()`` (chat, leads and visits live in other
-apps; events never imports them)::
+Apps register their strategies, by name, in their contributions module (events never imports
+other apps)::
 
     from events.shredder import shred_strategies
-    shred_strategies.register(BoothChatShredder())
+    shred_strategies.register(LeadShredder.name, LeadShredder())
 
 The event's own strategy (attendees, answers, sign-in links, access codes) is registered by
 ``events.services.privacy``; ``events.services.shredding`` runs them all in one transaction.
@@ -17,9 +17,10 @@ either is listed in docs/shredding.md and proven by tests/events/services/test_s
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .registry import Registry
 
 if TYPE_CHECKING:
     from .models import Attendee, Event, User
@@ -74,29 +75,11 @@ class ShredStrategy(ABC):
         return sum(item.count for item in self.describe(event))
 
 
-class ShredStrategyRegistry:
-    def __init__(self) -> None:
-        self._strategies: dict[str, ShredStrategy] = {}
-
-    def register(self, strategy: ShredStrategy) -> ShredStrategy:
-        if not strategy.name:
-            raise ValueError("a shred strategy needs a name")
-        if strategy.name in self._strategies:
-            raise ValueError(f"shred strategy {strategy.name!r} is registered twice")
-        self._strategies[strategy.name] = strategy
-        return strategy
-
-    def unregister(self, name: str) -> None:
-        self._strategies.pop(name, None)
-
-    def get(self, name: str) -> ShredStrategy | None:
-        return self._strategies.get(name)
-
-    def __iter__(self) -> Iterator[ShredStrategy]:
-        return iter(list(self._strategies.values()))
-
-    def __len__(self) -> int:
-        return len(self._strategies)
+class ShredStrategyRegistry(Registry[ShredStrategy]):
+    def register(self, key: str, item: ShredStrategy) -> ShredStrategy:
+        if key != item.name:
+            raise ValueError(f"shred strategy {item.name!r} is registered as {key!r}: use its name")
+        return super().register(key, item)
 
     def forget_attendee(self, attendee: Attendee) -> dict[str, dict[str, int]]:
         """Every strategy removes what it holds of one attendee; counts by strategy."""
@@ -110,4 +93,4 @@ class ShredStrategyRegistry:
         return kept
 
 
-shred_strategies = ShredStrategyRegistry()
+shred_strategies = ShredStrategyRegistry("shred strategy")

@@ -84,4 +84,4 @@ class ChatShredder(ShredStrategy):
         return counts
 
 
-chat_shredder = shred_strategies.register(ChatShredder())
+chat_shredder = shred_strategies.register(ChatShredder.name, ChatShredder())

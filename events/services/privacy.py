@@ -36,7 +36,7 @@ from ..models import (
     User,
 )
 from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN, is_placeholder_email
-from ..registry import attendee_data
+from ..registry import attendee_data, attendee_deleted, event_roles
 from ..shredder import ShredItem, ShredStrategy, shred_strategies
 from .audit import record_audit
 from .shredding_traces import close_live_sockets, forget_sent_mail, sign_out_everywhere
@@ -141,7 +141,7 @@ def export_attendee_data(attendee: Attendee) -> dict[str, Any]:
         "event": {"name": event.name, "slug": event.slug},
         "exported_at": timezone.now().isoformat(),
         **attendee_record(attendee),
-        # What the other apps hold (leads shared with exhibitors, bookmarks, ...).
+        # What the other apps hold about them (registry.attendee_data).
         **attendee_data.collect(attendee),
     }
 
@@ -180,7 +180,8 @@ def change_visibility(attendee: Attendee, *, visible: bool, by: User) -> Attende
 
 def accounts_in_use(user_ids: list[int], *, event: Event) -> set[int]:
     """The accounts among `user_ids` that must stay: they attend another event, or some app
-    (the team, exhibitor staff, ...) still needs them. The others may be anonymised."""
+    (the team, another app's role in an event, ...) still needs them. The others may be
+    anonymised."""
     ids = [pk for pk in user_ids if pk is not None]
     if not ids:
         return set()
@@ -253,6 +254,9 @@ def delete_registration(attendee: Attendee, *, by: User) -> Deletion:
             attendee.status, attendee.decided_at = AttendeeStatus.CANCELLED, timezone.now()
             attendee.decided_by = None  # they decided themselves
         attendee.save()
+        # Other apps forget the rest now that the registration is anonymised (registry.attendee_deleted).
+        for forget in attendee_deleted:
+            forget(attendee)
         if closing:
             anonymise_accounts([user_id])
             sign_out_everywhere([user_id])  # their other browsers and devices too
@@ -373,19 +377,17 @@ class AttendeeDataShredder(ShredStrategy):
 
     def keeps_accounts(self, user_ids: list[int]) -> set[int]:
         users = User.objects.filter(pk__in=user_ids)
-        # Organisers and exhibitor staff sign in with a password; attendees never get one.
+        # Organisers and other apps' staff sign in with a password; attendees never get one.
         kept = set(
             users.filter(
                 Q(is_staff=True) | Q(is_superuser=True) | ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
             ).values_list("pk", flat=True)
         )
         kept |= set(EventTeamMember.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
-        if hasattr(User, "exhibitor_roles"):  # by the reverse relation's name: no import of exhibits
-            kept |= set(users.filter(exhibitor_roles__isnull=False).values_list("pk", flat=True))
-        return kept
+        return kept | event_roles.accounts(user_ids)
 
     def keeps_account(self, user: User) -> bool:
         return user.pk in self.keeps_accounts([user.pk])
 
 
-attendee_data_shredder = shred_strategies.register(AttendeeDataShredder())
+attendee_data_shredder = shred_strategies.register(AttendeeDataShredder.name, AttendeeDataShredder())

@@ -183,18 +183,14 @@ def feed_by_token(event: Event, token: str) -> CalendarFeed | None:
 
 
 def forget_bookmarks_of_deleted_attendee(attendee: Attendee) -> int:
-    """A visitor who deleted their registration leaves no bookmarks or feed behind."""
+    """A visitor who deleted their registration leaves no bookmarks or feed behind
+    (registry.attendee_deleted)."""
     if attendee.pk is None or not is_deleted_attendee(attendee):
         return 0
     with transaction.atomic():
         marks = Bookmark.objects.filter(attendee=attendee).delete()[0]
         feeds = CalendarFeed.objects.filter(attendee=attendee).delete()[0]
     return marks + feeds
-
-
-def attendee_saved(sender, instance: Attendee, **kwargs) -> None:
-    """post_save receiver on Attendee (connected in apps.py): events cannot call exhibits."""
-    forget_bookmarks_of_deleted_attendee(instance)
 
 
 class BookmarkShredder(ShredStrategy):

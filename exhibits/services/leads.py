@@ -238,7 +238,7 @@ def withdraw_contact(booth: Booth, attendee: Attendee, *, by: User) -> None:
 
 
 def forget_leads_of_deleted_attendee(attendee: Attendee) -> int:
-    """A visitor who deleted their registration leaves no leads behind (called on save)."""
+    """A visitor who deleted their registration leaves no leads behind (registry.attendee_deleted)."""
     if attendee.pk is None or not is_deleted_attendee(attendee):
         return 0
     deleted = 0
@@ -416,9 +416,3 @@ class LeadShredder(ShredStrategy):
     def shred(self, event: Event) -> dict[str, int]:
         deleted, _per_model = self._leads(event).delete()
         return {"leads": deleted}
-
-
-def attendee_saved(sender, instance: Attendee, **kwargs) -> None:
-    """post_save receiver on Attendee (connected in apps.py): events cannot call exhibits, so
-    deleting a registration reaches its leads through Django's signal."""
-    forget_leads_of_deleted_attendee(instance)

@@ -32,7 +32,7 @@ class StaffKeeper(NothingShredder):
 
 def test_registry_registers_and_unregisters():
     registry = ShredStrategyRegistry()
-    strategy = registry.register(NothingShredder())
+    strategy = registry.register(NothingShredder.name, NothingShredder())
 
     assert (list(registry), registry.get("tests.nothing"), len(registry)) == (
         [strategy],
@@ -45,25 +45,25 @@ def test_registry_registers_and_unregisters():
 
 def test_registry_refuses_a_name_twice():
     registry = ShredStrategyRegistry()
-    registry.register(NothingShredder())
+    registry.register(NothingShredder.name, NothingShredder())
 
     with pytest.raises(ValueError, match="registered twice"):
-        registry.register(NothingShredder())
+        registry.register(NothingShredder.name, NothingShredder())
 
 
 def test_registry_refuses_a_strategy_without_name():
     class Nameless(NothingShredder):
         name = ""
 
-    with pytest.raises(ValueError, match="needs a name"):
-        ShredStrategyRegistry().register(Nameless())
+    with pytest.raises(ValueError, match="needs a key"):
+        ShredStrategyRegistry().register(Nameless.name, Nameless())
 
 
 @pytest.mark.django_db
 def test_registry_keeps_accounts_any_strategy_needs():
     registry = ShredStrategyRegistry()
-    registry.register(NothingShredder())
-    registry.register(StaffKeeper())
+    registry.register(NothingShredder.name, NothingShredder())
+    registry.register(StaffKeeper.name, StaffKeeper())
     kept, gone = UserFactory(email="keep@example.org"), UserFactory(email="gone@example.org")
 
     assert registry.keeps_accounts([kept.pk, gone.pk]) == {kept.pk}

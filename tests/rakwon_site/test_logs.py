@@ -150,7 +150,7 @@ async def test_socket_handler_runs_with_the_connection_id_of_its_socket(monkeypa
         return {"connection_id": connection_id_var.get(), "request_id": request_id_var.get()}
 
     monkeypatch.setitem(
-        socket_handlers._handlers, "ops.whoami", SocketHandler("ops.whoami", tell_connection_id, "")
+        socket_handlers._items, "ops.whoami", SocketHandler("ops.whoami", tell_connection_id, "")
     )
     event = await database_sync_to_async(EventFactory)(slug="logged", status=EventStatus.PUBLISHED)
     user = (await database_sync_to_async(AttendeeFactory)(event=event)).user

@@ -128,7 +128,7 @@ def test_a_check_that_fails_does_not_hide_the_others(draft, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(
-        registry.publish_checks, "_checks", {"broken": broken, **registry.publish_checks._checks}
+        registry.publish_checks, "_items", {"broken": broken, **registry.publish_checks._items}
     )
 
     codes = _codes(draft)

@@ -98,21 +98,21 @@ class BrokenExportShredder(NotesShredder):
 
 @pytest.fixture
 def notes():
-    strategy = shred_strategies.register(NotesShredder())
+    strategy = shred_strategies.register(NotesShredder.name, NotesShredder())
     yield strategy
     shred_strategies.unregister(strategy.name)
 
 
 @pytest.fixture
 def broken():
-    strategy = shred_strategies.register(BrokenShredder())
+    strategy = shred_strategies.register(BrokenShredder.name, BrokenShredder())
     yield strategy
     shred_strategies.unregister(strategy.name)
 
 
 @pytest.fixture
 def broken_export():
-    strategy = shred_strategies.register(BrokenExportShredder())
+    strategy = shred_strategies.register(BrokenExportShredder.name, BrokenExportShredder())
     yield strategy
     shred_strategies.unregister(strategy.name)
 

@@ -1,0 +1,48 @@
+"""Everything the exhibition floor adds to events, in one place (events never imports exhibits).
+
+Loaded once by ExhibitsConfig.ready(); each registration names the registry it fills
+(events.registry, events.shredder).
+"""
+
+from __future__ import annotations
+
+from events import registry
+from events.shredder import shred_strategies
+
+from . import socket_handlers  # noqa: F401  shared documents ("doc.*") on the live socket
+from .publish_checks import check_floor, check_floor_texts
+from .services import attendee_data, bookmarks, leads, presence
+from .services.analytics import VisitMarkShredder
+from .services.booth_sessions import BoothPlaces
+from .services.staff_roles import exhibitor_staff
+
+# Sessions can take place at a booth.
+registry.session_places.register(BoothPlaces.kind, BoothPlaces())
+
+# Shredding an event removes the floor's personal data too.
+for strategy in (bookmarks.BookmarkShredder(), leads.LeadShredder(), VisitMarkShredder()):
+    shred_strategies.register(strategy.name, strategy)
+
+# Deleting a registration (events.services.privacy) also deletes its bookmarks, feed and leads.
+registry.attendee_deleted.register("exhibits.bookmarks", bookmarks.forget_bookmarks_of_deleted_attendee)
+registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_deleted_attendee)
+
+# The attendee's own download ("My data") includes what exhibits holds about them.
+registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)
+registry.attendee_data.register("bookmarks", attendee_data.bookmarks)
+
+# Exhibitor staff enter the live event and are their booths' staff in chat; their accounts stay.
+registry.event_roles.register("exhibits.staff", exhibitor_staff)
+
+# Live presence knows halls and booths; entering a booth counts a visit.
+registry.presence_places.register(
+    "hall", registry.PlaceKind(presence.find_hall, child_kind="booth", children=presence.booths_in_hall)
+)
+registry.presence_places.register(
+    "booth", registry.PlaceKind(presence.find_booth, parent=presence.hall_of_booth, chat=True)
+)
+registry.presence_listeners.register("exhibits.booth_visits", presence.count_booth_visits)
+
+# The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
+registry.publish_checks.register("exhibits.floor", check_floor)
+registry.publish_checks.register("exhibits.texts", check_floor_texts)

@@ -1,0 +1,28 @@
+"""Everything live video adds to events and to the site, in one place; loaded by
+MediaRtcConfig.ready()."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from events import registry
+from rakwon_site.health import readiness_checks, redis_heartbeat_check
+
+from . import (
+    rules,  # noqa: F401  media_rtc.go_live and the room permissions (media_rtc.rules)
+    socket_handlers,  # live video signalling ("rtc.*") on the live socket
+)
+
+# A closed socket leaves its rooms at once (not when its peer connections time out).
+registry.socket_disconnect_listeners.register("media_rtc.leave_rooms", socket_handlers.leave_everything)
+
+# /readyz: with media workers in use, at least one must be beating its heartbeat.
+if settings.RTC_MEDIA_WORKERS:
+    readiness_checks.add(
+        "media_workers",
+        redis_heartbeat_check(
+            settings.RTC_REDIS_PREFIX + "worker:",
+            what="media worker",
+            start_with="python manage.py media_worker",
+        ),
+    )
