@@ -5,14 +5,16 @@ rate-limited (events.live.ratelimit), size-limited and parsed (events.live.proto
 the handler registered for its type (events.registry), after that handler's permission is
 checked against the permissions worked out once at connect.
 
-Handlers get the consumer as their `connection`: `user`, `event`, `attendee` (or None),
-`is_team`, `join_group`/`leave_group` (left automatically on disconnect) and `push`.
+Handlers get the consumer as their `connection`, typed as events.live.connection.LiveConnection:
+`user`, `event`, `attendee` (or None), `is_team`, `language`, `join_group`/`leave_group` (left
+automatically on disconnect) and `push`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -27,9 +29,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event
-from events.registry import connect_guards, socket_disconnect_listeners, socket_handlers
+from events.registry import PresencePlace, connect_guards, socket_disconnect_listeners, socket_handlers
+from events.rules import is_event_team
 
 from . import protocol, tabs
+from .connection import Admission
 from .groups import event_group, user_group
 from .presence import places
 from .ratelimit import FrameLimiter
@@ -63,22 +67,27 @@ def _shared_grants(granted: dict[str, bool]) -> dict[str, bool]:
 
 
 @database_sync_to_async
-def _load_event(slug: str, user) -> tuple[Event | None, bool, Attendee | None, bool, dict[str, bool]]:
-    from events.rules import is_event_team
-
+def admit(slug: str, user) -> Admission:
+    """Who `user` is in the event `slug`, worked out once at connect."""
     event = Event.objects.filter(slug=slug).first()
     if event is None:
-        return None, False, None, False, {}
+        return Admission(event=None, allowed=False)
     # Only people who may be in the live event: its team, confirmed attendees, exhibitor staff.
     # A guard (a chat ban, for one) may still refuse someone who could otherwise enter.
     allowed = user.has_perm("events.enter_event", event) and not connect_guards.refuses(user, event)
     if not allowed:
-        return event, False, None, False, {}
+        return Admission(event=event, allowed=False)
     attendee = Attendee.objects.filter(event=event, user=user).first()
     # Worked out once, so a ping costs no query; a reconnect works them out afresh, and a ban
     # does not wait for that: it closes the sockets (events.live.groups.close_user).
     granted = {permission: user.has_perm(permission, event) for permission in _handler_permissions()}
-    return event, True, attendee, bool(is_event_team(user, event)), _shared_grants(granted)
+    return Admission(
+        event=event,
+        allowed=True,
+        attendee=attendee,
+        is_team=bool(is_event_team(user, event)),
+        granted=_shared_grants(granted),
+    )
 
 
 def socket_language(scope: dict, attendee: Attendee | None) -> str:
@@ -113,10 +122,14 @@ def _has_perm(user, permission: str, event: Event) -> bool:
 
 
 class EventConsumer(AsyncWebsocketConsumer):
+    """The live socket; once connected it is the LiveConnection its handlers are handed."""
+
     event: Event
-    place = None  # the presence place (events.registry.PresencePlace) this socket is in
+    place: PresencePlace | None = None  # set only by events.live.presence.places
     attendee: Attendee | None = None
     is_team: bool = False
+    language: str
+    granted: Mapping[str, bool]
     closing: bool = False  # closed by us for flooding: what still arrives is dropped
     tab_counted: bool = False  # counted towards SOCKET_MAX_TABS (events.live.tabs)
     tab_renewed: float = 0.0
@@ -134,23 +147,24 @@ class EventConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        event, allowed, self.attendee, self.is_team, self.granted = await _load_event(slug, self.user)
-        if event is None:
+        admission = await admit(slug, self.user)
+        if admission.event is None:
             await self.close(code=CLOSE_NO_EVENT)
             return
-        if not allowed:
+        if not admission.allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.event = event
+        self.event, self.attendee, self.is_team = admission.event, admission.attendee, admission.is_team
+        self.granted = admission.granted
         self.language = socket_language(self.scope, self.attendee)
         if not await tabs.open_tab(self):
             await self._refuse_tab()
             return
         self.tab_counted, self.tab_renewed = True, time.monotonic()
         await self.accept()
-        await self.join_group(event_group(event.pk))
-        await self.join_group(user_group(event.pk, self.user.pk))
-        await places.track(self)
+        await self.join_group(event_group(self.event.pk))
+        await self.join_group(user_group(self.event.pk, self.user.pk))
+        await places.track(self)  # from here on, handlers get this consumer as their LiveConnection
 
     async def _refuse_tab(self) -> None:
         """One tab too many: accepted only so the browser can be told why, then closed."""

@@ -23,6 +23,8 @@ from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from .connection import LiveConnection
+
 log = logging.getLogger(__name__)
 
 
@@ -155,7 +157,7 @@ def _saturated(failure: Exception) -> None:
     )
 
 
-async def open_tab(connection) -> bool:
+async def open_tab(connection: LiveConnection) -> bool:
     """Count this socket for its person; False if they already have SOCKET_MAX_TABS open. If the
     count cannot be reached (Redis down or its pool full), the socket is let in: the cap guards
     resources, and a visitor should not be locked out by it."""
@@ -171,7 +173,7 @@ async def open_tab(connection) -> bool:
         return True
 
 
-async def renew_tab(connection) -> None:
+async def renew_tab(connection: LiveConnection) -> None:
     try:
         await get_tabs().renew(connection.event.pk, connection.user.pk, connection.channel_name)
     except (RedisConnectionError, RedisTimeoutError, OSError) as failure:
@@ -180,7 +182,7 @@ async def renew_tab(connection) -> None:
         log.exception("could not renew a tab of user %s", connection.user.pk)
 
 
-async def close_tab(connection) -> None:
+async def close_tab(connection: LiveConnection) -> None:
     try:
         await get_tabs().close(connection.event.pk, connection.user.pk, connection.channel_name)
     except (RedisConnectionError, RedisTimeoutError, OSError) as failure:

@@ -14,12 +14,14 @@ from collections import defaultdict
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from events.errors import RakwonError
 from events.registry import PresencePlace, presence_places
 
+from ..connection import LiveConnection
 from ..groups import booth_group, push_to_group
 from . import entries, ticker
 from .store import Change, Person, PresenceBusy, get_store
@@ -27,8 +29,8 @@ from .store import Change, Person, PresenceBusy, get_store
 log = logging.getLogger(__name__)
 
 # The sockets of this process, for the silent-client sweep, and by place, for the tick's pushes.
-_local: set[Any] = set()
-_members: dict[PresencePlace, set[Any]] = defaultdict(set)
+_local: set[LiveConnection] = set()
+_members: dict[PresencePlace, set[LiveConnection]] = defaultdict(set)
 # Leaves the store could not take when their socket closed (pool saturated): retried each tick.
 _unfinished: list[tuple[PresencePlace, str, int]] = []
 
@@ -44,18 +46,18 @@ class PresenceError(RakwonError):
     code = "presence.invalid"
 
 
-def person_of(connection) -> Person:
+def person_of(connection: LiveConnection) -> Person:
     """What others may know: the attendee's name only if they chose to be visible."""
     attendee = connection.attendee
     name = attendee.public_name if attendee is not None else None
     return {"person": attendee.pk if name else None, "name": name}
 
 
-def local_connections() -> set[Any]:
+def local_connections() -> set[LiveConnection]:
     return _local
 
 
-def local_places() -> dict[PresencePlace, set[Any]]:
+def local_places() -> dict[PresencePlace, set[LiveConnection]]:
     """Each place that has sockets of this process in it, with those sockets."""
     return _members
 
@@ -64,12 +66,12 @@ def crowd_size() -> int:
     return int(settings.PRESENCE_BOOTH_CROWD)
 
 
-async def track(connection) -> None:
+async def track(connection: LiveConnection) -> None:
     _local.add(connection)
     await ticker.start()
 
 
-async def find(connection, kind: str, place_id: Any) -> PresencePlace:
+async def find(connection: LiveConnection, kind: str, place_id: Any) -> PresencePlace:
     if kind == "lobby":
         return PresencePlace("lobby", connection.event.pk)
     if isinstance(place_id, bool) or not isinstance(place_id, int):
@@ -104,7 +106,7 @@ def _diff(place: PresencePlace, change: Change) -> dict[str, Any]:
     return {"booth": place.id, "count": change.count, "version": change.version, **(change.person or {})}
 
 
-async def enter(connection, place: PresencePlace) -> dict[str, Any]:
+async def enter(connection: LiveConnection, place: PresencePlace) -> dict[str, Any]:
     """Move the connection into `place` (leaving where it was); the place as the client sees it."""
     if getattr(connection, "place", None) != place:
         await leave(connection)
@@ -125,7 +127,7 @@ async def enter(connection, place: PresencePlace) -> dict[str, Any]:
     return await describe(place, team=connection.is_team)
 
 
-def _unlist(connection, place: PresencePlace) -> None:
+def _unlist(connection: LiveConnection, place: PresencePlace) -> None:
     members = _members.get(place)
     if members is not None:
         members.discard(connection)
@@ -133,7 +135,7 @@ def _unlist(connection, place: PresencePlace) -> None:
             del _members[place]
 
 
-async def leave(connection) -> None:
+async def leave(connection: LiveConnection) -> None:
     """Take the connection out of its place, if any; a person's last tab leaving is a leave."""
     place = getattr(connection, "place", None)
     if place is None:
@@ -167,7 +169,7 @@ async def place_of(kind: str, place_id: int) -> PresencePlace:
     return await database_sync_to_async(presence_places.rebuild)(kind, place_id)
 
 
-async def forget(connection) -> None:
+async def forget(connection: LiveConnection) -> None:
     """The socket closed: leave its place and stop watching it."""
     _local.discard(connection)
     await leave(connection)
@@ -243,5 +245,5 @@ async def sweep_silent(silent_seconds: float) -> int:
     silent = [connection for connection in list(_local) if connection.last_heard < limit]
     for connection in silent:
         await forget(connection)
-        await connection.channel_layer.send(connection.channel_name, {"type": "live.silent"})
+        await get_channel_layer().send(connection.channel_name, {"type": "live.silent"})
     return len(silent)

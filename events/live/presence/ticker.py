@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 from events.registry import PresencePlace, presence_places
 
 from .. import protocol
+from ..connection import LiveConnection
 from ..groups import dashboard_group, push_to_group
 from . import entries, snapshot
 from .store import Change, PresenceBusy, get_store
@@ -105,7 +106,7 @@ async def booths_of(hall_id: int) -> list[int]:
     return known[1]
 
 
-async def _send(members: list[Any], frame_type: str, data: dict[str, Any]) -> None:
+async def _send(members: list[LiveConnection], frame_type: str, data: dict[str, Any]) -> None:
     """One frame, serialised once, to each socket of this process in a place."""
     text = protocol.push(frame_type, data)
     for connection in members:
