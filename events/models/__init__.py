@@ -1,3 +1,4 @@
+from .activity import HourlyCount, OnlineSample
 from .api import ApiToken, DeliveryStatus, IdempotentAnswer, Webhook, WebhookDelivery
 from .chat import ChatMessage, ChatSanction
 from .event import Event
@@ -30,9 +31,11 @@ __all__ = [
     "Event",
     "EventTeamMember",
     "ExportJob",
+    "HourlyCount",
     "IdempotentAnswer",
     "Institution",
     "InvitationBase",
+    "OnlineSample",
     "Question",
     "RegistrationSettings",
     "Session",
