@@ -39,6 +39,7 @@ urlpatterns = [
     # Byte ranges are honoured so videos seek.
     re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     # Public pages: halls and booths (exhibits) before the event's own catch-all /<slug>/.
+    path("", include("media_rtc.urls")),  # "Join" on a booked meeting
     path("", include("events.urls.attendee")),
     path("", include("exhibits.urls.public")),
     path("", include("events.urls.privacy")),

@@ -119,3 +119,11 @@ async def decline_meeting(room: Room, token: object, *, by) -> None:
     request = await _take_request(room, token)
     declined = {"booth": room.booth_id, "request": token}
     await push_to_group(user_group(request["event"], request["user"]), "rtc.meeting.declined", declined)
+
+
+def open_booked_meeting(token: str, *, booth_id: int, event_id: int, members: tuple[int, ...]) -> None:
+    """A meeting booked ahead (exhibits.services.appointments.join_meeting) opens as an ordinary
+    meeting room under its own token; who joins later adds to its members, nobody is dropped."""
+    stored = cache.get(_meeting_key(token)) or {"booth": booth_id, "event": event_id, "members": []}
+    stored["members"] = list(dict.fromkeys([*stored["members"], *members]))
+    cache.set(_meeting_key(token), stored, timeout=MEETING_SECONDS)

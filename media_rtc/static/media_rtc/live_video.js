@@ -42,7 +42,7 @@
     rtc.configure().then(function () {
       root.hidden = false;
       return boothRoom.open();
-    }).catch(function (failure) {
+    }).then(enterBookedMeeting).catch(function (failure) {
       if (failure && failure.code === "client.offline") {
         started = false; // not open yet: "open" starts us
         return;
@@ -52,6 +52,12 @@
   }
   live.on("open", start);
   start(); // the socket may be open already
+
+  // "Join" on a meeting booked ahead lands here with #meeting=<token> (media_rtc/views.py).
+  function enterBookedMeeting() {
+    var booked = /^#meeting=([A-Za-z0-9_-]{8,32})$/.exec(window.location.hash);
+    if (booked) enterMeeting(booked[1]);
+  }
 
   // --- Devices -----------------------------------------------------------------------------------
 
