@@ -5,6 +5,7 @@ from __future__ import annotations
 import rules
 
 from .enums import AttendeeStatus, TeamRole
+from .registry import event_roles
 
 
 def _role(user, event) -> str | None:
@@ -62,16 +63,16 @@ def is_confirmed_attendee(user, event) -> bool:
 
 
 @rules.predicate
-def is_exhibitor_staff_of_event(user, event) -> bool:
-    # By the reverse relation's name: events never imports exhibits.
+def has_event_role(user, event) -> bool:
+    """A role another app gives people in the event (registry.event_roles)."""
     if not user or not user.is_authenticated or event is None:
         return False
-    return user.exhibitor_roles.filter(exhibitor__event=event).exists()
+    return event_roles.has_role(user, event)
 
 
-# Entering the live event (lobby, halls, socket): the team always; attendees and exhibitor
-# staff while the event is public.
+# Entering the live event (its pages, the socket): the team always; attendees and people with a
+# role in the event while it is public.
 rules.add_perm(
     "events.enter_event",
-    is_event_team | (event_is_public & (is_confirmed_attendee | is_exhibitor_staff_of_event)),
+    is_event_team | (event_is_public & (is_confirmed_attendee | has_event_role)),
 )

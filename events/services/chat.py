@@ -1,7 +1,8 @@
 """Chat: posting (stored before any broadcast), history and resume, deletion, mutes and bans.
 
-Rooms are keys: "booth:<id>", "session:<id>" and "announcements". Booths belong to exhibits,
-which events never imports, so they are reached through the event's reverse relations by name.
+Rooms are keys: "announcements", and "<kind>:<id>" for each kind of place registered with a chat
+(events.registry.presence_places: the event's sessions, and the places other apps add). Who is a
+place's staff is asked of events.registry.event_roles.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..enums import AuditAction, ChatRole, SanctionKind
 from ..errors import ChatError
 from ..models import Attendee, ChatMessage, ChatSanction, Event, User
 from ..models.chat import ANNOUNCEMENTS_ROOM
+from ..registry import event_roles, presence_places
 from ..rules import is_event_team
 from .audit import record_audit
 
@@ -27,7 +29,7 @@ HISTORY_LIMIT = 50
 @dataclass(frozen=True)
 class Room:
     key: str
-    kind: str  # "booth", "session" or "announcements"
+    kind: str  # a place kind with a chat ("session"...) or "announcements"
     target_id: int | None
 
 
@@ -39,20 +41,18 @@ def find_room(event: Event, key: Any) -> Room:
     if key == ANNOUNCEMENTS_ROOM:
         return Room(key, "announcements", None)
     kind, _sep, raw_id = key.partition(":")
-    if kind not in ("booth", "session") or not raw_id.isdigit() or len(raw_id) > 12:
+    place_kind = presence_places.get(kind)
+    if place_kind is None or not place_kind.chat or not raw_id.isdigit() or len(raw_id) > 12:
         raise missing
-    places = event.sessions if kind == "session" else getattr(event, "booths", None)
-    if places is None or not places.filter(pk=int(raw_id)).exists():
+    if place_kind.find(event, int(raw_id)) is None:
         raise missing
     return Room(key, kind, int(raw_id))
 
 
-def _is_booth_staff(user: User, booth_id: int) -> bool:
-    return user.exhibitor_roles.filter(exhibitor__booths__pk=booth_id).exists()
-
-
-def _is_event_staff(user: User, event: Event) -> bool:
-    return hasattr(user, "exhibitor_roles") and user.exhibitor_roles.filter(exhibitor__event=event).exists()
+def _is_staff_at(user: User, room_key: str) -> bool:
+    """Staff of the place whose chat this is (another app's role there, registry.event_roles)."""
+    kind, _sep, raw_id = (room_key or "").partition(":")
+    return raw_id.isdigit() and event_roles.is_staff_at(user, kind, int(raw_id))
 
 
 def author_of(user: User, event: Event) -> tuple[str, str]:
@@ -60,7 +60,7 @@ def author_of(user: User, event: Event) -> tuple[str, str]:
     public name only if they chose to be visible."""
     if is_event_team(user, event):
         return user.display_name or user.email, ChatRole.TEAM
-    if _is_event_staff(user, event):
+    if event_roles.has_role(user, event):
         return user.display_name or user.email, ChatRole.STAFF
     attendee = Attendee.objects.filter(event=event, user=user).first()
     name = attendee.public_name if attendee else None
@@ -155,23 +155,21 @@ def _message_id(value: Any) -> int:
 def may_delete(message: ChatMessage, user: User) -> bool:
     if is_event_team(user, message.event):
         return True
-    kind, _sep, raw_id = message.room.partition(":")
-    return kind == "booth" and _is_booth_staff(user, int(raw_id))
+    return _is_staff_at(user, message.room)
 
 
 def moderation_level(event: Event, room_key: str, user: User) -> str:
     """What `user` may do to others' messages in a room: "sanction" (the team: delete, mute,
-    ban), "delete" (the booth's staff in its chat) or "" (nothing)."""
+    ban), "delete" (the place's staff in its chat) or "" (nothing)."""
     if is_event_team(user, event):
         return "sanction"
-    kind, _sep, raw_id = (room_key or "").partition(":")
-    if kind == "booth" and raw_id.isdigit() and _is_booth_staff(user, int(raw_id)):
+    if _is_staff_at(user, room_key):
         return "delete"
     return ""
 
 
 def delete_message(event: Event, message_id: Any, *, by: User) -> ChatMessage:
-    """Hide a message (the team anywhere, staff in their own booth's chat); audited."""
+    """Hide a message (the team anywhere, a place's staff in its chat); audited."""
     with transaction.atomic():
         message = (
             ChatMessage.objects.select_for_update().filter(event=event, pk=_message_id(message_id)).first()
@@ -180,7 +178,8 @@ def delete_message(event: Event, message_id: Any, *, by: User) -> ChatMessage:
             raise ChatError(_("That message no longer exists."), code="chat.no_such_message")
         if not may_delete(message, by):
             raise ChatError(
-                _("Only the booth's staff and the organisers may delete messages."), code="chat.not_allowed"
+                _("Only the staff of this place and the organisers may delete messages."),
+                code="chat.not_allowed",
             )
         if message.deleted_at is None:
             message.deleted_at, message.deleted_by = timezone.now(), by
