@@ -389,12 +389,8 @@ class DashboardCount:
 
 dashboard_counts: Registry[DashboardCount] = Registry("dashboard count")
 
-#: ``make(event) -> events.services.activity.Chart``: charts other apps add to the overview, after
-#: the event's own (events.services.activity.EVENT_CHARTS).
-dashboard_charts: Registry[Callable[[Any], Any]] = Registry("dashboard chart")
-
-# Charts other apps add to the organiser's overview, by name (in its URLs): ``make(event)``
-# returns an events.charts.Chart of counts. Drawn after the event's own (services.activity).
+#: ``make(event) -> events.charts.Chart``: charts of counts other apps add to the overview, by
+#: name (in the chart's URLs), after the event's own (events.services.activity.EVENT_CHARTS).
 dashboard_charts: Registry[Callable[[Any], Any]] = Registry("dashboard chart")
 
 

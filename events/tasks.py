@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from .models import Attendee, ExportJob, TeamInvitation
-from .services import exports, passwords, shredding, signin, signup, webhooks
+from .services import activity, exports, passwords, shredding, signin, signup, webhooks
 from .services.mail import record_failed_mail, send_team_invitation_mail
 
 # Errors that a later attempt can outlive; anything else is a bug and is not retried blindly.
@@ -135,3 +135,10 @@ def retry_webhook_deliveries() -> int:
 def announce_started_sessions() -> int:
     """Periodic (every minute): webhooks hear of sessions that began."""
     return webhooks.announce_started_sessions()
+
+
+@shared_task
+def sample_online_counts() -> int:
+    """Periodic (every few minutes): each live event's online count, for its dashboard's chart.
+    Not retried: a sample missed is a gap the next one closes, not a count lost."""
+    return len(activity.sample_online())

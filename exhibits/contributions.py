@@ -14,6 +14,7 @@ from .publish_checks import check_floor, check_floor_texts
 from .services import attendee_data, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
+from .services.charts import FLOOR_CHARTS
 from .services.staff_roles import exhibitor_staff
 
 # Sessions can take place at a booth.
@@ -46,3 +47,7 @@ registry.presence_listeners.register("exhibits.booth_visits", presence.count_boo
 # The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
 registry.publish_checks.register("exhibits.floor", check_floor)
 registry.publish_checks.register("exhibits.texts", check_floor_texts)
+
+# The organiser's dashboard charts the floor: its busiest halls and booths, contacts and meetings.
+for name, make in FLOOR_CHARTS.items():
+    registry.dashboard_charts.register(name, make)

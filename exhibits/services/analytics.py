@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from events.enums import AttendeeStatus
 from events.models import Attendee, Event
+from events.services.activity import count_in_hour
 from events.shredder import ShredItem, ShredStrategy
 
 from ..models import Booth, BoothDailyStats, BoothVisitMark
@@ -57,6 +58,11 @@ def _bump(booth: Booth, day: dt.date, **changes: int) -> None:
             BoothDailyStats.objects.create(booth=booth, day=day, **{k: max(v, 0) for k, v in changes.items()})
     except IntegrityError:  # another request created the row meanwhile
         BoothDailyStats.objects.filter(booth=booth, day=day).update(**updates)
+
+
+def booth_place(booth: Booth) -> str:
+    """The booth's presence place key, under which events counts its visits per hour."""
+    return f"booth:{booth.pk}"
 
 
 def visit_key(booth: Booth, day: dt.date, attendee_id: int) -> str:
@@ -95,6 +101,7 @@ def record_booth_visit(booth: Booth, attendee: Attendee | None, *, at: dt.dateti
                 return False
             BoothVisitMark.objects.filter(pk=mark.pk).update(last_counted_at=now)
         _bump(booth, day, visits=1, unique_visitors=1 if created else 0)
+        count_in_hour(booth.event, booth_place(booth), "visits", at=now)
     return True
 
 
