@@ -5,6 +5,15 @@ from __future__ import annotations
 import rules
 
 from .enums import AttendeeStatus, TeamRole
+from .permissions import (
+    CHANGE_EVENT,
+    CHANGE_EVENT_STATUS,
+    DELETE_EVENT,
+    ENTER_EVENT,
+    MANAGE_EVENT,
+    MANAGE_TEAM,
+    VIEW_EVENT,
+)
 from .registry import event_roles
 
 
@@ -40,16 +49,16 @@ def event_is_closed(user, event) -> bool:
 
 
 # Seeing the public pages of an event.
-rules.add_perm("events.view_event", event_is_public | is_event_team)
+rules.add_perm(VIEW_EVENT, event_is_public | is_event_team)
 # Seeing the organiser pages of an event (read-only when closed).
-rules.add_perm("events.manage_event", is_event_team)
+rules.add_perm(MANAGE_EVENT, is_event_team)
 # Changing anything in the event: closed events are read-only.
-rules.add_perm("events.change_event", is_event_team & ~event_is_closed)
+rules.add_perm(CHANGE_EVENT, is_event_team & ~event_is_closed)
 # Publishing, closing, reopening.
-rules.add_perm("events.change_event_status", is_event_team)
+rules.add_perm(CHANGE_EVENT_STATUS, is_event_team)
 # Only owners delete the event or change who is on the team.
-rules.add_perm("events.delete_event", is_event_owner)
-rules.add_perm("events.manage_team", is_event_owner & ~event_is_closed)
+rules.add_perm(DELETE_EVENT, is_event_owner)
+rules.add_perm(MANAGE_TEAM, is_event_owner & ~event_is_closed)
 
 
 # --- Attendees ------------------------------------------------------------------------------
@@ -73,6 +82,6 @@ def has_event_role(user, event) -> bool:
 # Entering the live event (its pages, the socket): the team always; attendees and people with a
 # role in the event while it is public.
 rules.add_perm(
-    "events.enter_event",
+    ENTER_EVENT,
     is_event_team | (event_is_public & (is_confirmed_attendee | has_event_role)),
 )

@@ -6,6 +6,15 @@ import rules
 
 from events.rules import is_event_team
 
+from .permissions import (
+    CHANGE_BOOTH,
+    CHANGE_EXHIBITOR,
+    CHANGE_LEADS,
+    VIEW_BOOTH_BACKOFFICE,
+    VIEW_EXHIBITOR_BACKOFFICE,
+    VIEW_LEADS,
+)
+
 
 @rules.predicate
 def is_staff_of_exhibitor(user, exhibitor) -> bool:
@@ -35,17 +44,24 @@ def is_team_of_booth_event(user, booth) -> bool:
 
 
 @rules.predicate
+def sees_booth_exhibitor_backoffice(user, booth) -> bool:
+    return booth is not None and user.has_perm(VIEW_EXHIBITOR_BACKOFFICE, booth.exhibitor)
+
+
+@rules.predicate
 def booth_event_closed(user, booth) -> bool:
     return booth is not None and booth.event.is_closed
 
 
-rules.add_perm("exhibits.view_exhibitor_backoffice", is_staff_of_exhibitor | is_team_of_exhibitor_event)
+rules.add_perm(VIEW_EXHIBITOR_BACKOFFICE, is_staff_of_exhibitor | is_team_of_exhibitor_event)
 rules.add_perm(
-    "exhibits.change_exhibitor",
+    CHANGE_EXHIBITOR,
     (is_staff_of_exhibitor | is_team_of_exhibitor_event) & ~exhibitor_event_closed,
 )
-rules.add_perm("exhibits.change_booth", (is_staff_of_booth | is_team_of_booth_event) & ~booth_event_closed)
+# A booth's back office is its exhibitor's (analytics, the editor).
+rules.add_perm(VIEW_BOOTH_BACKOFFICE, sees_booth_exhibitor_backoffice)
+rules.add_perm(CHANGE_BOOTH, (is_staff_of_booth | is_team_of_booth_event) & ~booth_event_closed)
 # Leads are the exhibitor's alone: visitors shared them with it, not with the organisers
 # (docs/leads.md). Notes and ratings freeze with the event; reading and downloading do not.
-rules.add_perm("exhibits.view_leads", is_staff_of_exhibitor)
-rules.add_perm("exhibits.change_leads", is_staff_of_exhibitor & ~exhibitor_event_closed)
+rules.add_perm(VIEW_LEADS, is_staff_of_exhibitor)
+rules.add_perm(CHANGE_LEADS, is_staff_of_exhibitor & ~exhibitor_event_closed)

@@ -15,6 +15,7 @@ from ..enums import EventStatus
 from ..errors import EventError, NotAllowed
 from ..forms import ConfirmEventDeleteForm, EventForm, StatusForm
 from ..models import Event, EventTeamMember
+from ..registry import dashboard_counts, draft_advice
 from ..services.events import change_event_status, create_event, delete_event, update_event
 from ..services.mail import failed_mails
 from ..services.publish_checks import publish_warnings
@@ -90,11 +91,9 @@ class EventCreateView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         event = create_event(by=self.request.user, **form.event_fields())
-        messages.success(
-            self.request,
-            _("“%(event)s” is created as a draft. Add halls, exhibitors and booths, then publish it.")
-            % {"event": event.name},
-        )
+        advice = [str(sentence) for sentence in draft_advice] or [_("Publish it when it is ready.")]
+        created = _("“%(event)s” is created as a draft.") % {"event": event.name}
+        messages.success(self.request, " ".join([created, *advice]))
         return redirect("organiser:dashboard", slug=event.slug)
 
 
@@ -104,13 +103,10 @@ class DashboardView(OrganiserMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.event
-        # Reverse relations only: events never imports the exhibits app.
         attendees = attendee_counts(event)
         context["capacity_left"] = attendees["capacity_left"]
         context["counts"] = [
-            (_("Halls"), event.halls.count(), "floor:halls"),
-            (_("Exhibitors"), event.exhibitors.count(), "floor:exhibitors"),
-            (_("Booths"), event.booths.count(), "floor:booths"),
+            *((item.label, item.count(event), item.url_name) for item in dashboard_counts),
             (_("Sessions"), event.sessions.count(), "organiser:schedule"),
             (_("Confirmed attendees"), attendees["confirmed"], "registration_admin:attendees"),
             (_("Awaiting approval"), attendees["pending"], "registration_admin:attendees"),
