@@ -8,12 +8,10 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -31,31 +29,11 @@ from ..services.privacy import (
     personal_data_deleted_on,
 )
 from ..services.recovery import renew_recovery_code
-from ..services.registration import attendance_of
-from .mixins import EventMixin
+from .mixins import EventPageMixin, SignedInAttendeeMixin
 
 
-class EventPageMixin(EventMixin):
-    """A page of a public event (drafts answer 404 except to their team)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("events.view_event", self.event):
-            raise Http404(_("No such event."))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class MyRegistrationMixin(EventPageMixin):
-    """Loads `self.attendee`: the signed-in person's own registration for this event."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            messages.info(request, _("Sign in with the link from your mail, or with its code here."))
-            signin = reverse("attendee:signin", args=[self.kwargs["slug"]])
-            return redirect_to_login(request.get_full_path(), signin)
-        self.attendee = attendance_of(self.event, request.user)
-        if self.attendee is None:
-            raise Http404(_("You have no registration for this event."))
-        return super().dispatch(request, *args, **kwargs)
+class MyRegistrationMixin(SignedInAttendeeMixin):
+    """The signed-in attendee's own pages, `self.attendee` loaded (mixins.SignedInAttendeeMixin)."""
 
 
 class MyDataView(MyRegistrationMixin, TemplateView):

@@ -12,20 +12,17 @@ from django.views.generic import FormView
 
 from ..errors import ApiTokenError, NotAllowed, WebhookError
 from ..interfaces.api_forms import TokenForm, WebhookForm
+from ..permissions import MANAGE_TEAM
 from ..services import api_tokens, webhooks
 from .mixins import OrganiserMixin
 
-OWNER_CHANGE = "events.manage_team"  # owners, while the event is open
+OWNER_CHANGE = MANAGE_TEAM  # owners, while the event is open
 
 
 class ApiTokensView(OrganiserMixin, FormView):
     template_name = "events/organiser/api_tokens.html"
     form_class = TokenForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST":
-            self.permission = OWNER_CHANGE
-        return super().dispatch(request, *args, **kwargs)
+    write_permission = OWNER_CHANGE
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "scopes": api_tokens.EVENT_SCOPES}
@@ -62,7 +59,7 @@ class ApiTokensView(OrganiserMixin, FormView):
 
 
 class ApiTokenRevokeView(OrganiserMixin, View):
-    permission = OWNER_CHANGE
+    page_permission = OWNER_CHANGE
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -75,11 +72,7 @@ class ApiTokenRevokeView(OrganiserMixin, View):
 class WebhooksView(OrganiserMixin, FormView):
     template_name = "events/organiser/webhooks.html"
     form_class = WebhookForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST":
-            self.permission = OWNER_CHANGE
-        return super().dispatch(request, *args, **kwargs)
+    write_permission = OWNER_CHANGE
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kinds": webhooks.EVENT_KINDS}
@@ -112,7 +105,7 @@ class WebhooksView(OrganiserMixin, FormView):
 
 
 class WebhookChangeView(OrganiserMixin, View):
-    permission = OWNER_CHANGE
+    page_permission = OWNER_CHANGE
     http_method_names = ["post"]
     action = "delete"
 

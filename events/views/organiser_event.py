@@ -15,6 +15,7 @@ from ..enums import EventStatus
 from ..errors import EventError, NotAllowed
 from ..forms import ConfirmEventDeleteForm, EventForm, StatusForm
 from ..models import Event, EventTeamMember
+from ..permissions import CHANGE_EVENT_STATUS, DELETE_EVENT
 from ..registry import dashboard_counts, draft_advice
 from ..services.events import change_event_status, create_event, delete_event, update_event
 from ..services.mail import failed_mails
@@ -115,7 +116,7 @@ class DashboardView(OrganiserMixin, TemplateView):
         context["status_actions"] = STATUS_ACTIONS[event.status]
         if event.status == EventStatus.DRAFT:
             context["publish_warnings"] = publish_warnings(event)
-        context["can_delete"] = self.request.user.has_perm("events.delete_event", event)
+        context["can_delete"] = self.request.user.has_perm(DELETE_EVENT, event)
         context["failed_mails"] = failed_mails(event)
         return context
 
@@ -140,7 +141,7 @@ class EventEditView(ChangeEventMixin, FormView):
 
 
 class EventStatusView(OrganiserMixin, View):
-    permission = "events.change_event_status"
+    page_permission = CHANGE_EVENT_STATUS
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -160,7 +161,7 @@ class EventStatusView(OrganiserMixin, View):
 
 
 class EventDeleteView(OrganiserMixin, FormView):
-    permission = "events.delete_event"
+    page_permission = DELETE_EVENT
     template_name = "events/organiser/event_delete.html"
     form_class = ConfirmEventDeleteForm
 

@@ -19,6 +19,7 @@ from ..enums import AuditActor, ExportKind, ExportStatus
 from ..errors import NotAllowed
 from ..interfaces.privacy_forms import ConfirmShredForm
 from ..models import AuditLogEntry, ExportJob
+from ..permissions import DELETE_EVENT
 from ..services.audit import audit_entries
 from ..services.exports import (
     ExportError,
@@ -179,18 +180,14 @@ class ShredView(OrganiserMixin, FormView):
 
     template_name = "events/privacy_admin/shred.html"
     form_class = ConfirmShredForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST":
-            self.permission = "events.delete_event"
-        return super().dispatch(request, *args, **kwargs)
+    write_permission = DELETE_EVENT
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "event": self.event}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        can_shred = self.request.user.has_perm("events.delete_event", self.event)
+        can_shred = self.request.user.has_perm(DELETE_EVENT, self.event)
         context.update(
             can_shred=can_shred,
             strategies=describe_shredding(self.event),

@@ -2,7 +2,7 @@
 with their access codes, and the attendee list with approval.
 
 The team may read these pages of a closed event; changing anything (any POST) needs
-events.change_event, so a closed event is read-only here too.
+CHANGE_EVENT, so a closed event is read-only here too.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ..interfaces.registration_forms import (
     language_names,
     preview_form,
 )
+from ..permissions import CHANGE_EVENT
 from ..services import institutions as institution_service
 from ..services.questions import (
     NAME_QUESTION,
@@ -58,18 +59,14 @@ ATTENDEES_PER_PAGE = 50
 
 
 class RegistrationOrganiserMixin(OrganiserMixin):
-    """Reading needs the team; any POST needs events.change_event (refused when closed)."""
+    """Reading needs the team; any POST needs CHANGE_EVENT (refused when closed)."""
 
     nav_current = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            self.permission = "events.change_event"
-        return super().dispatch(request, *args, **kwargs)
+    write_permission = CHANGE_EVENT
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_change"] = self.request.user.has_perm("events.change_event", self.event)
+        context["can_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         context["nav_current"] = self.nav_current
         return context
 

@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from ..errors import EventClosed
 from ..forms import SessionForm
 from ..models import Session
+from ..permissions import CHANGE_EVENT
 from ..registry import session_places
 from ..services.schedule import delete_session, save_session
 from .mixins import ChangeEventMixin, OrganiserMixin
@@ -32,7 +33,7 @@ class ScheduleView(OrganiserMixin, TemplateView):
             (day, list(group))
             for day, group in groupby(rows, key=lambda row: row["session"].starts_at.astimezone(tz).date())
         ]
-        context["can_change"] = self.request.user.has_perm("events.change_event", self.event)
+        context["can_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         return context
 
 

@@ -12,6 +12,7 @@ from django.views.generic import FormView
 
 from ..errors import NotAllowed, TeamError
 from ..forms import TeamInvitationForm
+from ..permissions import MANAGE_TEAM
 from ..services.team import invite_team_member, remove_team_member, withdraw_team_invitation
 from .mixins import OrganiserMixin
 
@@ -22,14 +23,11 @@ class TeamView(OrganiserMixin, FormView):
     template_name = "events/organiser/team.html"
     form_class = TeamInvitationForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST":
-            self.permission = "events.manage_team"
-        return super().dispatch(request, *args, **kwargs)
+    write_permission = MANAGE_TEAM
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        can_manage = self.request.user.has_perm("events.manage_team", self.event)
+        can_manage = self.request.user.has_perm(MANAGE_TEAM, self.event)
         context["can_manage_team"] = can_manage
         if not can_manage:
             context.pop("form", None)
@@ -59,7 +57,7 @@ class TeamView(OrganiserMixin, FormView):
 
 
 class TeamMemberRemoveView(OrganiserMixin, View):
-    permission = "events.manage_team"
+    page_permission = MANAGE_TEAM
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -79,7 +77,7 @@ class TeamMemberRemoveView(OrganiserMixin, View):
 
 
 class TeamInvitationWithdrawView(OrganiserMixin, View):
-    permission = "events.manage_team"
+    page_permission = MANAGE_TEAM
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -11,34 +11,32 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from ..enums import EventStatus
 from ..models import Event, Session
+from ..permissions import ENTER_EVENT
 from ..registry import session_places
-from .mixins import EventMixin
+from .mixins import EventPageMixin
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # The theme URL carries the colour, so a changed colour is a new URL: caching for a year is safe.
 THEME_MAX_AGE = 365 * 24 * 3600
 
 
-class PublicEventMixin(EventMixin):
+class PublicEventMixin(EventPageMixin):
     """A public page of one event: hides drafts from outsiders and speaks the event's languages.
 
     The language switcher offers only the event's languages; if the visitor's language is not
     one of them, the page is shown in the event's first language.
     """
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("events.view_event", self.event):
-            raise Http404(_("No such event."))
+    def permitted(self) -> None:
+        super().permitted()
         self.use_event_language()
-        return super().dispatch(request, *args, **kwargs)
 
     def use_event_language(self) -> None:
         languages = self.event.languages or [settings.LANGUAGE_CODE]
@@ -92,7 +90,7 @@ class EventView(PublicEventMixin, TemplateView):
         context["days"] = sessions_by_day(self.event, sessions)
         context["zone"] = zone_label(self.event)
         context["halls"] = self.event.halls.annotate(booth_count=Count("booths"))
-        context["may_enter"] = self.request.user.has_perm("events.enter_event", self.event)
+        context["may_enter"] = self.request.user.has_perm(ENTER_EVENT, self.event)
         return context
 
 

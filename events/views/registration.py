@@ -12,9 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +22,7 @@ from django.views.generic import FormView, TemplateView
 from ..enums import PLACE_HOLDING_STATUSES, AttendeeKind, AttendeeStatus
 from ..errors import RakwonError
 from ..interfaces.registration_forms import JoinForm, NewLinkForm, RegistrationForm, SignInCodeForm
+from ..permissions import ENTER_EVENT
 from ..registry import session_places
 from ..services.institutions import join_institution
 from ..services.questions import active_questions
@@ -36,7 +35,7 @@ from ..services.registration import (
     registration_refusal,
 )
 from ..services.signin import SignInError, request_new_link, sign_in_with_code, sign_in_with_token
-from .mixins import EventMixin
+from .mixins import EventPageMixin, VisitorSignInMixin
 from .public import PublicEventMixin, zone_label
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -70,13 +69,8 @@ def visitor_language(event) -> str:
     return short if short in event.languages else (event.languages or [settings.LANGUAGE_CODE])[0]
 
 
-class VisitorMixin(EventMixin):
+class VisitorMixin(EventPageMixin):
     """A public page of the event; the team also sees a draft's pages (to check them)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("events.view_event", self.event):
-            raise Http404(_("No such event."))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -242,7 +236,7 @@ class SignInLinkView(View):
         return redirect("attendee:lobby", slug=attendee.event.slug)
 
 
-class EnterEventMixin(VisitorMixin):
+class EnterEventMixin(VisitorMixin, VisitorSignInMixin):
     """A page inside the live event (lobby, bookmarks, ...): confirmed attendees, exhibitor staff
     and the team enter. Anyone else signed in is told why not (403); strangers are sent to sign in.
     """
@@ -266,15 +260,13 @@ class EnterEventMixin(VisitorMixin):
         ),
     }
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            messages.info(request, _("Sign in with the link from your mail, or with its code here."))
-            return redirect(reverse("attendee:signin", args=[self.kwargs["slug"]]))
-        if request.user.has_perm("events.view_event", self.event) and not request.user.has_perm(
-            "events.enter_event", self.event
-        ):
-            return self.refuse(request)
-        return super().dispatch(request, *args, **kwargs)
+    page_permission = ENTER_EVENT
+
+    def signin_next(self) -> None:
+        return None  # the lobby is where signing in leads anyway
+
+    def permission_denied(self, permission: str):
+        return self.refuse(self.request)
 
     def refuse(self, request):
         attendance = attendance_of(self.event, request.user)

@@ -5,43 +5,29 @@ players call when a visitor plays a video or opens a document.
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from events.services.registration import attendance_of
-from events.views.mixins import EventMixin
+from events.views.mixins import EventPageMixin
 
 from ..models import Booth
 from ..models.assets import AssetKind, AssetStatus, BoothAsset
+from ..permissions import VIEW_LEADS
 from ..services.analytics import booth_report, count_asset_event, report_totals
+from .mixins import BoothBackofficeMixin
 
 # What a player may report, and the kind of asset it must be about.
 ASSET_EVENTS = {"document_view": AssetKind.DOCUMENT, "video_play": AssetKind.VIDEO}
 
 
-class BoothAnalyticsView(LoginRequiredMixin, TemplateView):
+class BoothAnalyticsView(BoothBackofficeMixin, TemplateView):
     """Daily counts of one booth for its exhibitor's staff and the event team (others: 404);
     readable also once the event is closed."""
 
     template_name = "exhibits/exhibitor/analytics.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_perm("exhibits.view_exhibitor_backoffice", self.booth.exhibitor):
-            raise Http404(_("No such booth."))
-        return super().dispatch(request, *args, **kwargs)
-
-    @cached_property
-    def booth(self) -> Booth:
-        return get_object_or_404(
-            Booth.objects.select_related("event", "hall", "exhibitor__event"), pk=self.kwargs["booth_id"]
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -53,7 +39,7 @@ class BoothAnalyticsView(LoginRequiredMixin, TemplateView):
             report=report,
             totals=report_totals(report),
             # The event team reads the analytics but not the leads (shared with the exhibitor only).
-            can_see_leads=self.request.user.has_perm("exhibits.view_leads", self.booth.exhibitor),
+            can_see_leads=self.request.user.has_perm(VIEW_LEADS, self.booth.exhibitor),
         )
         return context
 
@@ -63,7 +49,7 @@ class AssetEventForm(forms.Form):
     asset = forms.IntegerField(min_value=1)
 
 
-class AssetEventView(EventMixin, View):
+class AssetEventView(EventPageMixin, View):
     """POST kind=video_play|document_view&asset=<id> (CSRF-protected). Answers 204 whether or
     not it counted: only confirmed attendees count, once per asset and kind per session within
     ASSET_EVENT_REPEAT_MINUTES, so a reload loop cannot inflate the numbers."""
@@ -71,8 +57,6 @@ class AssetEventView(EventMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("events.view_event", self.event):
-            raise Http404(_("No such event."))
         booth = get_object_or_404(
             Booth.objects.select_related("event"), pk=kwargs["booth_id"], event=self.event
         )

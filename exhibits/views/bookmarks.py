@@ -5,7 +5,6 @@ that add and remove them (plain form posts: they work without JavaScript).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,8 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from events.models import Session
-from events.services.registration import attendance_of
-from events.views.mixins import EventMixin
+from events.views.mixins import SignedInAttendeeMixin
 from events.views.public import PublicEventMixin, zone_label
 from events.views.registration import EnterEventMixin
 
@@ -52,21 +50,13 @@ class BookmarksView(EnterEventMixin, PublicEventMixin, TemplateView):
         return context
 
 
-class AttendeeActionMixin(EventMixin):
+class AttendeeActionMixin(SignedInAttendeeMixin):
     """A change only the signed-in attendee makes to their own things (posted by a form)."""
 
     http_method_names = ["post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            messages.info(request, _("Sign in with the link from your mail, or with its code here."))
-            return redirect("attendee:signin", slug=self.kwargs["slug"])
-        if not request.user.has_perm("events.view_event", self.event):
-            raise Http404(_("No such event."))
-        self.attendee = attendance_of(self.event, request.user)
-        if self.attendee is None:
-            raise Http404(_("You have no registration for this event."))
-        return super().dispatch(request, *args, **kwargs)
+    def signin_next(self) -> None:
+        return None  # a form's post: there is no page to come back to
 
     def back(self, default: str):
         """Back to the page the form was on (only ever a page of this site)."""

@@ -8,10 +8,9 @@ event get 403 with the reason; anonymous people are sent to log in.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +27,8 @@ from ..forms_assets import (
     TextPreviewForm,
     add_service_errors,
 )
-from ..models import Booth, BoothAsset, BoothLink
+from ..models import BoothAsset, BoothLink
+from ..permissions import CHANGE_BOOTH
 from ..services.assets import move_asset, move_link, process_again, remove_asset, upload_asset
 from ..services.booth_content import (
     add_link,
@@ -37,26 +37,17 @@ from ..services.booth_content import (
     render_booth_text,
     save_booth_content,
 )
+from .mixins import BoothBackofficeMixin
 
 DIRECTIONS = ("up", "down")
 
 
-class BoothEditorMixin(LoginRequiredMixin):
-    """Loads `self.booth` and refuses whoever may not change it."""
+class BoothEditorMixin(BoothBackofficeMixin):
+    """`self.booth`, for whoever may change it: every page of the editor changes the booth, so
+    a closed event refuses them all (with the reason)."""
 
     tab = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.booth = get_object_or_404(
-            Booth.objects.select_related("event", "hall", "exhibitor__event"), pk=kwargs["booth_id"]
-        )
-        if not request.user.has_perm("exhibits.view_exhibitor_backoffice", self.booth.exhibitor):
-            raise Http404(_("No such booth."))
-        if not request.user.has_perm("exhibits.change_booth", self.booth):
-            raise PermissionDenied(_("This event is closed and can no longer be changed."))
-        return super().dispatch(request, *args, **kwargs)
+    page_permission = CHANGE_BOOTH
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,7 +15,7 @@ from events.errors import ApiTokenError, NotAllowed, WebhookError
 from events.interfaces.api_forms import TokenForm, WebhookForm
 from events.services import api_tokens, webhooks
 
-from .leads import LeadsMixin
+from .mixins import LeadsMixin
 
 
 class ExhibitorApiMixin(LeadsMixin):

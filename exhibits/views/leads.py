@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,23 +21,26 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from events.errors import NotAllowed
-from events.services.registration import attendance_of
-from events.views.mixins import EventMixin
+from events.permissions import VIEW_EVENT
+from events.views.mixins import SignedInAttendeeMixin
 
 from ..forms import add_service_errors
-from ..models import Booth, Exhibitor, Lead
+from ..models import Booth, Lead
 from ..models.leads import NOTES_MAX_LENGTH, RATING_CHOICES
+from ..permissions import CHANGE_LEADS
 from ..services.leads import (
     LeadError,
     ShareableField,
     csv_file_name,
     export_leads,
     leads_of,
-    require_leads_staff,
     share_contact,
     update_lead,
     withdraw_contact,
 )
+from .mixins import ExhibitorBackofficeMixin, LeadsMixin
+
+__all__ = ["BoothAttendeeMixin", "ExhibitorBackofficeMixin", "LeadsMixin"]  # imported from here too
 
 LEADS_PER_PAGE = 50
 
@@ -84,21 +85,20 @@ class LeadNotesForm(forms.Form):
 # --- The visitor's side ---------------------------------------------------------------------
 
 
-class BoothAttendeeMixin(EventMixin):
+class BoothAttendeeMixin(SignedInAttendeeMixin):
     """A POST from a booth page by the signed-in attendee of its event."""
 
     http_method_names = ["post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("events.view_event", self.event):
+    def handle_no_permission(self):
+        # Strangers come back to the booth after signing in, so its address must not reveal a
+        # draft's booths: 404 first for whoever may not see the event.
+        if not self.request.user.has_perm(VIEW_EVENT, self.event):
             raise Http404(_("No such event."))
-        if not request.user.is_authenticated:
-            messages.info(request, _("Sign in with the link from your mail, or with its code here."))
-            return redirect_to_login(self.booth_url, reverse("attendee:signin", args=[self.event.slug]))
-        self.attendee = attendance_of(self.event, request.user)
-        if self.attendee is None:
-            raise Http404(_("You have no registration for this event."))
-        return super().dispatch(request, *args, **kwargs)
+        return super().handle_no_permission()
+
+    def signin_next(self) -> str:
+        return self.booth_url
 
     @cached_property
     def booth(self) -> Booth:
@@ -161,47 +161,6 @@ class WithdrawContactView(BoothAttendeeMixin, View):
 # --- The exhibitor's side -------------------------------------------------------------------
 
 
-class ExhibitorBackofficeMixin(LoginRequiredMixin):
-    """A back-office page of one exhibitor: its staff and the event team; others get 404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_perm("exhibits.view_exhibitor_backoffice", self.exhibitor):
-            raise Http404(_("No such exhibitor."))
-        return super().dispatch(request, *args, **kwargs)
-
-    @cached_property
-    def exhibitor(self) -> Exhibitor:
-        return get_object_or_404(Exhibitor.objects.select_related("event"), pk=self.kwargs["exhibitor_id"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["exhibitor"] = self.exhibitor
-        context["event"] = self.exhibitor.event
-        context["can_change"] = self.request.user.has_perm("exhibits.change_exhibitor", self.exhibitor)
-        return context
-
-
-class LeadsMixin(ExhibitorBackofficeMixin):
-    """The exhibitor's leads: its staff only (the event team may open the rest of the back office)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm(
-            "exhibits.view_exhibitor_backoffice", self.exhibitor
-        ):
-            try:
-                require_leads_staff(self.exhibitor, request.user)
-            except NotAllowed as error:
-                raise PermissionDenied(error.message) from error
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_change"] = self.request.user.has_perm("exhibits.change_leads", self.exhibitor)
-        return context
-
-
 class LeadListView(LeadsMixin, ListView):
     template_name = "exhibits/exhibitor/leads.html"
     context_object_name = "leads"
@@ -230,20 +189,11 @@ class LeadExportView(LeadsMixin, View):
 
 
 class LeadEditView(LeadsMixin, FormView):
+    """Notes and a rating: refused, also the form, once the event is closed."""
+
     template_name = "exhibits/exhibitor/leads_edit.html"
     form_class = LeadNotesForm
-
-    def get(self, request, *args, **kwargs):
-        self.check_may_change()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.check_may_change()
-        return super().post(request, *args, **kwargs)
-
-    def check_may_change(self) -> None:
-        if not self.request.user.has_perm("exhibits.change_leads", self.exhibitor):
-            raise PermissionDenied(_("This event is closed and can no longer be changed."))
+    page_permission = CHANGE_LEADS
 
     @cached_property
     def lead(self) -> Lead:

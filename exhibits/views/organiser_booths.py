@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed
 from events.models import Event
+from events.permissions import CHANGE_EVENT
 from events.views.mixins import ChangeEventMixin, OrganiserMixin
 
 from ..forms import BoothForm, add_service_errors
@@ -79,7 +80,7 @@ class BoothListView(OrganiserMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["plans"] = hall_plans(self.event)
         context["has_exhibitors"] = self.event.exhibitors.exists()
-        context["can_change"] = self.request.user.has_perm("events.change_event", self.event)
+        context["can_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         return context
 
 

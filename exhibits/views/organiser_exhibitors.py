@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed, InvitationError
+from events.permissions import CHANGE_EVENT
 from events.views.mixins import ChangeEventMixin, OrganiserMixin
 
 from ..errors import ExhibitorInUse
@@ -46,7 +46,7 @@ class ExhibitorListView(OrganiserMixin, TemplateView):
             .prefetch_related("booths")
             .order_by("name")
         )
-        context["can_change"] = self.request.user.has_perm("events.change_event", self.event)
+        context["can_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         return context
 
 
@@ -90,11 +90,7 @@ class ExhibitorDetailView(OrganiserMixin, ExhibitorOfEventMixin, FormView):
 
     template_name = "exhibits/organiser/exhibitor_detail.html"
     form_class = StaffInviteForm
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("events.change_event", self.event):
-            raise PermissionDenied(_("This event is closed and can no longer be changed. Reopen it first."))
-        return super().post(request, *args, **kwargs)
+    write_permission = CHANGE_EVENT
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,7 +101,7 @@ class ExhibitorDetailView(OrganiserMixin, ExhibitorOfEventMixin, FormView):
             latest.setdefault(invitation.email, invitation)
         context["invitations"] = sorted(latest.values(), key=lambda each: each.email)
         context["booths"] = self.exhibitor.booths.select_related("hall")
-        context["can_change"] = self.request.user.has_perm("events.change_event", self.event)
+        context["can_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         return context
 
     def form_valid(self, form):

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed
+from events.permissions import CHANGE_EVENT
 from events.views.mixins import ChangeEventMixin, OrganiserMixin
 
 from ..errors import HallNotEmpty
@@ -42,7 +43,7 @@ class HallListView(OrganiserMixin, TemplateView):
         context["halls"] = list(
             self.event.halls.annotate(booth_count=Count("booths")).order_by("position", "id")
         )
-        context["can_change"] = self.request.user.has_perm("events.change_event", self.event)
+        context["can_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         return context
 
 

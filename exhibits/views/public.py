@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from events.models import Session
 from events.models.registration import in_language
+from events.permissions import ENTER_EVENT
 from events.services.registration import attendance_of
 from events.views.public import PublicEventMixin, zone_label
 from events.views.registration import visitor_language
@@ -51,7 +52,7 @@ class TourMixin(PublicEventMixin):
             bookmarked_session_ids=session_ids,
             invite_to_register=event.is_published
             and attendance is None
-            and not user.has_perm("events.enter_event", event),
+            and not user.has_perm(ENTER_EVENT, event),
         )
         return context
 
@@ -127,7 +128,7 @@ class BoothView(TourMixin, TemplateView):
             lead=lead_for(booth, attendance) if context["can_bookmark"] else None,
             zone=zone_label(event),
             # The booth's chat is for the people who may be in the live event.
-            chat_room=f"booth:{booth.pk}" if self.request.user.has_perm("events.enter_event", event) else "",
+            chat_room=f"booth:{booth.pk}" if self.request.user.has_perm(ENTER_EVENT, event) else "",
         )
         record_booth_visit(booth, attendance)  # a count for booth analytics; confirmed attendees only
         return context

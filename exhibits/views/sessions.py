@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from events.models import Session
+from events.permissions import ENTER_EVENT
 from events.views.public import zone_label
 
 from ..services.tour import with_places
@@ -20,7 +21,7 @@ class SessionView(TourMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         session = get_object_or_404(Session, pk=self.kwargs["session_id"], event=self.event)
-        in_event = self.request.user.has_perm("events.enter_event", self.event)
+        in_event = self.request.user.has_perm(ENTER_EVENT, self.event)
         context.update(
             session=with_places(Session.objects.filter(pk=session.pk))[0],
             zone=zone_label(self.event),
