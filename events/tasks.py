@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from .models import Attendee, ExportJob, TeamInvitation
-from .services import activity, exports, passwords, shredding, signin, signup, webhooks
+from .services import activity, attempts, exports, passwords, shredding, signin, signup, webhooks
 from .services.mail import record_failed_mail, send_team_invitation_mail
 
 # Errors that a later attempt can outlive; anything else is a bug and is not retried blindly.
@@ -81,7 +81,7 @@ def send_password_reset_mail(email: str, language: str) -> None:
 @shared_task(**RELIABLY)
 def forget_old_attempts() -> int:
     """Periodic: drop rate-limit attempts older than every window."""
-    return signin.forget_old_attempts()
+    return attempts.forget_old_attempts()
 
 
 # --- Privacy: exports, shredding, retention ---------------------------------------------------

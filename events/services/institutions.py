@@ -23,17 +23,10 @@ from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN
 from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
 from ..single_line import is_single_line
 from . import webhooks
+from .attempts import attempt_key, check_limit, count_attempt, digest, limit
 from .audit import record_audit
 from .questions import require_change
-from .signin import (
-    attempt_key,
-    check_limit,
-    count_attempt,
-    digest,
-    limit,
-    new_code,
-    normalise_code,
-)
+from .signin import new_code, normalise_code
 
 ACCESS_CODE_LENGTH = 10
 # Wrong codes are limited per prefix this long: 32**4 buckets, so nobody can fill them all.

@@ -19,8 +19,8 @@ from ..enums import AttemptScope
 from ..models import User
 from ..models.registration import is_placeholder_email
 from ..queue import enqueue_after_commit
+from .attempts import attempt_key, check_limit, count_attempt, limit
 from .mail import send_invitation_mail
-from .signin import attempt_key, check_limit, count_attempt, limit
 
 
 def users_for_reset(email: str) -> list[User]:

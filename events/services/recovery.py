@@ -21,21 +21,12 @@ from ..enums import PLACE_HOLDING_STATUSES, AttemptScope, AttendeeKind, Attendee
 from ..errors import NotAllowed, RakwonError
 from ..live.groups import close_user
 from ..models import Attendee, Event, Institution, User
+from .attempts import attempt_key, check_limit, count_attempt, digest, limit
 from .audit import record_audit
 from .institutions import ACCESS_CODE_PREFIX_LENGTH, sender_network
 from .questions import require_change
 from .shredding_traces import sign_out_everywhere
-from .signin import (
-    attempt_key,
-    check_limit,
-    count_attempt,
-    digest,
-    format_code,
-    limit,
-    new_code,
-    normalise_code,
-    signs_in_with_password,
-)
+from .signin import format_code, new_code, normalise_code, signs_in_with_password
 
 # 32**12 = 2**60 codes: out of reach of guessing under the lock-outs, and typeable from paper.
 RECOVERY_CODE_LENGTH = 12
@@ -157,7 +148,9 @@ def revoke_seat(member: Attendee, *, by: User) -> Attendee:
     working. The person may then join again with the institution's code (a new seat). Audited."""
     require_change(member.event, by)
     _require_member(member)
-    member = Attendee.objects.select_for_update(of=("self",)).select_related("event", "user").get(pk=member.pk)
+    member = (
+        Attendee.objects.select_for_update(of=("self",)).select_related("event", "user").get(pk=member.pk)
+    )
     if member.status not in PLACE_HOLDING_STATUSES:
         raise SeatError(
             _("This seat is already free; the person can join again with the institution's code."),

@@ -35,8 +35,8 @@ from ..single_line import CODE as SINGLE_LINE_CODE
 from ..single_line import MESSAGE as SINGLE_LINE_MESSAGE
 from ..single_line import is_single_line
 from . import webhooks
+from .attempts import check_mail_limits, count_mail
 from .questions import NAME_QUESTION, active_questions, get_registration_settings, require_change
-from .signin import check_mail_limits, count_mail
 
 _PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 PHONE_MIN_DIGITS = 5

@@ -43,8 +43,8 @@ from ..enums import AttemptScope, TeamRole
 from ..errors import InvitationError, NotAllowed, RakwonError
 from ..models import EventTeamMember, User
 from ..queue import enqueue_after_commit
+from .attempts import attempt_key, check_limit, count_attempt, limit
 from .mail import send_invitation_mail
-from .signin import attempt_key, check_limit, count_attempt, limit
 
 
 class SignupError(RakwonError):

@@ -9,6 +9,7 @@ from events.enums import AttendeeKind, AttendeeStatus, EventStatus
 from events.errors import EventClosed, NotAllowed
 from events.models import AccessCode, Attendee, Institution, User
 from events.models.registration import is_placeholder_email
+from events.services.attempts import RateLimited, digest
 from events.services.institutions import (
     JoinError,
     create_institution,
@@ -21,7 +22,7 @@ from events.services.institutions import (
     verify_codes,
 )
 from events.services.registration import decide
-from events.services.signin import CODE_ALPHABET, RateLimited, digest, format_code
+from events.services.signin import CODE_ALPHABET, format_code
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from events.enums import AttendeeStatus
 from events.errors import NotAllowed
 from events.models import Attendee, AuditLogEntry
+from events.services.attempts import RateLimited
 from events.services.institutions import create_institution, join_institution, seats_taken
 from events.services.recovery import (
     SeatError,
@@ -21,7 +22,7 @@ from events.services.recovery import (
     revoke_seat,
     seat_holders,
 )
-from events.services.signin import CODE_ALPHABET, RateLimited, normalise_code
+from events.services.signin import CODE_ALPHABET, normalise_code
 from tests.factories import EventFactory, UserFactory
 from tests.registration_factories import AttendeeFactory
 

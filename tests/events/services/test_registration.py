@@ -13,6 +13,7 @@ from django.utils import timezone
 from events.enums import AttendeeKind, AttendeeStatus, EventStatus, QuestionKind
 from events.errors import EventClosed, NotAllowed
 from events.models import Answer, Attendee, Question, RegistrationSettings, User
+from events.services.attempts import RateLimited
 from events.services.questions import save_question
 from events.services.registration import (
     RegistrationError,
@@ -28,7 +29,6 @@ from events.services.registration import (
     registration_refusal,
     update_registration_settings,
 )
-from events.services.signin import RateLimited
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,14 +11,12 @@ from django.utils import timezone
 
 from events.enums import AttemptScope, RegistrationMail
 from events.models import CountedAttempt, SignInLink
+from events.services.attempts import RateLimited, digest, forget_old_attempts
 from events.services.institutions import create_institution, join_institution
 from events.services.registration import register_individual
 from events.services.signin import (
     CODE_ALPHABET,
-    RateLimited,
     SignInError,
-    digest,
-    forget_old_attempts,
     issue_signin_link,
     request_new_link,
     send_registration_mail,
