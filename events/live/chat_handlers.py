@@ -18,6 +18,7 @@ from events.registry import connect_guards, socket_handlers
 from events.services import chat
 
 from .groups import chat_group, close_user, push_to_group
+from .pushes import ChatDeleted
 
 ENTER = "events.enter_event"
 MODERATE = "events.manage_event"
@@ -95,7 +96,7 @@ async def send(connection, data: dict) -> dict:
 @socket_handlers.register("chat.delete", permission=ENTER)
 async def delete(connection, data: dict) -> dict:
     message = await _delete(connection, data.get("id"))
-    pushed = {"id": message["id"], "room": message["room"]}
+    pushed = ChatDeleted(id=message["id"], room=message["room"])
     await push_to_group(chat_group(connection.event.pk, message["room"]), "chat.deleted", pushed)
     return pushed
 

@@ -36,6 +36,7 @@ from . import protocol, tabs
 from .connection import Admission
 from .groups import event_group, user_group
 from .presence import places
+from .pushes import SocketClosing
 from .ratelimit import FrameLimiter
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ class EventConsumer(AsyncWebsocketConsumer):
             message = _(
                 "This event is open in too many tabs or windows. Close one of them, then reload this page."
             )
-        await self.push("socket.closing", {"reason": "too_many_tabs", "message": message})
+        await self.push("socket.closing", SocketClosing(reason="too_many_tabs", message=message))
         await self.close(code=CLOSE_TOO_MANY_TABS)
 
     async def disconnect(self, code) -> None:
@@ -216,7 +217,7 @@ class EventConsumer(AsyncWebsocketConsumer):
             self.live_groups.discard(name)
             await self.channel_layer.group_discard(name, self.channel_name)
 
-    async def push(self, frame_type: str, data: dict[str, Any]) -> None:
+    async def push(self, frame_type: str, data: Mapping[str, Any]) -> None:
         await self.send(text_data=protocol.push(frame_type, data))
 
     async def send(self, text_data=None, bytes_data=None, close=False) -> None:
@@ -249,7 +250,7 @@ class EventConsumer(AsyncWebsocketConsumer):
     async def _refuse_rate(self, text_data: str | None, retry_after: float, flooding: bool) -> None:
         if flooding:
             self.closing = True
-            await self.push("socket.closing", {"reason": "flood"})
+            await self.push("socket.closing", SocketClosing(reason="flood"))
             await self.close(code=CLOSE_FLOOD)
             return
         seconds = round(retry_after, 2)

@@ -5,6 +5,7 @@ A group gets ``live.push`` messages; each member consumer turns one into a push 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -43,16 +44,16 @@ async def close_user(event_id: int, user_id: int, code: int = 4403) -> None:
     await get_channel_layer().group_send(user_group(event_id, user_id), {"type": "live.close", "code": code})
 
 
-def push_message(frame_type: str, data: dict[str, Any]) -> dict[str, Any]:
+def push_message(frame_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": PUSH_MESSAGE, "frame_type": frame_type, "data": data}
 
 
-async def push_to_group(name: str, frame_type: str, data: dict[str, Any]) -> None:
+async def push_to_group(name: str, frame_type: str, data: Mapping[str, Any]) -> None:
     """Send a push frame ``{"type": frame_type, "data": data}`` to every socket in the group."""
     await get_channel_layer().group_send(name, push_message(frame_type, data))
 
 
-async def push_to_channel(channel_name: str, frame_type: str, data: dict[str, Any]) -> None:
+async def push_to_channel(channel_name: str, frame_type: str, data: Mapping[str, Any]) -> None:
     """Send a push frame to one socket, wherever its process is."""
     await get_channel_layer().send(channel_name, push_message(frame_type, data))
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from events.errors import RakwonError
+
+from .pushes import ErrorFrame, OkFrame, PushFrame
 
 
 class FrameError(RakwonError):
@@ -102,7 +105,7 @@ def request_id(text: str | None, *, max_bytes: int) -> int | str | None:
         return None
 
 
-def _dumps(frame: dict[str, Any]) -> str:
+def _dumps(frame: OkFrame | ErrorFrame | PushFrame) -> str:
     text = json.dumps(frame, ensure_ascii=False)
     try:
         text.encode("utf-8")
@@ -113,16 +116,17 @@ def _dumps(frame: dict[str, Any]) -> str:
 
 
 def ok(request_id, data: dict | None = None) -> str:
-    return _dumps({"id": request_id, "type": "ok", "data": data or {}})
+    return _dumps(OkFrame(id=request_id, type="ok", data=data or {}))
 
 
 def error(request_id, code: str, message: str, data: dict | None = None) -> str:
     """An error reply; `data` carries hints a client can act on (``{"retry_after": 0.5}``)."""
-    frame = {"id": request_id, "type": "error", "code": code, "message": message}
+    frame = ErrorFrame(id=request_id, type="error", code=code, message=message)
     if data is not None:
         frame["data"] = data
     return _dumps(frame)
 
 
-def push(frame_type: str, data: dict) -> str:
-    return _dumps({"type": frame_type, "data": data})
+def push(frame_type: str, data: Mapping[str, Any]) -> str:
+    """A push frame; events' shapes of `data` are in events.live.pushes."""
+    return _dumps(PushFrame(type=frame_type, data=data))

@@ -23,6 +23,7 @@ from events.registry import PresencePlace, presence_places
 
 from ..connection import LiveConnection
 from ..groups import booth_group, push_to_group
+from ..pushes import BoothDiff
 from . import entries, ticker
 from .store import Change, Person, PresenceBusy, get_store
 
@@ -102,8 +103,15 @@ def find_session(event, session_id: int) -> PresencePlace | None:
     return PresencePlace("session", session_id)
 
 
-def _diff(place: PresencePlace, change: Change) -> dict[str, Any]:
-    return {"booth": place.id, "count": change.count, "version": change.version, **(change.person or {})}
+def _diff(place: PresencePlace, change: Change) -> BoothDiff:
+    person = change.person or {}
+    return BoothDiff(
+        booth=place.id,
+        count=change.count,
+        version=change.version,
+        person=person.get("person"),
+        name=person.get("name"),
+    )
 
 
 async def enter(connection: LiveConnection, place: PresencePlace) -> dict[str, Any]:

@@ -3,14 +3,13 @@ sessions right now, read from the presence store (never from the database's visi
 
 from __future__ import annotations
 
-from typing import Any
-
 from channels.db import database_sync_to_async
 from django.db.models import Q
 
 from events.models import Event
 from events.registry import PresencePlace
 
+from ..pushes import DashboardCounts
 from .store import get_store
 
 
@@ -26,7 +25,7 @@ def _event_places(event_id: int) -> tuple[list[tuple[int, int]], list[int], list
     return booths, halls, sessions
 
 
-async def event_counts(event_id: int) -> dict[str, Any]:
+async def event_counts(event_id: int) -> DashboardCounts:
     """People present per place of the event, and in all.
 
     A hall's figure is its hall page plus its booths: "in hall 2" as a visitor would say it.
@@ -49,13 +48,13 @@ async def event_counts(event_id: int) -> dict[str, Any]:
         hall_counts[hall] = hall_counts.get(hall, 0) + count
     session_counts = {str(session): states[f"session:{session}"][0] for session in sessions}
     online = lobby + sum(hall_counts.values()) + sum(session_counts.values())
-    return {
-        "online": online,
-        "lobby": lobby,
-        "halls": {str(hall): count for hall, count in hall_counts.items()},
-        "booths": booth_counts,
-        "sessions": session_counts,
-    }
+    return DashboardCounts(
+        online=online,
+        lobby=lobby,
+        halls={str(hall): count for hall, count in hall_counts.items()},
+        booths=booth_counts,
+        sessions=session_counts,
+    )
 
 
 def _events_of(places: list[PresencePlace]) -> set[int]:

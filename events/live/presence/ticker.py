@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -26,6 +27,7 @@ from events.registry import PresencePlace, presence_places
 from .. import protocol
 from ..connection import LiveConnection
 from ..groups import dashboard_group, push_to_group
+from ..pushes import HallCount, LobbyCount
 from . import entries, snapshot
 from .store import Change, PresenceBusy, get_store
 
@@ -106,7 +108,7 @@ async def booths_of(hall_id: int) -> list[int]:
     return known[1]
 
 
-async def _send(members: list[LiveConnection], frame_type: str, data: dict[str, Any]) -> None:
+async def _push_to_members(members: list[LiveConnection], frame_type: str, data: Mapping[str, Any]) -> None:
     """One frame, serialised once, to each socket of this process in a place."""
     text = protocol.push(frame_type, data)
     for connection in members:
@@ -149,14 +151,14 @@ async def _bring_up_to_date(
             moved = [b for b in booths if states[f"booth:{b}"][1] != _sent_booths.get((place.id, b), 0)]
             if version == _sent.get(place) and not moved:
                 continue
-            data = {
+            data: HallCount = {
                 "hall": place.id,
                 "count": count,
                 "version": version,
                 "booths": {str(b): states[f"booth:{b}"][0] for b in moved},
                 "versions": {str(b): states[f"booth:{b}"][1] for b in moved},
             }
-            await _send(members, "hall.count", data)
+            await _push_to_members(members, "hall.count", data)
             _sent[place] = version
             _sent_booths.update({(place.id, b): states[f"booth:{b}"][1] for b in moved})
         elif version == _sent.get(place):
@@ -167,13 +169,13 @@ async def _bring_up_to_date(
             if place in newcomers or people != _sent_people.get(place):
                 data["people"] = people  # the first names, only when they changed: a crowd's tick stays small
                 _sent_people[place] = people
-            await _send(members, "booth.count", data)
+            await _push_to_members(members, "booth.count", data)
             _sent[place] = data["version"]
         elif place.kind == "lobby":
-            await _send(members, "lobby.count", {"count": count, "version": version})
+            await _push_to_members(members, "lobby.count", LobbyCount(count=count, version=version))
             _sent[place] = version
         else:
-            await _send(
+            await _push_to_members(
                 members, f"{place.kind}.count", {place.kind: place.id, "count": count, "version": version}
             )
             _sent[place] = version

@@ -1,0 +1,140 @@
+"""The shapes of the frames the live socket sends: every push events sends (docs/protocol.md shows
+each as a transcript) and the reply frames. Other apps' pushes (doc.*, rtc.*) are theirs to shape.
+
+tests/events/test_protocol_doc.py holds the code to this: every push type handed to a push
+function is in PUSH_SHAPES, and every one is documented.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class Person(TypedDict):
+    """What others may know of someone present: both None unless they chose to be visible."""
+
+    person: int | None
+    name: str | None
+
+
+# --- Presence --------------------------------------------------------------------------------
+
+
+class BoothDiff(TypedDict):
+    """booth.joined, booth.left: one person came or went, to a small booth's group at once."""
+
+    booth: int
+    count: int
+    version: int
+    person: int | None
+    name: str | None
+
+
+class BoothCount(TypedDict):
+    """booth.count: the tick's whole state of a booth; `people` only when the first names changed."""
+
+    booth: int
+    count: int
+    version: int
+    anonymous: int
+    next: str | None
+    people: NotRequired[list[Person]]
+
+
+class HallCount(TypedDict):
+    """hall.count: the hall page's count and those of its booths whose version moved."""
+
+    hall: int
+    count: int
+    version: int
+    booths: dict[str, int]
+    versions: dict[str, int]
+
+
+class LobbyCount(TypedDict):
+    count: int
+    version: int
+
+
+class SessionCount(TypedDict):
+    session: int
+    count: int
+    version: int
+
+
+class DashboardCounts(TypedDict):
+    """dashboard.counts: people per place of the event, to the team's dashboards."""
+
+    online: int
+    lobby: int
+    halls: dict[str, int]
+    booths: dict[str, int]
+    sessions: dict[str, int]
+
+
+# --- Chat ------------------------------------------------------------------------------------
+
+
+class ChatMessage(TypedDict):
+    id: int
+    room: str
+    author: str
+    role: str
+    role_label: str
+    text: str  # empty once deleted
+    deleted: bool
+    sent_at: str  # ISO 8601
+
+
+class ChatDeleted(TypedDict):
+    id: int
+    room: str
+
+
+# --- The socket itself -----------------------------------------------------------------------
+
+
+class SocketClosing(TypedDict):
+    """The last push before we close a socket: why, and for the tab cap what to do next."""
+
+    reason: Literal["flood", "too_many_tabs"]
+    message: NotRequired[str]
+
+
+PUSH_SHAPES: dict[str, type] = {
+    "booth.joined": BoothDiff,
+    "booth.left": BoothDiff,
+    "booth.count": BoothCount,
+    "hall.count": HallCount,
+    "lobby.count": LobbyCount,
+    "session.count": SessionCount,
+    "dashboard.counts": DashboardCounts,
+    "chat.message": ChatMessage,
+    "chat.deleted": ChatDeleted,
+    "socket.closing": SocketClosing,
+}
+
+
+# --- Replies ---------------------------------------------------------------------------------
+
+
+class PushFrame(TypedDict):
+    type: str
+    data: Any
+
+
+class OkFrame(TypedDict):
+    id: int | str | None
+    type: Literal["ok"]
+    data: dict[str, Any]
+
+
+class ErrorFrame(TypedDict):
+    """An error reply; `code` is stable ("chat.muted"), `message` is in the page's language, and
+    `data` carries what a client can act on ({"retry_after": 0.5})."""
+
+    id: int | str | None
+    type: Literal["error"]
+    code: str
+    message: str
+    data: NotRequired[dict[str, Any]]
