@@ -83,7 +83,7 @@ class RakwonServer:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,  # collectstatic compresses every file: minutes on a busy machine
         )
         if done.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
