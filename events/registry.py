@@ -389,6 +389,10 @@ class DashboardCount:
 
 dashboard_counts: Registry[DashboardCount] = Registry("dashboard count")
 
+#: What to do with a new draft before publishing it, one sentence each (lazy translations): the
+#: organiser reads them when the event is created.
+draft_advice: Registry[Any] = Registry("draft advice")
+
 #: ``make(event) -> events.charts.Chart``: charts of counts other apps add to the overview, by
 #: name (in the chart's URLs), after the event's own (events.services.activity.EVENT_CHARTS).
 dashboard_charts: Registry[Callable[[Any], Any]] = Registry("dashboard chart")

@@ -6,10 +6,13 @@ Loaded once by ExhibitsConfig.ready(); each registration names the registry it f
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from events import registry
 from events.shredder import shred_strategies
 
 from . import socket_handlers  # noqa: F401  shared documents ("doc.*") on the live socket
+from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
 from .services import attendee_data, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
@@ -47,6 +50,22 @@ registry.presence_listeners.register("exhibits.booth_visits", presence.count_boo
 # The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
 registry.publish_checks.register("exhibits.floor", check_floor)
 registry.publish_checks.register("exhibits.texts", check_floor_texts)
+
+# The organiser's overview counts the floor, and their menu leads to its pages; a new draft
+# starts with the floor.
+for key, label, model, url_name in (
+    ("exhibits.halls", _("Halls"), Hall, "floor:halls"),
+    ("exhibits.exhibitors", _("Exhibitors"), Exhibitor, "floor:exhibitors"),
+    ("exhibits.booths", _("Booths"), Booth, "floor:booths"),
+):
+    registry.dashboard_counts.register(
+        key,
+        registry.DashboardCount(
+            label, lambda event, model=model: model.objects.filter(event=event).count(), url_name
+        ),
+    )
+    registry.organiser_menu.register(key, registry.MenuEntry(label, url_name))
+registry.draft_advice.register("exhibits.floor", _("Add halls, exhibitors and booths, then publish it."))
 
 # The organiser's dashboard charts the floor: its busiest halls and booths, contacts and meetings.
 for name, make in FLOOR_CHARTS.items():
