@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.forms import LogoField
+from events.interfaces.per_language_forms import PerLanguageFieldsMixin, language_name
 from events.interfaces.single_line_forms import SingleLineFieldsMixin
 
 from .limits import asset_max_bytes
@@ -35,8 +36,11 @@ DESCRIPTION_HELP = _(
 )
 
 
-class BoothContentForm(SingleLineFieldsMixin, forms.Form):
-    """The booth's tagline, a description per event language, topics and the exhibitor's logo."""
+class BoothContentForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.Form):
+    """The booth's tagline and description per event language, topics (with their names in the
+    event's other languages) and the exhibitor's logo."""
+
+    per_language_fields = ("tagline",)
 
     tagline = forms.CharField(
         label=_("Tagline"),
@@ -84,6 +88,29 @@ class BoothContentForm(SingleLineFieldsMixin, forms.Form):
             )
         fields.update(self.fields)
         self.fields = fields
+        languages = booth.event.languages or [settings.LANGUAGE_CODE]
+        self.add_language_fields(languages, source=booth)
+        # The booth's topics in the event's other languages: a visitor reading Korean filters
+        # the hall by the Korean name. Only the topics this booth has, so staff name their own.
+        for tag in booth.tags.all() if booth.pk else []:
+            for code in languages[1:]:
+                self.fields[f"tag_{tag.pk}_{code}"] = forms.CharField(
+                    label=_("Topic “%(name)s” in %(language)s")
+                    % {"name": tag.name, "language": language_name(code)},
+                    required=False,
+                    max_length=Tag._meta.get_field("name").max_length,
+                    initial=(tag.name_translations or {}).get(code, ""),
+                    help_text=_("Leave empty to show “%(name)s”.") % {"name": tag.name},
+                )
+
+    def tag_names(self) -> dict[int, dict[str, str]]:
+        """{tag id: {language: name}} as typed in the topic boxes (empty ones included)."""
+        names: dict[int, dict[str, str]] = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("tag_"):
+                _prefix, tag_id, code = name.split("_", 2)
+                names.setdefault(int(tag_id), {})[code] = value
+        return names
 
     def descriptions(self) -> dict[str, str]:
         return {
@@ -94,7 +121,7 @@ class BoothContentForm(SingleLineFieldsMixin, forms.Form):
 
     @classmethod
     def initial_for(cls, booth: Booth) -> dict:
-        initial = {"tagline": booth.tagline, "tags": list(booth.tags.all())}
+        initial = {"tags": list(booth.tags.all())}
         for code, text in (booth.description or {}).items():
             initial[f"description_{code}"] = text
         return initial
@@ -107,7 +134,11 @@ class WebAddressField(forms.URLField):
     default_error_messages = {"invalid": validate_web_url.message}
 
 
-class BoothLinkForm(SingleLineFieldsMixin, forms.ModelForm):
+class BoothLinkForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelForm):
+    """A new link: its title in each event language (the first one required) and its address."""
+
+    per_language_fields = ("title",)
+
     url = WebAddressField(
         label=_("Web address"),
         max_length=500,
@@ -119,6 +150,12 @@ class BoothLinkForm(SingleLineFieldsMixin, forms.ModelForm):
         model = BoothLink
         fields = ["title", "url"]
         help_texts = {"title": _("What visitors read, for example “Product sheet” or “Sign up for a trial”.")}
+
+    def __init__(self, *args, languages: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_language_fields(languages)
+        # An empty first box gets the per-language message (which language to write), only.
+        self.fields[self.language_field("title")].required = False
 
     def _post_clean(self) -> None:
         # The service checks the whole link (and the booth's limit) when it saves it.
@@ -133,7 +170,9 @@ class TextPreviewForm(forms.Form):
     )
 
 
-class AssetUploadForm(SingleLineFieldsMixin, forms.Form):
+class AssetUploadForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.Form):
+    per_language_fields = ("title",)
+
     kind = forms.ChoiceField(label=_("Kind of file"), choices=AssetKind.choices)
     file = forms.FileField(
         label=_("File"),
@@ -151,8 +190,10 @@ class AssetUploadForm(SingleLineFieldsMixin, forms.Form):
         help_text=_("What visitors read. Leave it empty to use the file's name."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, languages: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_language_fields(languages or [settings.LANGUAGE_CODE], first_required=False)
+        self.title_field = self.language_field("title")  # where the voice recorder sends its title
         self.fields["kind"].help_text = _(
             "Documents as PDF (up to %(document)s), videos (up to %(video)s), sound (up to "
             "%(audio)s), pictures (up to %(image)s)."

@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from events.models.texts import PerLanguageTexts, translations_field
 from events.uploads import safe_extension
 
 from .booth import Booth
@@ -62,13 +63,16 @@ def page_file_path(page: AssetPage, filename: str) -> str:
     return asset_file_path(page.asset, filename)
 
 
-class BoothAsset(models.Model):
+class BoothAsset(PerLanguageTexts, models.Model):
     """One uploaded file of a booth and what processing made of it for visitors."""
+
+    TRANSLATED = ("title",)
 
     booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="assets")
     kind = models.CharField(_("kind"), max_length=12, choices=AssetKind.choices)
     # Shown to visitors; taken from the uploaded file's name only after sanitising, or typed.
     title = models.CharField(_("title"), max_length=120)
+    title_translations = translations_field(_("title in other languages"))
     position = models.PositiveIntegerField(_("order"), default=0)
     is_voice_note = models.BooleanField(default=False)
     folder = models.CharField(max_length=32, unique=True, default=new_folder, editable=False)
@@ -160,11 +164,14 @@ validate_web_url = URLValidator(
 )
 
 
-class BoothLink(models.Model):
+class BoothLink(PerLanguageTexts, models.Model):
     """A link on a booth: the exhibitor's product page, a sign-up form, a repository."""
+
+    TRANSLATED = ("title",)
 
     booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="links")
     title = models.CharField(_("title"), max_length=120)
+    title_translations = translations_field(_("title in other languages"))
     url = models.URLField(_("web address"), max_length=500, validators=[validate_web_url])
     position = models.PositiveIntegerField(_("order"), default=0)
 

@@ -6,12 +6,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session
+from events.models.texts import PerLanguageTexts, translations_field
 
 from .exhibitor import Exhibitor
 from .hall import Hall
 
 
-class Booth(models.Model):
+class Booth(PerLanguageTexts, models.Model):
+    # The description is already one text per language ({"en": ..., "ko": ...}); the tagline
+    # follows the other per-language texts (events/models/texts.py).
+    TRANSLATED = ("tagline",)
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="booths")
     # RESTRICT: a hall with booths cannot vanish alone and orphan them (services.halls refuses
     # first), yet deleting the whole event takes its halls and booths with it.
@@ -23,6 +28,7 @@ class Booth(models.Model):
         _("booth number"), max_length=12, help_text=_("Unique in the event, for example A-12.")
     )
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    tagline_translations = translations_field(_("tagline in other languages"))
     # The exhibitor's own words about the booth, one text per event language: {"en": ..., "ko": ...}.
     description = models.JSONField(_("description"), default=dict, blank=True)
     tags = models.ManyToManyField("exhibits.Tag", blank=True, related_name="booths", verbose_name=_("tags"))
@@ -76,11 +82,15 @@ class Booth(models.Model):
             raise ValidationError(errors)
 
 
-class Tag(models.Model):
+class Tag(PerLanguageTexts, models.Model):
     """A topic visitors filter booths by (“AI”, “Security”); shared by the booths of one event."""
 
+    TRANSLATED = ("name",)
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tags")
+    # In the event's first language (unique in the event); other languages in name_translations.
     name = models.CharField(_("name"), max_length=40)
+    name_translations = translations_field(_("name in other languages"))
 
     class Meta:
         ordering = ["name"]

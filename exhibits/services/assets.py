@@ -155,6 +155,7 @@ def upload_asset(
     *,
     kind: str,
     title: str = "",
+    title_translations: dict[str, str] | None = None,
     is_voice_note: bool = False,
 ) -> BoothAsset:
     """Store an uploaded file on a booth and queue its processing.
@@ -183,6 +184,12 @@ def upload_asset(
             booth=booth,
             kind=kind,
             title=shown_title,
+            # The title in the event's other languages; empty ones show the first language's.
+            title_translations={
+                code: clean_title(text)
+                for code, text in (title_translations or {}).items()
+                if code in booth.event.languages[1:] and clean_title(text)
+            },
             position=0 if last is None else last + 1,
             is_voice_note=is_voice_note,
             original_format=found.name,

@@ -4,7 +4,9 @@ topic tags, the exhibitor's logo, and links."""
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
+import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,12 +14,14 @@ from django.db.models import Max
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from markdown_it import MarkdownIt
 
 from events.errors import EventClosed
 from events.single_line import check_single_line, clean_instance
 
 from ..limits import limit
 from ..models import Booth, BoothLink, Exhibitor, Tag
+from ..processing.sniff import sniff
 from .assets import clean_title, refuse_if_closed
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -43,11 +47,26 @@ def save_booth_content(
     description: dict[str, str],
     tags: list[Tag],
     new_tags: str = "",
+    tagline_translations: dict[str, str] | None = None,
+    tag_names: dict[int, dict[str, str]] | None = None,
 ) -> Booth:
     """Save the booth's words and topics. A typed tag that the event already has (in any case)
-    is reused, not doubled. Raises ValidationError, saving nothing, for bad tags."""
+    is reused, not doubled. `tagline_translations` and `tag_names` ({tag id: {language: name}},
+    for this booth's topics only) are the texts in the event's other languages. Raises
+    ValidationError, saving nothing, for bad tags."""
     refuse_if_closed(booth)
-    check_single_line({"tagline": tagline or "", "new_tags": new_tags or ""})
+    check_single_line(
+        {
+            "tagline": tagline or "",
+            "new_tags": new_tags or "",
+            **{f"tagline_{code}": text for code, text in (tagline_translations or {}).items()},
+            **{
+                f"tag_{tag_id}_{code}": text
+                for tag_id, texts in (tag_names or {}).items()
+                for code, text in texts.items()
+            },
+        }
+    )
     event = booth.event
     chosen = [tag for tag in tags if tag.event_id == event.pk]
     typed = split_tag_names(new_tags)
@@ -77,13 +96,28 @@ def save_booth_content(
         )
     languages = event.languages or []
     booth.tagline = " ".join((tagline or "").split())
+    booth.tagline_translations = other_languages(tagline_translations, languages)
     booth.description = {
         code: text.strip() for code, text in description.items() if code in languages and text.strip()
     }
     booth.full_clean(exclude=["hall", "exhibitor", "event"])
-    booth.save(update_fields=["tagline", "description"])
+    booth.save(update_fields=["tagline", "tagline_translations", "description"])
     booth.tags.set(chosen)
+    for tag in booth.tags.filter(pk__in=list(tag_names or {})):
+        tag.name_translations = other_languages(tag_names[tag.pk], languages)
+        tag.full_clean()
+        tag.save(update_fields=["name_translations"])
     return booth
+
+
+def other_languages(texts: dict[str, str] | None, languages: list[str]) -> dict[str, str]:
+    """The versions in the event's other languages, on one line each; empty ones left out (the
+    first language's text shows instead)."""
+    return {
+        code: " ".join(text.split())
+        for code, text in (texts or {}).items()
+        if code in languages[1:] and isinstance(text, str) and text.strip()
+    }
 
 
 @transaction.atomic
@@ -109,8 +143,6 @@ def change_logo(exhibitor: Exhibitor, logo: UploadedFile | None, *, remove: bool
 
 
 def _logo_extension(logo: UploadedFile) -> str:
-    from ..processing.sniff import sniff
-
     found = sniff(logo)
     return found.extension if found and found.family == "image" else "png"
 
@@ -119,7 +151,9 @@ def _logo_extension(logo: UploadedFile) -> str:
 
 
 @transaction.atomic
-def add_link(booth: Booth, *, title: str, url: str) -> BoothLink:
+def add_link(
+    booth: Booth, *, title: str, url: str, title_translations: dict[str, str] | None = None
+) -> BoothLink:
     """Add a link at the end. Raises ValidationError (nothing saved) for a bad address or title,
     or when the booth has as many links as it may."""
     refuse_if_closed(booth)
@@ -134,6 +168,10 @@ def add_link(booth: Booth, *, title: str, url: str) -> BoothLink:
     link = BoothLink(
         booth=booth,
         title=clean_title(title),
+        title_translations={
+            code: clean_title(text)
+            for code, text in other_languages(title_translations, booth.event.languages).items()
+        },
         url=(url or "").strip(),
         position=0 if last is None else last + 1,
     )
@@ -160,8 +198,6 @@ _LINK_REL = "noopener nofollow ugc"
 
 
 def _link_is_allowed(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -172,16 +208,12 @@ def _link_is_allowed(url: str) -> bool:
 
 
 def _link_host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return "" if parts.scheme.lower() == "mailto" else (parts.hostname or "")
 
 
 @functools.cache
 def _markdown():
-    from markdown_it import MarkdownIt
-
     md = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True, "typographer": False})
     md.enable(_BLOCK_RULES).enable(_INLINE_RULES).enable("linkify", ignoreInvalid=True)
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
@@ -207,7 +239,6 @@ def _markdown():
 def render_booth_text(text: str) -> SafeString:
     """A description as HTML: Markdown rendered without HTML, then cleaned by an allow-list, so
     no tag, attribute or address outside the subset gets through even if the renderer erred."""
-    import nh3
 
     if not (text or "").strip():
         return SafeString("")

@@ -34,10 +34,10 @@ def booth_text(booth: Booth) -> str:
     parts = [
         booth.number,
         *search_texts(booth.exhibitor, "name"),
-        booth.tagline,
+        *search_texts(booth, "tagline"),
         *search_texts(booth.exhibitor, "description"),
         *(text for text in descriptions if isinstance(text, str)),
-        *(tag.name for tag in booth.tags.all()),
+        *(text for tag in booth.tags.all() for text in search_texts(tag, "name")),
     ]
     return "\n".join(part for part in parts if part).casefold()
 

@@ -80,9 +80,11 @@ class BoothContentView(BoothEditorMixin, FormView):
                 save_booth_content(
                     self.booth,
                     tagline=data["tagline"],
+                    tagline_translations=data["tagline_translations"],
                     description=form.descriptions(),
                     tags=list(data["tags"]),
                     new_tags=data["new_tags"],
+                    tag_names=form.tag_names(),
                 )
                 change_logo(self.booth.exhibitor, data.get("logo"), remove=data.get("remove_logo", False))
         except ValidationError as error:
@@ -119,6 +121,9 @@ class BoothLinksView(BoothEditorMixin, FormView):
     form_class = BoothLinkForm
     tab = "links"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "languages": self.booth.event.languages}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["links"] = list(self.booth.links.all())
@@ -126,7 +131,13 @@ class BoothLinksView(BoothEditorMixin, FormView):
 
     def form_valid(self, form):
         try:
-            link = add_link(self.booth, title=form.cleaned_data["title"], url=form.cleaned_data["url"])
+            data = form.cleaned_data
+            link = add_link(
+                self.booth,
+                title=data["title"],
+                title_translations=data["title_translations"],
+                url=data["url"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -177,6 +188,9 @@ class BoothMediaView(BoothEditorMixin, FormView):
     form_class = AssetUploadForm
     tab = "media"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "languages": self.booth.event.languages}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["assets"] = list(self.booth.assets.all())
@@ -191,6 +205,7 @@ class BoothMediaView(BoothEditorMixin, FormView):
                 data["file"],
                 kind=data["kind"],
                 title=data["title"],
+                title_translations=data["title_translations"],
                 is_voice_note=self.request.POST.get("voice_note") == "1",
             )
         except ValidationError as error:

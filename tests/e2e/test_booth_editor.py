@@ -79,7 +79,7 @@ def _upload(page, kind: str, name: str, data: bytes, title: str) -> None:
     form.get_by_label(re.compile(r"^File\b")).set_input_files(
         files=[{"name": name, "mimeType": "", "buffer": data}]
     )
-    form.get_by_role("textbox", name="Title", exact=True).fill(title)
+    form.get_by_role("textbox", name="Title in English", exact=True).fill(title)
     form.get_by_role("button", name="Upload", exact=True).click()
 
 
@@ -95,7 +95,7 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
 
     # Words and topics, one description per event language.
     page.goto(f"/exhibitor/booths/{booth}/editor/")
-    page.get_by_label("Tagline").fill("Speakers for small halls")
+    page.get_by_label("Tagline in English").fill("Speakers for small halls")
     page.get_by_label("Description in English").fill("Listen to our speakers.")
     page.get_by_label("Description in Korean").fill("스피커를 들어 보세요.")
     page.get_by_label("New topics").fill("Audio, Speakers")
@@ -106,7 +106,7 @@ def test_staff_edit_booth_upload_and_record_a_voice_note(staff_phone, rakwon_ser
 
     # A link.
     page.get_by_role("link", name="Links", exact=True).click()
-    page.get_by_role("textbox", name="Title", exact=True).fill("Datasheets")
+    page.get_by_role("textbox", name="Title in English", exact=True).fill("Datasheets")
     page.get_by_label("Web address").fill("kestrel.example.org/datasheets")
     page.get_by_role("button", name="Add the link").click()
     expect(page.get_by_text("https://kestrel.example.org/datasheets")).to_be_visible()

@@ -79,7 +79,7 @@ def _staff_uploads_a_brochure(page, booth_id: int) -> None:
     upload.get_by_label(re.compile(r"^File\b")).set_input_files(
         files=[{"name": "brochure.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(2)}]
     )
-    upload.get_by_role("textbox", name="Title", exact=True).fill("Seagull brochure")
+    upload.get_by_role("textbox", name="Title in English", exact=True).fill("Seagull brochure")
     upload.get_by_role("button", name="Upload", exact=True).click()
     item = page.locator(".asset-item", has_text="Seagull brochure")
     item.locator("[data-role=status]", has_text="Ready").wait_for()

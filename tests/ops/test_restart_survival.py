@@ -101,7 +101,7 @@ def test_everything_created_through_the_app_survives_killing_every_process(site_
     uploaded = staff.post_form(
         site.url(0, floor["media"]),
         site.url(0, floor["media"]),
-        {"kind": "document", "title": "Price list"},
+        {"kind": "document", "title_en": "Price list"},
         files={"file": ("price-list.pdf", pdf, "application/pdf")},
     )
     assert uploaded.status == 302, uploaded.text[:500]

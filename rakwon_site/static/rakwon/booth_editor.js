@@ -151,7 +151,8 @@
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrfToken());
     data.append("kind", "audio");
-    data.append("title", title.value);
+    // The upload form's box for the title in the event's first language (title_en, title_ko…).
+    data.append(box.getAttribute("data-title-field") || "title", title.value);
     data.append("voice_note", "1");
     data.append("file", recording, "voice-note." + extension(recording.type));
     button("upload").disabled = true;

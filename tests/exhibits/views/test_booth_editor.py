@@ -97,7 +97,7 @@ def test_content_form_has_a_description_per_event_language(client, staff_a, boot
     response = client.get(url("booth_editor", booth_a))
 
     form = response.context["form"]
-    assert list(form.fields)[:3] == ["tagline", "description_ko", "description_en"]
+    assert list(form.fields)[:4] == ["tagline_ko", "tagline_en", "description_ko", "description_en"]
     assert form.fields["description_ko"].label == "Description in Korean"
     page = response.content.decode()
     assert '<label for="id_description_en">Description in English</label>' in page
@@ -110,7 +110,7 @@ def test_content_saved_with_tags_and_logo(client, staff_a, booth_a, event):
     response = client.post(
         url("booth_editor", booth_a),
         {
-            "tagline": "Routers for schools",
+            "tagline_en": "Routers for schools",
             "description_en": "We build routers.",
             "description_ko": "라우터를 만듭니다.",
             "tags": [ai.pk],
@@ -136,7 +136,7 @@ def test_content_logo_that_is_not_a_picture_refused_nothing_saved(client, staff_
 
     response = client.post(
         url("booth_editor", booth_a),
-        {"tagline": "Changed", "logo": upload("logo.png", pdf_bytes(1), "image/png")},
+        {"tagline_en": "Changed", "logo": upload("logo.png", pdf_bytes(1), "image/png")},
     )
 
     assert response.status_code == 200
@@ -161,7 +161,7 @@ def test_content_tag_of_another_event_refused(client, staff_a, booth_a):
 def test_content_too_long_typed_tag_shown_beside_the_field(client, staff_a, booth_a):
     client.force_login(staff_a)
 
-    response = client.post(url("booth_editor", booth_a), {"tagline": "New", "new_tags": "y" * 41})
+    response = client.post(url("booth_editor", booth_a), {"tagline_en": "New", "new_tags": "y" * 41})
 
     assert response.status_code == 200
     assert response.context["form"].errors["new_tags"] == [
@@ -178,7 +178,7 @@ def test_links_add(client, staff_a, booth_a):
     client.force_login(staff_a)
 
     response = client.post(
-        url("booth_links", booth_a), {"title": "Datasheet", "url": "alpha.example.org/sheet"}
+        url("booth_links", booth_a), {"title_en": "Datasheet", "url": "alpha.example.org/sheet"}
     )
 
     link = BoothLink.objects.get()
@@ -190,7 +190,7 @@ def test_links_add(client, staff_a, booth_a):
 def test_links_javascript_url_refused(client, staff_a, booth_a):
     client.force_login(staff_a)
 
-    response = client.post(url("booth_links", booth_a), {"title": "Click", "url": "javascript:alert(1)"})
+    response = client.post(url("booth_links", booth_a), {"title_en": "Click", "url": "javascript:alert(1)"})
 
     assert response.status_code == 200
     assert (
@@ -258,7 +258,7 @@ def test_upload_pdf_processed_and_listed(client, staff_a, booth_a, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url("booth_media", booth_a),
-            {"kind": "document", "title": "", "file": upload("Price list 2025.pdf", pdf_bytes(2))},
+            {"kind": "document", "title_en": "", "file": upload("Price list 2025.pdf", pdf_bytes(2))},
         )
 
     asset = BoothAsset.objects.get()
@@ -368,7 +368,7 @@ def test_voice_note_upload_answers_json(client, staff_a, booth_a, django_capture
             url("booth_media", booth_a),
             {
                 "kind": "audio",
-                "title": "Hello visitors",
+                "title_en": "Hello visitors",
                 "voice_note": "1",
                 "file": upload("voice-note.ogg", audio_bytes(1, "ogg")),
             },
