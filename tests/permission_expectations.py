@@ -129,6 +129,21 @@ def _has_calendar_feed(world, response) -> bool:
     return CalendarFeed.objects.filter(attendee_id=world["ids"]["visitor_attendee"]).exists()
 
 
+def _meeting_cancelled(world, response) -> bool:
+    from exhibits.models import Appointment
+
+    return Appointment.objects.filter(pk=world["ids"]["appointment"], status="cancelled").exists()
+
+
+def _meeting_joined(world, response) -> bool:
+    from django.db.models import Q
+
+    from exhibits.models import Appointment
+
+    joined = Q(visitor_joined_at__isnull=False) | Q(staff_joined_at__isnull=False)
+    return Appointment.objects.filter(joined, pk=world["ids"]["appointment"]).exists()
+
+
 def _archive_question(world) -> None:
     from django.utils import timezone
 
@@ -317,6 +332,8 @@ EXPECTED: dict[str, dict] = {
     # ORGANISER_SIGNUP=invitation (the default): owners of an event (and invited organisers).
     "organiser:event_create": get(_row(LOGIN, 403, 403, 403, 403, 200)),
     "organiser:dashboard": get(TEAM),
+    "organiser:dashboard_chart_json": get(TEAM),
+    "organiser:dashboard_chart_csv": get(TEAM),
     "organiser:live": get(TEAM),
     "organiser:moderation": get(TEAM),
     "organiser:sanction_lift": post(
@@ -406,6 +423,24 @@ EXPECTED: dict[str, dict] = {
     "exhibitor:lead_edit": get(LEADS_OF_A),
     # Booth analytics (counts that identify nobody): staff of exhibitor A and the event team
     "exhibitor:booth_analytics": get(STAFF_OF_A),
+    # Meetings by appointment: the agenda and publishing are the exhibitor's own staff's (the
+    # team is told why); a meeting is its two sides' only (others: 404); counts for the team.
+    "exhibitor:meetings": get(LEADS_OF_A),
+    "exhibitor:meetings_publish": post(_row(LOGIN, 404, 400, 404, 403, 403)),  # nothing sent: refused
+    "exhibitor:meetings_invite": post(_row(LOGIN, 404, 400, 404, 403, 403)),  # nobody chosen: refused
+    "exhibitor:meeting_slot_withdraw": post(
+        _row(LOGIN, 404, DONE, 404, 403, 403),
+        changed=_field_set("exhibits.MeetingSlot", "free_slot", "withdrawn_at"),
+    ),
+    "visit:book_meeting": get(ATTENDEE),
+    "visit:meetings": get(_row(TO_SIGNIN, 200, 200, 200, 200, 200)),
+    "visit:meeting_confirm": post(_row(LOGIN, DONE, DONE, 404, 404, 404)),
+    "visit:meeting_cancel": post(_row(LOGIN, DONE, DONE, 404, 404, 404), changed=_meeting_cancelled),
+    "visit:meeting_move": get(_row(LOGIN, 200, 200, 404, 404, 404)),
+    "rtc_meetings:join": post(_row(LOGIN, DONE, DONE, 404, 404, 404), changed=_meeting_joined),
+    "floor:meeting_counts": get(TEAM),
+    "exhibitor:booth_chart_json": get(STAFF_OF_A),
+    "exhibitor:booth_chart_csv": get(STAFF_OF_A),
     # Organiser: registration
     "registration_admin:settings": get(TEAM),
     "registration_admin:questions": get(TEAM),

@@ -7,6 +7,8 @@ a moderator and an owner of the event. Expected answers:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib import messages
 from django.contrib.messages import get_messages
@@ -114,6 +116,26 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
     staff_webhook = Webhook.objects.create(
         event=event, exhibitor_id=exhibitor_a.pk, url="http://hooks.lan/x", kinds=["lead.shared"]
     )
+    # A confirmed meeting of the visitor at booth A-1 starting in two minutes ("Join" is open),
+    # and a free meeting time tomorrow (withdrawn or proposed instead).
+    from exhibits.models import Appointment, MeetingSlot
+
+    soon = timezone.now() + dt.timedelta(minutes=2)
+    slot = MeetingSlot.objects.create(booth=booth_a, starts_at=soon, ends_at=soon + dt.timedelta(minutes=30))
+    free_slot = MeetingSlot.objects.create(
+        booth=booth_a, starts_at=soon + dt.timedelta(days=1), ends_at=soon + dt.timedelta(days=1, minutes=30)
+    )
+    appointment = Appointment.objects.create(
+        booth=booth_a,
+        slot=slot,
+        attendee=visitor_attendee,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        status="confirmed",
+        asked_by="visitor",
+        visitor_agreed_at=soon,
+        staff_agreed_at=soon,
+    )
     kwargs = {
         "slug": event.slug,
         "hall_id": empty_hall.pk,
@@ -134,6 +156,10 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "staff_token_id": staff_token.pk,
         "event_webhook_id": event_webhook.pk,
         "staff_webhook_id": staff_webhook.pk,
+        "appointment_id": appointment.pk,
+        "slot_id": free_slot.pk,
+        "chart": "registrations",  # one of the dashboard's charts
+        "booth_chart": "visits",  # one of a booth's analytics charts
     }
     objects = {
         "question": question.pk,
@@ -171,6 +197,8 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "staff_token": staff_token.pk,
         "event_webhook": event_webhook.pk,
         "staff_webhook": staff_webhook.pk,
+        "appointment": appointment.pk,
+        "free_slot": free_slot.pk,
     }
     return {
         "ids": ids,

@@ -4,6 +4,7 @@ from django.urls import path
 
 from ..views import (
     organiser_api,
+    organiser_charts,
     organiser_event,
     organiser_live,
     organiser_moderation,
@@ -20,6 +21,17 @@ urlpatterns = [
     path("<slug:slug>/status/", organiser_event.EventStatusView.as_view(), name="event_status"),
     path("<slug:slug>/delete/", organiser_event.EventDeleteView.as_view(), name="event_delete"),
     path("<slug:slug>/live/", organiser_live.LiveView.as_view(), name="live"),
+    # The dashboard's charts as data (JSON) and for spreadsheets (CSV).
+    path(
+        "<slug:slug>/charts/<slug:chart>.json",
+        organiser_charts.DashboardChartView.as_view(fmt="json"),
+        name="dashboard_chart_json",
+    ),
+    path(
+        "<slug:slug>/charts/<slug:chart>.csv",
+        organiser_charts.DashboardChartView.as_view(fmt="csv"),
+        name="dashboard_chart_csv",
+    ),
     path("<slug:slug>/moderation/", organiser_moderation.ModerationView.as_view(), name="moderation"),
     path(
         "<slug:slug>/moderation/<int:sanction_id>/lift/",

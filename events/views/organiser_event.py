@@ -23,6 +23,7 @@ from ..services.publish_checks import publish_warnings
 from ..services.registration import attendee_counts
 from ..services.signup import may_create_events, may_invite_organisers
 from .mixins import ChangeEventMixin, OrganiserMixin
+from .organiser_charts import dashboard_chart_blocks
 
 # The status buttons the dashboard offers from each status: (new status, button, hint).
 STATUS_ACTIONS = {
@@ -118,6 +119,7 @@ class DashboardView(OrganiserMixin, TemplateView):
             context["publish_warnings"] = publish_warnings(event)
         context["can_delete"] = self.request.user.has_perm(DELETE_EVENT, event)
         context["failed_mails"] = failed_mails(event)
+        context["charts"] = dashboard_chart_blocks(event)
         return context
 
 

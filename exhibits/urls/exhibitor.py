@@ -30,6 +30,16 @@ urlpatterns = [
         name="webhook_enable",
     ),
     path("booths/<int:booth_id>/analytics/", analytics.BoothAnalyticsView.as_view(), name="booth_analytics"),
+    path(
+        "booths/<int:booth_id>/analytics/<slug:booth_chart>.json",
+        analytics.BoothChartView.as_view(fmt="json"),
+        name="booth_chart_json",
+    ),
+    path(
+        "booths/<int:booth_id>/analytics/<slug:booth_chart>.csv",
+        analytics.BoothChartView.as_view(fmt="csv"),
+        name="booth_chart_csv",
+    ),
     # The booth editor: words and topics, links, files (H1).
     path("booths/<int:booth_id>/editor/", editor.BoothContentView.as_view(), name="booth_editor"),
     path(

@@ -7,9 +7,11 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from events.interfaces.chart_pages import ChartBlock, chart_block, chart_download
 from events.services.registration import attendance_of
 from events.views.mixins import EventPageMixin
 
@@ -17,10 +19,22 @@ from ..models import Booth
 from ..models.assets import AssetKind, AssetStatus, BoothAsset
 from ..permissions import VIEW_LEADS
 from ..services.analytics import booth_report, count_asset_event, report_totals
+from ..services.charts import BOOTH_CHARTS, booth_charts
 from .mixins import BoothBackofficeMixin
 
 # What a player may report, and the kind of asset it must be about.
 ASSET_EVENTS = {"document_view": AssetKind.DOCUMENT, "video_play": AssetKind.VIDEO}
+
+
+def booth_chart_blocks(booth: Booth) -> list[ChartBlock]:
+    return [
+        chart_block(
+            chart,
+            csv_url=reverse("exhibitor:booth_chart_csv", args=[booth.pk, chart.name]),
+            json_url=reverse("exhibitor:booth_chart_json", args=[booth.pk, chart.name]),
+        )
+        for chart in booth_charts(booth)
+    ]
 
 
 class BoothAnalyticsView(BoothBackofficeMixin, TemplateView):
@@ -38,10 +52,23 @@ class BoothAnalyticsView(BoothBackofficeMixin, TemplateView):
             event=self.booth.event,
             report=report,
             totals=report_totals(report),
+            charts=booth_chart_blocks(self.booth),
             # The event team reads the analytics but not the leads (shared with the exhibitor only).
             can_see_leads=self.request.user.has_perm(VIEW_LEADS, self.booth.exhibitor),
         )
         return context
+
+
+class BoothChartView(BoothBackofficeMixin, View):
+    """One chart of the booth's analytics as JSON or CSV, for whoever may read its page."""
+
+    http_method_names = ["get", "head"]
+    fmt = "json"
+
+    def get(self, request, *args, **kwargs):
+        make = BOOTH_CHARTS.get(kwargs["booth_chart"])
+        chart = make(self.booth) if make else None
+        return chart_download(chart, self.fmt, filename=f"booth-{self.booth.pk}-{kwargs['booth_chart']}")
 
 
 class AssetEventForm(forms.Form):
