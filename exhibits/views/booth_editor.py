@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed
+from events.interfaces.per_language_forms import language_name
 
 from ..forms_assets import (
     AssetUploadForm,
@@ -72,6 +73,22 @@ class BoothContentView(BoothEditorMixin, FormView):
 
     def get_initial(self):
         return BoothContentForm.initial_for(self.booth)
+
+    def post(self, request, *args, **kwargs):
+        if "preview" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        # The "Preview" button, for browsers without JavaScript (text_preview.js shows the same
+        # live): the form comes back as typed, with what visitors will see; nothing is saved.
+        form = self.get_form()
+        previews = []
+        if form.is_valid():
+            previews = [
+                (language_name(code), render_booth_text(text))
+                for code, text in form.descriptions().items()
+                if text.strip()
+            ]
+        context = self.get_context_data(form=form, previews=previews, logo_dropped=bool(request.FILES))
+        return self.render_to_response(context)
 
     def form_valid(self, form):
         data = form.cleaned_data
