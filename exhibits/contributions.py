@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from events import registry
 from events.shredder import shred_strategies
 
-from . import socket_handlers  # noqa: F401  shared documents ("doc.*") on the live socket
+from . import (
+    page_sections,
+    socket_handlers,  # noqa: F401  shared documents ("doc.*") on the live socket
+)
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
 from .services import attendee_data, bookmarks, leads, presence
@@ -66,6 +69,20 @@ for key, label, model, url_name in (
     )
     registry.organiser_menu.register(key, registry.MenuEntry(label, url_name))
 registry.draft_advice.register("exhibits.floor", _("Add halls, exhibitors and booths, then publish it."))
+
+# The event's pages show the floor: its halls (overview, menu, lobby), the visitor's tour and
+# bookmarks (lobby), the halls' and booths' counts (the organiser's live view).
+for key, page, template, context in (
+    ("exhibits.event_halls", "event", "_event_halls.html", page_sections.halls),
+    ("exhibits.hall_links", "event.nav", "_hall_links.html", page_sections.hall_links),
+    ("exhibits.lobby_welcome", "lobby.welcome", "_lobby_welcome.html", None),
+    ("exhibits.lobby_tour", "lobby.tour", "_lobby_tour.html", None),
+    ("exhibits.lobby_agenda", "lobby.schedule", "_lobby_agenda.html", None),
+    ("exhibits.lobby_halls", "lobby", "_lobby_halls.html", page_sections.halls),
+    ("exhibits.lobby_bookmarks", "lobby", "_lobby_bookmarks.html", page_sections.bookmarks),
+    ("exhibits.live_floor", "organiser.live", "_live_floor.html", page_sections.live_floor),
+):
+    registry.page_sections.register(key, registry.PageSection(page, f"exhibits/sections/{template}", context))
 
 # The organiser's dashboard charts the floor: its busiest halls and booths, contacts and meetings.
 for name, make in FLOOR_CHARTS.items():

@@ -10,7 +10,6 @@ import re
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.views import View
@@ -89,7 +88,6 @@ class EventView(PublicEventMixin, TemplateView):
         sessions = self.event.sessions.all()
         context["days"] = sessions_by_day(self.event, sessions)
         context["zone"] = zone_label(self.event)
-        context["halls"] = self.event.halls.annotate(booth_count=Count("booths"))
         context["may_enter"] = self.request.user.has_perm(ENTER_EVENT, self.event)
         return context
 

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -237,8 +236,9 @@ class SignInLinkView(View):
 
 
 class EnterEventMixin(VisitorMixin, VisitorSignInMixin):
-    """A page inside the live event (lobby, bookmarks, ...): confirmed attendees, exhibitor staff
-    and the team enter. Anyone else signed in is told why not (403); strangers are sent to sign in.
+    """A page inside the live event (the lobby, other apps' pages): confirmed attendees, people
+    with a role in the event (registry.event_roles) and the team enter. Anyone else signed in is
+    told why not (403); strangers are sent to sign in.
     """
 
     refusals = {
@@ -282,8 +282,8 @@ class EnterEventMixin(VisitorMixin, VisitorSignInMixin):
 
 
 class LobbyView(EnterEventMixin, PublicEventMixin, TemplateView):
-    """The way into the live event: the welcome, the halls, what is on now and next, and the
-    visitor's bookmarks."""
+    """The way into the live event: the welcome, what is on now and next, and what other apps add
+    (registry.page_sections, "lobby...")."""
 
     template_name = "events/registration/lobby.html"
     upcoming = 3
@@ -296,23 +296,5 @@ class LobbyView(EnterEventMixin, PublicEventMixin, TemplateView):
         upcoming = list(sessions.filter(starts_at__gt=now)[: self.upcoming])
         for session in (*live, *upcoming):
             session.place_label = session_places.label(session)
-        bookmarks = self.bookmarks(context["attendance"])
-        context.update(
-            live_sessions=live,
-            next_sessions=upcoming,
-            zone=zone_label(event),
-            halls=event.halls.annotate(booth_count=Count("booths")),
-            bookmarked_booths=[mark.booth for mark in bookmarks if mark.booth_id],
-            bookmarked_sessions=sorted(
-                (mark.session for mark in bookmarks if mark.session_id), key=lambda s: (s.starts_at, s.pk)
-            ),
-        )
+        context.update(live_sessions=live, next_sessions=upcoming, zone=zone_label(event))
         return context
-
-    @staticmethod
-    def bookmarks(attendance) -> list:
-        # By the reverse relation's name: events never imports exhibits (which keeps bookmarks).
-        if attendance is None or not hasattr(attendance, "bookmarks"):
-            return []
-        marks = attendance.bookmarks.select_related("booth__exhibitor", "session")
-        return list(marks.order_by("created_at", "id"))

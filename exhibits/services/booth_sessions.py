@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,10 @@ class BoothPlaces:
             "number": link.booth.number,
             "exhibitor": link.booth.exhibitor.name,
         }
+
+    def url(self, session) -> str:
+        link = BoothSession.objects.filter(session=session).first() if session.pk else None
+        return reverse("visit:booth", args=[session.event.slug, link.booth_id]) if link else ""
 
     def check(self, event, key, starts_at, ends_at, *, exclude):
         booth = Booth.objects.filter(event=event, pk=key if key.isdigit() else None).first()
