@@ -32,6 +32,7 @@ from ..services.signup import (
     signup_mode,
 )
 from ..services.team import accept_team_invitation
+from .mixins import FormRefusalMixin
 from .registration import client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -41,7 +42,7 @@ def safe_next(request, url: str) -> str:
     return url if url and url_has_allowed_host_and_scheme(url, {request.get_host()}) else ""
 
 
-class SignupView(FormView):
+class SignupView(FormRefusalMixin, FormView):
     """Answers the same for any address: the account is made from the mailed link (services.signup)."""
 
     template_name = "events/accounts/signup.html"
@@ -73,8 +74,7 @@ class SignupView(FormView):
                 invited_elsewhere=pending_invitation_at(next_url),
             )
         except RakwonError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error)
         messages.info(
             self.request,
             _("We have sent a mail to %(email)s. Open it to go on.") % {"email": data["email"]},
@@ -134,7 +134,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(FormRefusalMixin, auth_views.PasswordResetView):
     """Django's reset, with the mail sent by a task (services.passwords): the same answer, in
     the same time, for any address."""
 
@@ -149,8 +149,7 @@ class PasswordResetView(auth_views.PasswordResetView):
                 email=email, language=translation.get_language() or "", ip=client_ip(self.request)
             )
         except RakwonError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error)
         messages.info(
             self.request,
             _("If %(email)s has an account, a mail with a link to set a new password is on its way.")
@@ -225,7 +224,7 @@ class AcceptTeamInvitationView(AcceptInvitationBase):
         return redirect("organiser:dashboard", slug=member.event.slug).url
 
 
-class InviteOrganiserView(LoginRequiredMixin, FormView):
+class InviteOrganiserView(FormRefusalMixin, LoginRequiredMixin, FormView):
     """A superuser invites someone to create events (ORGANISER_SIGNUP=invitation)."""
 
     template_name = "events/accounts/invite_organiser.html"
@@ -241,8 +240,7 @@ class InviteOrganiserView(LoginRequiredMixin, FormView):
         try:
             invite_organiser(email, by=self.request.user, language=translation.get_language() or "")
         except RakwonError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error)
         messages.success(
             self.request, _("An invitation to organise events is on its way to %(email)s.") % {"email": email}
         )

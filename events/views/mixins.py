@@ -9,6 +9,8 @@ who may see it but not do this gets 403 with the reason. A view declares what it
   change something (an edit form, a delete confirmation) or only for some of those who see it;
 - `write_permission`: to send a change (POST and other unsafe methods; else 403), e.g. changing
   instead of reading, so a closed event stays readable and refuses changes with today's message.
+
+Form views whose service may refuse what was sent show the refusal in the form (FormRefusalMixin).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import warnings
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from ..errors import RakwonError
 from ..models import Event
 from ..permissions import CHANGE_EVENT, MANAGE_EVENT, VIEW_EVENT
 from ..services.registration import attendance_of
@@ -165,3 +168,27 @@ class ChangeEventMixin(OrganiserMixin):
     reason, also on GET, once the event is closed."""
 
     page_permission = CHANGE_EVENT
+
+
+def show_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError in the form: beside its field when the form has one (a form
+    that maps the service's keys to its fields does it itself), else above the form."""
+    if hasattr(form, "add_service_errors"):
+        form.add_service_errors(error)
+    elif hasattr(error, "error_dict"):
+        for key, texts in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, texts)
+    else:
+        form.add_error(None, error)
+
+
+class FormRefusalMixin:
+    """A form view whose service may refuse what was sent: the refusal is shown in the form (beside
+    `field` where given) and the form is shown again with what was typed; nothing is saved."""
+
+    def form_refused(self, form, error: ValidationError | RakwonError, field: str | None = None):
+        if isinstance(error, ValidationError):
+            show_service_errors(form, error)
+        else:
+            form.add_error(field, error.message)
+        return self.form_invalid(form)

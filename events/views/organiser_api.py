@@ -14,12 +14,12 @@ from ..errors import ApiTokenError, NotAllowed, WebhookError
 from ..interfaces.api_forms import TokenForm, WebhookForm
 from ..permissions import MANAGE_TEAM
 from ..services import api_tokens, webhooks
-from .mixins import OrganiserMixin
+from .mixins import FormRefusalMixin, OrganiserMixin
 
 OWNER_CHANGE = MANAGE_TEAM  # owners, while the event is open
 
 
-class ApiTokensView(OrganiserMixin, FormView):
+class ApiTokensView(FormRefusalMixin, OrganiserMixin, FormView):
     template_name = "events/organiser/api_tokens.html"
     form_class = TokenForm
     write_permission = OWNER_CHANGE
@@ -46,8 +46,7 @@ class ApiTokensView(OrganiserMixin, FormView):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except ApiTokenError as error:
-            form.add_error("days" if error.code == "api_token.bad_expiry" else None, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error, "days" if error.code == "api_token.bad_expiry" else None)
         # Shown on this answer only: it is stored hashed and cannot be shown again.
         return self.render_to_response(
             self.get_context_data(
@@ -69,7 +68,7 @@ class ApiTokenRevokeView(OrganiserMixin, View):
         return redirect("organiser:api_tokens", slug=self.event.slug)
 
 
-class WebhooksView(OrganiserMixin, FormView):
+class WebhooksView(FormRefusalMixin, OrganiserMixin, FormView):
     template_name = "events/organiser/webhooks.html"
     form_class = WebhookForm
     write_permission = OWNER_CHANGE
@@ -98,8 +97,9 @@ class WebhooksView(OrganiserMixin, FormView):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except WebhookError as error:
-            form.add_error("url" if error.code == "webhook.host_not_allowed" else "kinds", error.message)
-            return self.form_invalid(form)
+            return self.form_refused(
+                form, error, "url" if error.code == "webhook.host_not_allowed" else "kinds"
+            )
         messages.success(self.request, _("The webhook is added. Its signing secret is in the list below."))
         return redirect("organiser:webhooks", slug=self.event.slug)
 

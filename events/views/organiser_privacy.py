@@ -36,7 +36,7 @@ from ..services.shredding import (
     request_shred,
     shred_in_flight,
 )
-from .mixins import OrganiserMixin
+from .mixins import FormRefusalMixin, OrganiserMixin
 
 AUDIT_PAGE_SIZE = 50
 
@@ -175,7 +175,7 @@ class AuditLogView(OrganiserMixin, TemplateView):
         return context
 
 
-class ShredView(OrganiserMixin, FormView):
+class ShredView(FormRefusalMixin, OrganiserMixin, FormView):
     """What shredding removes, for the whole team; the typed confirmation is for owners only."""
 
     template_name = "events/privacy_admin/shred.html"
@@ -211,9 +211,9 @@ class ShredView(OrganiserMixin, FormView):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except ShredError as error:
-            field = "confirmation" if error.code == "shred.unconfirmed" else None
-            form.add_error(field, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(
+                form, error, "confirmation" if error.code == "shred.unconfirmed" else None
+            )
         messages.success(
             self.request,
             _("The archive is being written; the personal data is deleted as soon as it is ready."),

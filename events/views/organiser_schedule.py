@@ -17,7 +17,7 @@ from ..models import Session
 from ..permissions import CHANGE_EVENT
 from ..registry import session_places
 from ..services.schedule import delete_session, save_session
-from .mixins import ChangeEventMixin, OrganiserMixin
+from .mixins import ChangeEventMixin, FormRefusalMixin, OrganiserMixin
 
 
 class ScheduleView(OrganiserMixin, TemplateView):
@@ -45,7 +45,7 @@ class SessionMixin:
         return get_object_or_404(self.event.sessions, pk=self.kwargs["session_id"])
 
 
-class SessionFormView(ChangeEventMixin, FormView):
+class SessionFormView(FormRefusalMixin, ChangeEventMixin, FormView):
     template_name = "events/organiser/session_form.html"
     form_class = SessionForm
     session: Session | None = None
@@ -62,12 +62,8 @@ class SessionFormView(ChangeEventMixin, FormView):
     def form_valid(self, form):
         try:
             session = save_session(self.event, self.session, **form.session_fields())
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        except EventClosed as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        except (ValidationError, EventClosed) as error:
+            return self.form_refused(form, error)
         messages.success(self.request, _("“%(title)s” is on the schedule.") % {"title": session.title})
         return redirect("organiser:schedule", slug=self.event.slug)
 

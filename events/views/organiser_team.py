@@ -14,10 +14,10 @@ from ..errors import NotAllowed, TeamError
 from ..forms import TeamInvitationForm
 from ..permissions import MANAGE_TEAM
 from ..services.team import invite_team_member, remove_team_member, withdraw_team_invitation
-from .mixins import OrganiserMixin
+from .mixins import FormRefusalMixin, OrganiserMixin
 
 
-class TeamView(OrganiserMixin, FormView):
+class TeamView(FormRefusalMixin, OrganiserMixin, FormView):
     """Everyone on the team reads this page; only owners (of an open event) post the invite form."""
 
     template_name = "events/organiser/team.html"
@@ -46,8 +46,7 @@ class TeamView(OrganiserMixin, FormView):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except TeamError as error:
-            form.add_error("email", error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error, "email")
         messages.success(
             self.request,
             _("An invitation is on its way to %(email)s. It works for %(days)s days.")

@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from events.errors import ApiTokenError, NotAllowed, WebhookError
 from events.interfaces.api_forms import TokenForm, WebhookForm
 from events.services import api_tokens, webhooks
+from events.views.mixins import FormRefusalMixin
 
 from .mixins import LeadsMixin
 
@@ -26,7 +27,7 @@ class ExhibitorApiMixin(LeadsMixin):
         return context
 
 
-class ExhibitorTokensView(ExhibitorApiMixin, FormView):
+class ExhibitorTokensView(FormRefusalMixin, ExhibitorApiMixin, FormView):
     template_name = "exhibits/exhibitor/api_tokens.html"
     form_class = TokenForm
 
@@ -52,8 +53,7 @@ class ExhibitorTokensView(ExhibitorApiMixin, FormView):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except ApiTokenError as error:
-            form.add_error("days" if error.code == "api_token.bad_expiry" else None, error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error, "days" if error.code == "api_token.bad_expiry" else None)
         fresh = TokenForm(scopes=api_tokens.EXHIBITOR_SCOPES)
         return self.render_to_response(
             self.get_context_data(form=fresh, new_secret=made.secret, new_token=made.token)
@@ -71,7 +71,7 @@ class ExhibitorTokenRevokeView(ExhibitorApiMixin, View):
         return redirect("exhibitor:api_tokens", exhibitor_id=self.exhibitor.pk)
 
 
-class ExhibitorWebhooksView(ExhibitorApiMixin, FormView):
+class ExhibitorWebhooksView(FormRefusalMixin, ExhibitorApiMixin, FormView):
     template_name = "exhibits/exhibitor/webhooks.html"
     form_class = WebhookForm
 
@@ -97,8 +97,9 @@ class ExhibitorWebhooksView(ExhibitorApiMixin, FormView):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except WebhookError as error:
-            form.add_error("url" if error.code == "webhook.host_not_allowed" else "kinds", error.message)
-            return self.form_invalid(form)
+            return self.form_refused(
+                form, error, "url" if error.code == "webhook.host_not_allowed" else "kinds"
+            )
         messages.success(self.request, _("The webhook is added. Its signing secret is in the list below."))
         return redirect("exhibitor:webhooks", exhibitor_id=self.exhibitor.pk)
 

@@ -22,9 +22,8 @@ from django.views.generic import FormView, ListView
 
 from events.errors import NotAllowed
 from events.permissions import VIEW_EVENT
-from events.views.mixins import SignedInAttendeeMixin
+from events.views.mixins import FormRefusalMixin, SignedInAttendeeMixin
 
-from ..forms import add_service_errors
 from ..models import Booth, Lead
 from ..models.leads import NOTES_MAX_LENGTH, RATING_CHOICES
 from ..permissions import CHANGE_LEADS
@@ -188,7 +187,7 @@ class LeadExportView(LeadsMixin, View):
         return response
 
 
-class LeadEditView(LeadsMixin, FormView):
+class LeadEditView(FormRefusalMixin, LeadsMixin, FormView):
     """Notes and a rating: refused, also the form, once the event is closed."""
 
     template_name = "exhibits/exhibitor/leads_edit.html"
@@ -216,8 +215,7 @@ class LeadEditView(LeadsMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return self.form_refused(form, error)
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         messages.success(self.request, _("Notes and rating saved."))

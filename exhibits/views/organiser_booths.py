@@ -14,9 +14,9 @@ from django.views.generic import FormView, TemplateView
 from events.errors import EventClosed
 from events.models import Event
 from events.permissions import CHANGE_EVENT
-from events.views.mixins import ChangeEventMixin, OrganiserMixin
+from events.views.mixins import ChangeEventMixin, FormRefusalMixin, OrganiserMixin
 
-from ..forms import BoothForm, add_service_errors
+from ..forms import BoothForm
 from ..models import Booth, Hall
 from ..plan import BoothOnPlan, place_label
 from ..services.booths import delete_booth, place_booth
@@ -84,7 +84,7 @@ class BoothListView(OrganiserMixin, TemplateView):
         return context
 
 
-class BoothFormMixin:
+class BoothFormMixin(FormRefusalMixin):
     """Create and edit share one form; saving goes through place_booth (overlap, plan edges)."""
 
     template_name = "exhibits/organiser/booth_form.html"
@@ -107,12 +107,8 @@ class BoothFormMixin:
         existing = form.instance.pk
         try:
             booth = place_booth(self.event, form.instance if existing else None, **form.booth_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        except EventClosed as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        except (ValidationError, EventClosed) as error:
+            return self.form_refused(form, error)
         message = _("Booth %(number)s saved.") if existing else _("Booth %(number)s placed.")
         messages.success(self.request, message % {"number": booth.number})
         return redirect("floor:booths", slug=self.event.slug)

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed, InvitationError
 from events.permissions import CHANGE_EVENT
-from events.views.mixins import ChangeEventMixin, OrganiserMixin
+from events.views.mixins import ChangeEventMixin, FormRefusalMixin, OrganiserMixin
 
 from ..errors import ExhibitorInUse
 from ..forms import ExhibitorForm, StaffInviteForm
@@ -85,7 +85,7 @@ class ExhibitorEditView(ChangeEventMixin, ExhibitorOfEventMixin, FormView):
         return redirect("floor:exhibitor_detail", slug=self.event.slug, exhibitor_id=exhibitor.pk)
 
 
-class ExhibitorDetailView(OrganiserMixin, ExhibitorOfEventMixin, FormView):
+class ExhibitorDetailView(FormRefusalMixin, OrganiserMixin, ExhibitorOfEventMixin, FormView):
     """An exhibitor's staff and invitations; the invite form posts here (closed event → 403)."""
 
     template_name = "exhibits/organiser/exhibitor_detail.html"
@@ -110,8 +110,7 @@ class ExhibitorDetailView(OrganiserMixin, ExhibitorOfEventMixin, FormView):
             with transaction.atomic():
                 invitation = invite_staff(self.exhibitor, email, by=self.request.user)
         except (InvitationError, EventClosed) as error:
-            form.add_error("email", error.message)
-            return self.form_invalid(form)
+            return self.form_refused(form, error, "email")
         messages.success(
             self.request,
             _("Invitation sent to %(email)s. The link works until %(date)s.")

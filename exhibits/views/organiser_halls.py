@@ -14,10 +14,10 @@ from django.views.generic import FormView, TemplateView
 
 from events.errors import EventClosed
 from events.permissions import CHANGE_EVENT
-from events.views.mixins import ChangeEventMixin, OrganiserMixin
+from events.views.mixins import ChangeEventMixin, FormRefusalMixin, OrganiserMixin
 
 from ..errors import HallNotEmpty
-from ..forms import HallForm, add_service_errors
+from ..forms import HallForm
 from ..models import Hall
 from ..services.halls import create_hall, delete_hall, move_hall
 
@@ -47,7 +47,7 @@ class HallListView(OrganiserMixin, TemplateView):
         return context
 
 
-class HallCreateView(ChangeEventMixin, FormView):
+class HallCreateView(FormRefusalMixin, ChangeEventMixin, FormView):
     template_name = "exhibits/organiser/hall_form.html"
     form_class = HallForm
 
@@ -59,12 +59,8 @@ class HallCreateView(ChangeEventMixin, FormView):
     def form_valid(self, form):
         try:
             hall = create_hall(self.event, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        except EventClosed as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        except (ValidationError, EventClosed) as error:
+            return self.form_refused(form, error)
         messages.success(self.request, _("Hall “%(hall)s” added.") % {"hall": hall.name})
         return redirect("floor:halls", slug=self.event.slug)
 
