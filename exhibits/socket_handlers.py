@@ -18,11 +18,12 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 
 from events.live.groups import push_to_group
+from events.permissions import ENTER_EVENT
 from events.registry import socket_handlers
 
 from .services import presenting
 
-ENTER = "events.enter_event"
+ENTER = ENTER_EVENT
 
 
 def follow_group(booth_id: int) -> str:

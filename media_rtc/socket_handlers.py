@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from events.errors import RakwonError
+from events.permissions import ENTER_EVENT
 from events.registry import ObjectPermission, socket_handlers
 from exhibits.models import Booth
 
@@ -30,7 +31,7 @@ from .routing import get_router
 from .rules import ANSWER_MEETING, ENTER_ROOM, PUBLISH
 from .services import meetings
 
-ENTER = "events.enter_event"
+ENTER = ENTER_EVENT
 _TAB = re.compile(r"^[A-Za-z0-9]{4,16}$")
 _PUBLISHER = re.compile(r"^[A-Za-z0-9_.:~-]{1,100}$")
 

@@ -29,6 +29,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event
+from events.permissions import ENTER_EVENT
 from events.registry import PresencePlace, connect_guards, socket_disconnect_listeners, socket_handlers
 from events.rules import is_event_team
 
@@ -75,7 +76,7 @@ def admit(slug: str, user) -> Admission:
         return Admission(event=None, allowed=False)
     # Only people who may be in the live event: its team, confirmed attendees, exhibitor staff.
     # A guard (a chat ban, for one) may still refuse someone who could otherwise enter.
-    allowed = user.has_perm("events.enter_event", event) and not connect_guards.refuses(user, event)
+    allowed = user.has_perm(ENTER_EVENT, event) and not connect_guards.refuses(user, event)
     if not allowed:
         return Admission(event=event, allowed=False)
     attendee = Attendee.objects.filter(event=event, user=user).first()
