@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 # The only types /media/ shows inline: the pictures, sound, video and PDFs Rakwon stores or makes.
 # Anything else is sent as a download (rakwon_site.media), whatever its name says.
@@ -96,7 +97,6 @@ class RandomName:
 
 def picture_extension(content) -> str:
     """The extension for a stored picture, read from its content; "bin" if it is not one."""
-    from PIL import Image
 
     position = content.tell() if hasattr(content, "tell") else 0
     try:
@@ -136,7 +136,6 @@ def redraw_picture(content, *, max_pixels: int) -> tuple[bytes, str]:
     place), an ICC profile or any other chunk. Raises TooManyPixels (checked on the header, before
     anything is unpacked) or NotAPicture.
     """
-    from PIL import Image, ImageOps
 
     try:
         content.seek(0)

@@ -8,6 +8,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 RESERVED_SLUGS = {
     "admin",
@@ -66,7 +67,6 @@ ALLOWED_LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 def validate_logo(upload) -> None:
     """Check an uploaded logo by its content: size, real image format, and pixel count."""
-    from PIL import Image, UnidentifiedImageError
 
     if upload is None:
         return

@@ -60,6 +60,7 @@ import aiortc.rtcrtpsender
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import vpx
 from aiortc.rtp import RTP_HISTORY_SIZE, RtcpSenderInfo, RtcpSrPacket, RtpPacket, pack_header_extensions
+from pylibsrtp import _binding
 
 logger = logging.getLogger(__name__)
 
@@ -290,14 +291,12 @@ def capture_send_parameters(sender: RTCRtpSender) -> SendParameters:
 
 def srtp_protect_signature() -> str:
     """pylibsrtp's C type of srtp_protect, to compare with SRTP_PROTECT_SIGNATURE."""
-    from pylibsrtp import _binding
 
     return _binding.ffi.typeof(_binding.lib.srtp_protect).cname
 
 
 def srtp_protect_address() -> int:
     """The address of the srtp_protect() pylibsrtp loaded (no second copy of libsrtp)."""
-    from pylibsrtp import _binding
 
     signature = srtp_protect_signature()
     if signature != SRTP_PROTECT_SIGNATURE:
@@ -307,7 +306,6 @@ def srtp_protect_address() -> int:
 
 def srtp_context(session: Any) -> int:
     """The `srtp_t` inside a pylibsrtp Session, as an integer."""
-    from pylibsrtp import _binding
 
     return int(_binding.ffi.cast("uintptr_t", session._srtp[0]))
 

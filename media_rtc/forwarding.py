@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from .aiortc_internals import PackedFrame, split_vp8, vp8_descriptor
+from .native import load
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +348,5 @@ def _send_frame(outlets: list, *frame: object) -> None:
     """One native call sends the frame to every outlet (only sources with outlets get here)."""
     global _native_send_frame
     if _native_send_frame is None:
-        from .native import load
-
         _native_send_frame = load().send_frame
     _native_send_frame(outlets, *frame)

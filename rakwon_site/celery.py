@@ -9,8 +9,13 @@ prefetched at a time; tasks are written to be safe to run twice.
 """
 
 import os
+from logging.config import dictConfig
 
 from celery import Celery, signals
+from django.conf import settings
+
+from .logs import request_id_var
+from .startup import BEAT, WORKER, run_startup_checks
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rakwon_site.settings")
 
@@ -24,34 +29,26 @@ _heartbeat = None
 @signals.setup_logging.connect
 def use_site_logging(**_kwargs) -> None:
     """The same log format as daphne's (connecting this stops Celery replacing the root logger)."""
-    from logging.config import dictConfig
-
-    from django.conf import settings
-
     dictConfig(settings.LOGGING)
 
 
 @signals.worker_init.connect
 def check_worker_configuration(**_kwargs) -> None:
-    from .startup import WORKER, run_startup_checks
-
     run_startup_checks(WORKER)
 
 
 @signals.beat_init.connect
 def check_beat_configuration(**_kwargs) -> None:
-    from .startup import BEAT, run_startup_checks
-
     run_startup_checks(BEAT)
 
 
 @signals.worker_ready.connect
 def start_heartbeat(sender=None, **_kwargs) -> None:
     global _heartbeat
-    from django.conf import settings
-
     if not settings.REDIS_URL:
         return  # embedded mode: the worker runs beside the web process and nothing polls it
+    # health.py builds on Django's HTTP and URL modules: loaded once Django is set up, not with
+    # this module (which the rakwon_site package imports before the settings).
     from .health import WorkerHeartbeat
 
     _heartbeat = WorkerHeartbeat(getattr(sender, "hostname", None) or f"pid{os.getpid()}")
@@ -66,13 +63,9 @@ def stop_heartbeat(**_kwargs) -> None:
 
 @signals.task_prerun.connect
 def log_with_task_id(task_id=None, **_kwargs) -> None:
-    from .logs import request_id_var
-
     request_id_var.set(task_id)
 
 
 @signals.task_postrun.connect
 def log_without_task_id(**_kwargs) -> None:
-    from .logs import request_id_var
-
     request_id_var.set(None)

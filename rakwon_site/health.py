@@ -30,11 +30,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+import redis
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache
+
+from media_rtc import native
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +107,6 @@ readiness_checks = ReadinessChecks()
 
 def redis_client():
     """A short-timeout client for probes: a probe must answer even when Redis does not."""
-    import redis
 
     timeout = settings.READINESS_TIMEOUT_SECONDS
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout)
@@ -173,7 +175,6 @@ readiness_checks.add("celery_workers", check_celery_workers)
 
 def check_media_forwarding() -> CheckResult:
     """Which fan-out this process's live video uses; never failing (the Python one works, slower)."""
-    from media_rtc import native
 
     return ok(native.description())
 

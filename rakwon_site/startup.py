@@ -17,7 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import django
+import redis
 from django.conf import settings
+from django.db import connections
 
 WEB = "web"  # daphne / runserver
 WORKER = "worker"  # Celery worker
@@ -108,8 +111,6 @@ def check_scaled_set_up(role: str) -> str | None:
 def check_redis(role: str) -> str | None:
     if not settings.REDIS_URL:
         return None
-    import redis
-
     shown = redacted(settings.REDIS_URL)
     timeout = settings.STARTUP_CHECK_TIMEOUT_SECONDS
     try:
@@ -135,8 +136,6 @@ def check_redis(role: str) -> str | None:
 
 
 def check_database(role: str) -> str | None:
-    from django.db import connections
-
     connection = connections["default"]
     shown = redacted(settings.DATABASE_URL)
     opened_here = connection.connection is None  # a connection someone else uses stays open
@@ -157,7 +156,8 @@ def check_database(role: str) -> str | None:
 def check_migrations(role: str) -> str | None:
     if role == COMMAND:
         return None  # rundemo migrates before it serves
-    from django.db import connections
+    # Django's migration machinery loads model code: this module is imported by manage.py and
+    # the Celery app before Django is set up, so it waits for the one check that needs it.
     from django.db.migrations.executor import MigrationExecutor
 
     connection = connections["default"]
@@ -224,7 +224,5 @@ def run_for_command(argv: list[str]) -> None:
     role = SERVING_COMMANDS.get(argv[1]) if len(argv) > 1 else None
     if role is None:
         return
-    import django
-
     django.setup()
     run_startup_checks(role)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from ..enums import AuditAction
 from ..models import ApiToken
 from ..services.api_tokens import find_token
+from ..services.audit import record_audit
 
 
 class RateLimited(Exception):
@@ -68,9 +70,6 @@ def acting_user(token: ApiToken):
 def audit_personal_read(token: ApiToken, *, kind: str, subject: str, rows: int) -> None:
     """Reading personal data through the API is logged like an export: who (the token's maker,
     and which token), what, how many records."""
-    from ..enums import AuditAction
-    from ..services.audit import record_audit
-
     record_audit(
         token.event,
         AuditAction.API_PERSONAL_READ,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -45,8 +46,6 @@ class ServiceErrorsMixin(SingleLineFieldsMixin):
 
 
 def language_names(event: Event) -> dict[str, str]:
-    from django.conf import settings
-
     names = dict(settings.LANGUAGES)
     return {code: str(names.get(code, code)) for code in event.languages}
 

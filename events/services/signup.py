@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -235,8 +236,6 @@ def may_invite_organisers(user) -> bool:
 
 
 def _make_organiser(user: User) -> None:
-    from django.contrib.auth.models import Permission
-
     user.user_permissions.add(Permission.objects.get(content_type__app_label="events", codename="add_event"))
 
 

@@ -30,6 +30,7 @@ from ..services.privacy import (
 )
 from ..services.recovery import renew_recovery_code
 from .mixins import EventPageMixin, SignedInAttendeeMixin
+from .recovery import recovery_code_page
 
 
 class MyRegistrationMixin(SignedInAttendeeMixin):
@@ -97,8 +98,6 @@ class RecoveryCodeView(MyRegistrationMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        from .recovery import recovery_code_page
-
         try:
             code = renew_recovery_code(self.attendee, by=request.user)
         except RakwonError as error:

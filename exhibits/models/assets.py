@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models.texts import PerLanguageTexts, translations_field
 from events.uploads import safe_extension
 
+from ..processing import failure_message
 from .booth import Booth
 
 
@@ -117,8 +118,6 @@ class BoothAsset(PerLanguageTexts, models.Model):
 
     @property
     def error_message(self) -> str:
-        from ..processing import failure_message
-
         return failure_message(self.error_code, self.error_params) if self.error_code else ""
 
     @property

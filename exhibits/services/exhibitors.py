@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from events.errors import EventClosed, InvitationError
 from events.models import ApiToken, Event, User, Webhook
@@ -90,7 +91,6 @@ def plan_logo_version(exhibitor: Exhibitor) -> str:
 
 def plan_logo(exhibitor: Exhibitor) -> bytes:
     """The logo as a small square WebP for the visitor's hall plan, made once and kept beside it."""
-    from PIL import Image
 
     size = settings.PLAN_LOGO_PIXELS
     storage = exhibitor.logo.storage

@@ -24,9 +24,10 @@ def _try_load() -> tuple[ModuleType | None, str]:
     if os.environ.get(ENVIRONMENT_SWITCH, "").strip() == "0":
         return None, f"turned off ({ENVIRONMENT_SWITCH}=0)"
     try:
-        from . import _fanout
+        from . import _fanout  # the optional C extension: absent when built without a compiler
     except ImportError as error:
         return None, f"not built ({error}); reinstall with a C compiler: pip install -e ."
+    # aiortc is heavy: /readyz imports this module to describe the fan-out without loading it
     from ..aiortc_internals import NativeUnavailable, srtp_protect_address
 
     try:
