@@ -13,3 +13,7 @@ CHANGE_BOOTH = "exhibits.change_booth"
 #: Leads are the exhibitor's alone; notes and ratings freeze with the event.
 VIEW_LEADS = "exhibits.view_leads"
 CHANGE_LEADS = "exhibits.change_leads"
+#: Meetings by appointment are the exhibitor's own, like its leads: its staff publish times and
+#: read the agenda (the organisers see counts only). A meeting is seen by its two sides only.
+MANAGE_MEETINGS = "exhibits.manage_meetings"
+VIEW_MEETING = "exhibits.view_meeting"

@@ -10,9 +10,11 @@ from .permissions import (
     CHANGE_BOOTH,
     CHANGE_EXHIBITOR,
     CHANGE_LEADS,
+    MANAGE_MEETINGS,
     VIEW_BOOTH_BACKOFFICE,
     VIEW_EXHIBITOR_BACKOFFICE,
     VIEW_LEADS,
+    VIEW_MEETING,
 )
 
 
@@ -65,3 +67,17 @@ rules.add_perm(CHANGE_BOOTH, (is_staff_of_booth | is_team_of_booth_event) & ~boo
 # (docs/leads.md). Notes and ratings freeze with the event; reading and downloading do not.
 rules.add_perm(VIEW_LEADS, is_staff_of_exhibitor)
 rules.add_perm(CHANGE_LEADS, is_staff_of_exhibitor & ~exhibitor_event_closed)
+
+
+@rules.predicate
+def is_side_of_meeting(user, appointment) -> bool:
+    """The visitor who booked it or the booth's staff (exhibits/services/appointments.py)."""
+    if appointment is None or not user or not user.is_authenticated:
+        return False
+    return appointment.attendee.user_id == user.pk or is_staff_of_booth(user, appointment.booth)
+
+
+# Meetings by appointment are the exhibitor's own, like its leads: its staff publish times,
+# confirm and read the agenda; the organisers see counts only (exhibits/views/appointments.py).
+rules.add_perm(MANAGE_MEETINGS, is_staff_of_exhibitor)
+rules.add_perm(VIEW_MEETING, is_side_of_meeting)

@@ -10,7 +10,7 @@ from django.conf import settings
 from events.tasks import RELIABLY, MailTask
 
 from .models import StaffInvitation
-from .services import analytics
+from .services import analytics, appointments
 from .services.asset_processing import process_asset
 from .services.mail import send_staff_invitation_mail
 
@@ -46,3 +46,10 @@ def process_booth_asset(asset_id: int) -> None:
 def forget_visit_marks() -> int:
     """Hourly: delete the day-keyed visit marks of finished days (counts stay, identities never)."""
     return analytics.forget_visit_marks()
+
+
+@shared_task(**RELIABLY)
+def remind_due_meetings() -> int:
+    """Each minute: both sides of meetings starting soon are reminded, by mail and on the live
+    socket; each meeting once, however often this runs (services.appointments)."""
+    return appointments.remind_due_meetings()

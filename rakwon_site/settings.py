@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook deliveries that failed are tried again when due; sessions that began are announced.
     "retry-webhook-deliveries": {"task": "events.tasks.retry_webhook_deliveries", "schedule": 60},
     "announce-started-sessions": {"task": "events.tasks.announce_started_sessions", "schedule": 60},
+    # Meetings by appointment starting soon: both sides reminded once (mail and live socket).
+    "remind-due-meetings": {"task": "exhibits.tasks.remind_due_meetings", "schedule": 60},
     # The dashboard's "online over the event": each live event's online count, every 5 minutes.
     "sample-online-counts": {"task": "events.tasks.sample_online_counts", "schedule": 300},
 }

@@ -1,6 +1,6 @@
 """Calendar files (iCalendar, RFC 5545): one session to add to a calendar, and an attendee's feed
-of bookmarked sessions. Written with the `icalendar` library, which folds lines at 75 octets,
-escapes text and ends lines with CRLF; times are written in UTC.
+of bookmarked sessions and of meetings booked with exhibitors. Written with the `icalendar`
+library, which folds lines at 75 octets, escapes text and ends lines with CRLF; times in UTC.
 
 Every text goes in as vText, escaped (commas, semicolons, backslashes, line breaks): the library
 escapes only the properties it knows, and passed an X- property (X-WR-CALNAME) through raw, so a
@@ -22,6 +22,8 @@ from icalendar import Event as CalendarEvent
 from events.models import Attendee, Event, Session
 from events.models.texts import text_in
 
+from ..models import Appointment, AppointmentStatus
+from .appointments import meetings_of_attendee
 from .bookmarks import bookmarks_of
 from .tour import booth_of, with_places
 
@@ -87,6 +89,45 @@ def session_entry(session: Session, *, event: Event, stamp: dt.datetime) -> Cale
     return entry
 
 
+# A calendar app shows a cancelled meeting as cancelled (and may drop it) instead of keeping it.
+_MEETING_STATUS = {
+    AppointmentStatus.ASKED: "TENTATIVE",
+    AppointmentStatus.CONFIRMED: "CONFIRMED",
+    AppointmentStatus.CANCELLED: "CANCELLED",
+}
+
+
+def meeting_uid(appointment: Appointment) -> str:
+    return f"meeting-{appointment.pk}@{_host()}"
+
+
+def meeting_entry(appointment: Appointment, *, event: Event, stamp: dt.datetime) -> CalendarEvent:
+    """A meeting booked with an exhibitor; "Join" is on the attendee's meetings page."""
+    booth = appointment.booth
+    entry = CalendarEvent()
+    entry.add("uid", meeting_uid(appointment))
+    entry.add("dtstamp", stamp.astimezone(dt.UTC))
+    entry.add("dtstart", appointment.starts_at.astimezone(dt.UTC))
+    entry.add("dtend", appointment.ends_at.astimezone(dt.UTC))
+    entry.add(
+        "summary", vText(_("Meeting with %(exhibitor)s") % {"exhibitor": text_in(booth.exhibitor, "name")})
+    )
+    entry.add("status", _MEETING_STATUS[appointment.status])
+    entry.add(
+        "location",
+        vText(
+            _("Booth %(number)s · %(exhibitor)s, %(hall)s")
+            % {
+                "number": booth.number,
+                "exhibitor": text_in(booth.exhibitor, "name"),
+                "hall": text_in(booth.hall, "name"),
+            }
+        ),
+    )
+    entry.add("url", _absolute(reverse("visit:meetings", args=[event.slug]) + f"#meeting-{appointment.pk}"))
+    return entry
+
+
 def _calendar(event: Event, sessions: list[Session], *, name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -117,6 +158,9 @@ def feed_calendar(attendee: Attendee) -> bytes:
             bookmarks_of(attendee).sessions,
             name=_("%(event)s: my sessions") % {"event": text_in(event, "name")},
         )
+        stamp = timezone.now()
+        for appointment in meetings_of_attendee(attendee):
+            calendar.add_component(meeting_entry(appointment, event=event, stamp=stamp))
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # unknown to the library: typed here
     return calendar.to_ical()

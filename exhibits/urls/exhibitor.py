@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import analytics, exhibitor, exhibitor_api, leads
+from ..views import analytics, appointments, exhibitor, exhibitor_api, leads
 from ..views import booth_editor as editor
 
 urlpatterns = [
@@ -28,6 +28,21 @@ urlpatterns = [
         "<int:exhibitor_id>/api/webhooks/<int:staff_webhook_id>/enable/",
         exhibitor_api.ExhibitorWebhookChangeView.as_view(action="enable"),
         name="webhook_enable",
+    ),
+    # Meetings by appointment: the day's agenda, publishing times, inviting a lead.
+    path("<int:exhibitor_id>/meetings/", appointments.AgendaView.as_view(), name="meetings"),
+    path(
+        "<int:exhibitor_id>/meetings/publish/",
+        appointments.PublishSlotsView.as_view(),
+        name="meetings_publish",
+    ),
+    path(
+        "<int:exhibitor_id>/meetings/invite/", appointments.InviteLeadView.as_view(), name="meetings_invite"
+    ),
+    path(
+        "<int:exhibitor_id>/meetings/slots/<int:slot_id>/withdraw/",
+        appointments.WithdrawSlotView.as_view(),
+        name="meeting_slot_withdraw",
     ),
     path("booths/<int:booth_id>/analytics/", analytics.BoothAnalyticsView.as_view(), name="booth_analytics"),
     path(

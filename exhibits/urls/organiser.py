@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ..views import appointments
 from ..views import organiser_booths as booths
 from ..views import organiser_exhibitors as exhibitors
 from ..views import organiser_floor_import as floor_import
@@ -43,4 +44,5 @@ urlpatterns = [
     path("booths/new/", booths.BoothCreateView.as_view(), name="booth_create"),
     path("booths/<int:booth_id>/edit/", booths.BoothEditView.as_view(), name="booth_edit"),
     path("booths/<int:booth_id>/delete/", booths.BoothDeleteView.as_view(), name="booth_delete"),
+    path("meetings/", appointments.MeetingCountsView.as_view(), name="meeting_counts"),  # counts only
 ]

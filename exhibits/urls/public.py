@@ -3,7 +3,7 @@ bookmarks and calendar files."""
 
 from django.urls import path
 
-from ..views import agenda, analytics, bookmarks, documents, leads, public, sessions
+from ..views import agenda, analytics, appointments, bookmarks, documents, leads, public, sessions
 
 app_name = "visit"
 urlpatterns = [
@@ -54,5 +54,28 @@ urlpatterns = [
         "<slug:slug>/booths/<int:booth_id>/asset-event/",
         analytics.AssetEventView.as_view(),
         name="asset_event",
+    ),
+    # Meetings by appointment (exhibits/views/appointments.py): booked at a booth, kept in "My
+    # meetings"; confirming, cancelling and moving are for either side of the meeting.
+    path(
+        "<slug:slug>/booths/<int:booth_id>/meetings/",
+        appointments.BookMeetingView.as_view(),
+        name="book_meeting",
+    ),
+    path("<slug:slug>/meetings/", appointments.MyMeetingsView.as_view(), name="meetings"),
+    path(
+        "<slug:slug>/meetings/<int:appointment_id>/confirm/",
+        appointments.ConfirmMeetingView.as_view(),
+        name="meeting_confirm",
+    ),
+    path(
+        "<slug:slug>/meetings/<int:appointment_id>/cancel/",
+        appointments.CancelMeetingView.as_view(),
+        name="meeting_cancel",
+    ),
+    path(
+        "<slug:slug>/meetings/<int:appointment_id>/move/",
+        appointments.MoveMeetingView.as_view(),
+        name="meeting_move",
     ),
 ]

@@ -1,0 +1,41 @@
+"""The reminder of meetings by appointment runs from Celery beat each minute and is safe to run
+twice (exhibits/tasks.py, rakwon_site/settings.py CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from exhibits import tasks
+from exhibits.services import appointments
+from tests.registration_factories import AttendeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_runs_the_meeting_reminders_every_minute():
+    entry = settings.CELERY_BEAT_SCHEDULE["remind-due-meetings"]
+    assert entry == {"task": "exhibits.tasks.remind_due_meetings", "schedule": 60}
+    assert tasks.remind_due_meetings.name == entry["task"]
+
+
+def test_the_task_run_twice_reminds_once(event, booth_a, staff_a):
+    day = timezone.localdate(timezone=event.tz) + dt.timedelta(days=1)
+    slot = appointments.publish_availability(
+        booth_a, day=day, start=dt.time(10), end=dt.time(10, 30), length_minutes=30, by=staff_a
+    )[0]
+    attendee = AttendeeFactory(event=event)
+    booked = appointments.confirm_meeting(
+        appointments.book_slot(slot, attendee, by=attendee.user), by=staff_a
+    )
+    mail.outbox.clear()
+
+    with mock.patch("django.utils.timezone.now", return_value=booked.starts_at - dt.timedelta(minutes=14)):
+        assert [tasks.remind_due_meetings(), tasks.remind_due_meetings()] == [1, 0]
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([attendee.email, "staff-a@example.org"])
