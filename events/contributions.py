@@ -9,7 +9,7 @@ from .live import (
     dashboard_handlers,  # noqa: F401  the organiser's live dashboard
     socket_handlers,  # noqa: F401  the event's own socket handlers
 )
-from .live.presence.places import find_session
+from .live.presence.places import find_session, sessions_in_event
 from .services import (
     chat_shredding,  # noqa: F401  chat's shredding strategy
     privacy,  # noqa: F401  the event's own shredding strategy
@@ -17,6 +17,11 @@ from .services import (
 from .services.chat import attendee_messages
 from .services.publish_checks import register_event_checks
 
-registry.presence_places.register("session", registry.PlaceKind(find_session, chat=True))
+registry.presence_places.register(
+    "session",
+    registry.PlaceKind(
+        find_session, sessions_in_event, event_relation="sessions", plural="sessions", chat=True
+    ),
+)
 registry.attendee_data.register("chat_messages", attendee_messages)
 register_event_checks()  # before other apps' checks, so the checklist starts with the event's own texts

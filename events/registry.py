@@ -317,15 +317,24 @@ class PlaceKind:
     in the event (sync: it may query the database)."""
 
     find: Callable[[Any, int], PresencePlace | None]
+    # The places of this kind in an event, as (id, id of the place it is inside or None), for the
+    # organiser's dashboard: event_places(event_id).
+    event_places: Callable[[int], list[tuple[int, int | None]]]
+    # The event's reverse relation to these places: which events a batch of changed places is in.
+    event_relation: str
+    # The dashboard's key for this kind's counts ("sessions"); a place with children names their
+    # counts by its child kind's plural too.
+    plural: str
     # The place whose page shows this one's count ("kind:3"), for places known only by key (swept
     # from a dead process).
     parent: Callable[[int], str | None] | None = None
-    # The kind of the places inside this one, and their ids: a newcomer sees their counts at once.
+    # The kind of the places inside this one, and their ids: a newcomer sees their counts at once,
+    # and the tick sends them with this place's count.
     child_kind: str = ""
     children: Callable[[int], list[int]] | None = None
-    # Whose sockets join `group(id)` and hear each arrival and departure while the place is small
-    # (a crowd hears ticks); None: counts only, once per tick.
-    group: Callable[[int], str] | None = None
+    # Who is in the place is shown: while it is small its sockets hear each arrival and departure
+    # ("<kind>.joined", "<kind>.left"), and "who's here" is paged; otherwise counts only.
+    people: bool = False
     chat: bool = False  # the place has a chat room "kind:id"
 
 

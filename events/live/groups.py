@@ -13,12 +13,9 @@ from channels.layers import get_channel_layer
 PUSH_MESSAGE = "live.push"
 
 
-def booth_group(booth_id: int) -> str:
-    return f"booth.{int(booth_id)}"
-
-
-def hall_group(hall_id: int) -> str:
-    return f"hall.{int(hall_id)}"
+def place_group(kind: str, place_id: int) -> str:
+    """The sockets in a small place that shows its people ("<kind>.<id>"): they hear each arrival."""
+    return f"{kind}.{int(place_id)}"
 
 
 def session_group(session_id: int) -> str:

@@ -30,6 +30,17 @@ def hall_of_booth(booth_id: int) -> str | None:
     return f"hall:{hall_id}" if hall_id is not None else None
 
 
+def halls_in_event(event_id: int) -> list[tuple[int, int | None]]:
+    return [
+        (pk, None)
+        for pk in Hall.objects.filter(event_id=event_id).order_by("pk").values_list("pk", flat=True)
+    ]
+
+
+def booths_in_event(event_id: int) -> list[tuple[int, int | None]]:
+    return list(Booth.objects.filter(event_id=event_id).order_by("pk").values_list("pk", "hall_id"))
+
+
 def booths_in_hall(hall_id: int) -> list[int]:
     return list(Booth.objects.filter(hall_id=hall_id).order_by("pk").values_list("pk", flat=True))
 

@@ -1,9 +1,11 @@
 """Entering and leaving places over the live socket: one place per connection at a time.
 
-Small booths hear each join and leave as it happens (names only of people who chose to be
-visible). A booth above PRESENCE_BOOTH_CROWD people, and every hall, lobby and session, hears its
-count once per tick instead (events.live.presence.ticker), read from the store with its version; "who's
-here" is then the first names and a count, the rest paged on request (`presence.who`).
+The kinds of place are registered (events.registry.presence_places); the lobby is the event's
+own. A small place that shows its people (PlaceKind.people) hears each join and leave as it
+happens (names only of people who chose to be visible). Above PRESENCE_BOOTH_CROWD people, and in
+every other place, the count comes once per tick instead (events.live.presence.ticker), read from
+the store with its version; "who's here" is then the first names and a count, the rest paged on
+request (`presence.who`).
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from events.errors import RakwonError
 from events.registry import PresencePlace, presence_places
 
 from ..connection import LiveConnection
-from ..groups import booth_group, push_to_group
-from ..pushes import BoothDiff
+from ..groups import place_group, push_to_group
 from . import entries, ticker
 from .store import Change, Person, PresenceBusy, get_store
 
@@ -36,7 +37,7 @@ _members: dict[PresencePlace, set[LiveConnection]] = defaultdict(set)
 _unfinished: list[tuple[PresencePlace, str, int]] = []
 
 CURSOR_MAX_CHARS = 400
-# Places found in the database, by (event, kind, id), reused this long (a removed booth can still
+# Places found in the database, by (event, kind, id), reused this long (a removed place can still
 # be entered for that long, and is then empty); at most this many are kept.
 PLACE_FOUND_SECONDS = 30.0
 PLACES_FOUND_MAX = 10_000
@@ -77,14 +78,14 @@ async def find(connection: LiveConnection, kind: str, place_id: Any) -> Presence
         return PresencePlace("lobby", connection.event.pk)
     if isinstance(place_id, bool) or not isinstance(place_id, int):
         raise PresenceError(_("Say which %(kind)s by its number.") % {"kind": kind}, code="presence.invalid")
-    # Halls and booths are found once per PLACE_FOUND_SECONDS, not on every entry: a crowd's
+    # Places are found once per PLACE_FOUND_SECONDS, not on every entry: a crowd's
     # thousand entries must not queue for the one thread the handlers share for the database.
     key, now = (connection.event.pk, kind, place_id), time.monotonic()
     known = _found.get(key)
     if known is not None and now - known[0] < PLACE_FOUND_SECONDS:
         return known[1]
     place = await database_sync_to_async(presence_places.find)(connection.event, kind, place_id)
-    if place is not None:  # only what exists is remembered: a new booth is found at once
+    if place is not None:  # only what exists is remembered: a new place is found at once
         if len(_found) > PLACES_FOUND_MAX:
             _found.clear()
         _found[key] = (now, place)
@@ -103,15 +104,30 @@ def find_session(event, session_id: int) -> PresencePlace | None:
     return PresencePlace("session", session_id)
 
 
-def _diff(place: PresencePlace, change: Change) -> BoothDiff:
+def sessions_in_event(event_id: int) -> list[tuple[int, int | None]]:
+    from events.models import Session
+
+    return [
+        (pk, None)
+        for pk in Session.objects.filter(event_id=event_id).order_by("pk").values_list("pk", flat=True)
+    ]
+
+
+def shows_people(place: PresencePlace) -> bool:
+    kind = presence_places.get(place.kind)
+    return kind is not None and kind.people
+
+
+def _diff(place: PresencePlace, change: Change) -> dict[str, Any]:
+    """The "<kind>.joined" / "<kind>.left" push (events.live.pushes.BoothDiff for a booth)."""
     person = change.person or {}
-    return BoothDiff(
-        booth=place.id,
-        count=change.count,
-        version=change.version,
-        person=person.get("person"),
-        name=person.get("name"),
-    )
+    return {
+        place.kind: place.id,
+        "count": change.count,
+        "version": change.version,
+        "person": person.get("person"),
+        "name": person.get("name"),
+    }
 
 
 async def enter(connection: LiveConnection, place: PresencePlace) -> dict[str, Any]:
@@ -123,12 +139,13 @@ async def enter(connection: LiveConnection, place: PresencePlace) -> dict[str, A
         change = await get_store().join(place.key, connection.connection_id, connection.user.pk, person)
         connection.place = place
         _members[place].add(connection)
-        if place.kind == "booth" and change.count <= crowd_size():
-            # A small booth's diffs. Announced before joining the group: the newcomer learns the
+        if shows_people(place) and change.count <= crowd_size():
+            # A small place's diffs. Announced before joining the group: the newcomer learns the
             # room from the reply. Who arrives in a crowd joins no group: the tick tells them.
+            group = place_group(place.kind, place.id)
             if change.person is not None:
-                await push_to_group(booth_group(place.id), "booth.joined", _diff(place, change))
-            await connection.join_group(booth_group(place.id))
+                await push_to_group(group, f"{place.kind}.joined", _diff(place, change))
+            await connection.join_group(group)
         ticker.mark(place)
         if connection.attendee is not None:
             entries.note_entry(place, connection.attendee.pk)  # written in the next batch
@@ -150,8 +167,8 @@ async def leave(connection: LiveConnection) -> None:
         return
     connection.place = None
     _unlist(connection, place)
-    if place.kind == "booth":
-        await connection.leave_group(booth_group(place.id))  # if it joined one (a small booth)
+    if shows_people(place):
+        await connection.leave_group(place_group(place.kind, place.id))  # if it joined (a small place)
     try:
         change = await get_store().part(place.key, connection.connection_id, connection.user.pk)
     except PresenceBusy:
@@ -164,11 +181,12 @@ async def leave(connection: LiveConnection) -> None:
 
 
 async def announce_leave(place: PresencePlace, change: Change) -> None:
-    """A person left `place`: a small booth hears it at once; every view hears the count's tick."""
+    """A person left `place`: a small place showing its people hears it at once; every view hears
+    the count's tick."""
     if change.person is None:
         return
-    if place.kind == "booth" and change.count < crowd_size():
-        await push_to_group(booth_group(place.id), "booth.left", _diff(place, change))
+    if shows_people(place) and change.count < crowd_size():
+        await push_to_group(place_group(place.kind, place.id), f"{place.kind}.left", _diff(place, change))
     ticker.mark(place)
 
 
@@ -199,7 +217,7 @@ def page_size(*, team: bool) -> int:
 async def who(
     place: PresencePlace, *, after: Any = None, limit: Any = None, team: bool = False
 ) -> dict[str, Any]:
-    """A page of a booth's visible names, from `after` (the `next` of the page before)."""
+    """A page of a place's visible names, from `after` (the `next` of the page before)."""
     if after is not None and (not isinstance(after, str) or len(after) > CURSOR_MAX_CHARS):
         raise PresenceError(
             _("Ask for the next page with the “next” of the page before."), code="presence.invalid"
@@ -213,7 +231,7 @@ async def who(
         )
     page = await get_store().page(place.key, after=after or None, limit=limit)
     return {
-        "booth": place.id,
+        place.kind: place.id,
         "count": page.count,
         "version": page.version,
         "people": page.people,
@@ -222,26 +240,36 @@ async def who(
     }
 
 
-async def hall_state(hall_id: int, booths: list[int]) -> dict[str, Any]:
-    """A hall's count and its booths' counts, each with its version, read at one moment."""
-    keys = [f"hall:{hall_id}", *(f"booth:{booth}" for booth in booths)]
+def children_key(place: PresencePlace) -> tuple[str, str]:
+    """(the kind of the places inside `place`, the plural its frames name their counts by), or
+    ("", "") for a place with nothing inside."""
+    kind = presence_places.get(place.kind)
+    child = presence_places.get(kind.child_kind) if kind is not None and kind.children else None
+    return (kind.child_kind, child.plural) if child is not None else ("", "")
+
+
+async def container_state(place: PresencePlace, children: list[int]) -> dict[str, Any]:
+    """A place's count and the counts of the places inside it, each with its version, read at one
+    moment (events.live.pushes.HallCount for a hall)."""
+    child_kind, plural = children_key(place)
+    keys = [place.key, *(f"{child_kind}:{child}" for child in children)]
     states = await get_store().states(keys)
     count, version = states[keys[0]]
+    inside = [(child, states[f"{child_kind}:{child}"]) for child in children]
     return {
-        "hall": hall_id,
+        place.kind: place.id,
         "count": count,
         "version": version,
-        "booths": {str(b): states[f"booth:{b}"][0] for b in booths if states[f"booth:{b}"][0]},
-        "versions": {str(b): states[f"booth:{b}"][1] for b in booths if states[f"booth:{b}"][1]},
+        plural: {str(child): state[0] for child, state in inside if state[0]},
+        "versions": {str(child): state[1] for child, state in inside if state[1]},
     }
 
 
 async def describe(place: PresencePlace, *, team: bool = False) -> dict[str, Any]:
-    if place.kind == "hall":
-        # A newcomer sees the booth cards' counts at once, not only after the next change.
-        booths = await ticker.booths_of(place.id)
-        return await hall_state(place.id, booths)
-    if place.kind == "booth":
+    if children_key(place)[0]:
+        # A newcomer sees the counts of the places inside at once, not only after the next change.
+        return await container_state(place, await ticker.children_of(place))
+    if shows_people(place):
         return await who(place, team=team)
     count, version = (await get_store().states([place.key]))[place.key]
     return {place.kind: place.id, "count": count, "version": version}

@@ -3,11 +3,12 @@ the store.
 
 Each process pushes to its own sockets only, from what the store says now: it reads the count and
 version of every place its sockets are in (one round trip), and sends a place's sockets one frame
-when the version moved since the last frame it sent them. So a crowd in a hall or a big booth
+when the version moved since the last frame it sent them. So a crowd in any place
 costs one frame per socket per tick, a push lost or overtaken is corrected by the next tick, and
 a leave swept from a dead process reaches every view without anyone announcing it. Each tick also
 beats this process's heartbeat, sweeps silent sockets and dead processes, updates the organiser
-dashboards, and writes the batch of place entries (booth visits) when it is due.
+dashboards, and writes the batch of place entries (events.registry.presence_listeners) when it
+is due.
 """
 
 from __future__ import annotations
@@ -27,20 +28,21 @@ from events.registry import PresencePlace, presence_places
 from .. import protocol
 from ..connection import LiveConnection
 from ..groups import dashboard_group, push_to_group
-from ..pushes import HallCount, LobbyCount
+from ..pushes import LobbyCount
 from . import entries, snapshot
 from .store import Change, PresenceBusy, get_store
 
 log = logging.getLogger(__name__)
 
-BOOTHS_OF_HALL_SECONDS = 10.0  # how long a hall's list of booths is reused before it is read again
+CHILDREN_SECONDS = 10.0  # how long the list of places inside a place is reused before it is read again
 
 _dirty: set[PresencePlace] = set()  # changed by this process: for the dashboards
 _sent: dict[PresencePlace, int] = {}  # the version this process last sent its sockets in a place
-_sent_booths: dict[tuple[int, int], int] = {}  # (hall, booth) -> version last sent to hall views
-_sent_people: dict[PresencePlace, list] = {}  # the first names last sent to a booth's sockets
+# (place, id of a place inside it) -> that one's version last sent to the outer place's views
+_sent_inside: dict[tuple[PresencePlace, int], int] = {}
+_sent_people: dict[PresencePlace, list] = {}  # the first names last sent to a place's sockets
 _newcomers: set[PresencePlace] = set()  # places with sockets that have not had a tick frame yet
-_booths: dict[int, tuple[float, list[int]]] = {}
+_children: dict[PresencePlace, tuple[float, list[int]]] = {}
 _task: asyncio.Task | None = None
 
 
@@ -98,13 +100,14 @@ async def tick() -> None:
         await entries.flush()
 
 
-async def booths_of(hall_id: int) -> list[int]:
-    """The booths of a hall (read again every BOOTHS_OF_HALL_SECONDS: booths are rarely added)."""
+async def children_of(place: PresencePlace) -> list[int]:
+    """The ids of the places inside `place` (read again every CHILDREN_SECONDS: they are rarely
+    added)."""
     now = time.monotonic()
-    known = _booths.get(hall_id)
-    if known is None or now - known[0] > BOOTHS_OF_HALL_SECONDS:
-        booths = await database_sync_to_async(presence_places.children)("hall", hall_id)
-        known = _booths[hall_id] = (now, list(booths))
+    known = _children.get(place)
+    if known is None or now - known[0] > CHILDREN_SECONDS:
+        children = await database_sync_to_async(presence_places.children)(place.kind, place.id)
+        known = _children[place] = (now, list(children))
     return known[1]
 
 
@@ -120,13 +123,19 @@ async def flush() -> None:
     from . import places
 
     here = {place: list(members) for place, members in places.local_places().items() if members}
-    halls = {place.id: await booths_of(place.id) for place in here if place.kind == "hall"}
-    keys = {place.key for place in here} | {f"booth:{b}" for booths in halls.values() for b in booths}
+    inside = {
+        place: (child_kind, await children_of(place))
+        for place in here
+        if (child_kind := places.children_key(place)[0])
+    }
+    keys = {place.key for place in here} | {
+        f"{child_kind}:{child}" for child_kind, children in inside.values() for child in children
+    }
     states = await get_store().states(sorted(keys))
     newcomers = set(_newcomers)
     _newcomers.clear()
     try:
-        await _bring_up_to_date(here, halls, states, newcomers)
+        await _bring_up_to_date(here, inside, states, newcomers)
     except BaseException:
         _newcomers.update(newcomers)  # their first names go out with the next tick that works
         raise
@@ -138,7 +147,7 @@ async def flush() -> None:
 
 async def _bring_up_to_date(
     here: dict[PresencePlace, list[Any]],
-    halls: dict[int, list[int]],
+    inside: dict[PresencePlace, tuple[str, list[int]]],
     states: dict[str, tuple[int, int]],
     newcomers: set[PresencePlace],
 ) -> None:
@@ -146,30 +155,33 @@ async def _bring_up_to_date(
 
     for place, members in here.items():
         count, version = states[place.key]
-        if place.kind == "hall":
-            booths = halls[place.id]
-            moved = [b for b in booths if states[f"booth:{b}"][1] != _sent_booths.get((place.id, b), 0)]
+        if place in inside:
+            # The place's count and those of the places inside it whose version moved
+            # (events.live.pushes.HallCount for a hall).
+            child_kind, children = inside[place]
+            child_state = {child: states[f"{child_kind}:{child}"] for child in children}
+            moved = [c for c in children if child_state[c][1] != _sent_inside.get((place, c), 0)]
             if version == _sent.get(place) and not moved:
                 continue
-            data: HallCount = {
-                "hall": place.id,
+            data = {
+                place.kind: place.id,
                 "count": count,
                 "version": version,
-                "booths": {str(b): states[f"booth:{b}"][0] for b in moved},
-                "versions": {str(b): states[f"booth:{b}"][1] for b in moved},
+                places.children_key(place)[1]: {str(c): child_state[c][0] for c in moved},
+                "versions": {str(c): child_state[c][1] for c in moved},
             }
-            await _push_to_members(members, "hall.count", data)
+            await _push_to_members(members, f"{place.kind}.count", data)
             _sent[place] = version
-            _sent_booths.update({(place.id, b): states[f"booth:{b}"][1] for b in moved})
+            _sent_inside.update({(place, c): child_state[c][1] for c in moved})
         elif version == _sent.get(place):
             continue
-        elif place.kind == "booth":
+        elif places.shows_people(place):
             data = await places.who(place)
             people = data.pop("people")
             if place in newcomers or people != _sent_people.get(place):
                 data["people"] = people  # the first names, only when they changed: a crowd's tick stays small
                 _sent_people[place] = people
-            await _push_to_members(members, "booth.count", data)
+            await _push_to_members(members, f"{place.kind}.count", data)
             _sent[place] = data["version"]
         elif place.kind == "lobby":
             await _push_to_members(members, "lobby.count", LobbyCount(count=count, version=version))
@@ -182,8 +194,8 @@ async def _bring_up_to_date(
     for gone in [place for place in _sent if place not in here]:
         del _sent[gone]
         _sent_people.pop(gone, None)
-    for hall_id, booth in [key for key in _sent_booths if PresencePlace("hall", key[0]) not in here]:
-        del _sent_booths[(hall_id, booth)]
+    for outer, child in [key for key in _sent_inside if key[0] not in here]:
+        del _sent_inside[(outer, child)]
 
 
 async def push_dashboards(changed: list[PresencePlace]) -> None:
