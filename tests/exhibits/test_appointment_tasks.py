@@ -7,10 +7,13 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from events.live.groups import user_group
 from exhibits import tasks
 from exhibits.services import appointments
 from tests.registration_factories import AttendeeFactory
@@ -39,3 +42,28 @@ def test_the_task_run_twice_reminds_once(event, booth_a, staff_a):
         assert [tasks.remind_due_meetings(), tasks.remind_due_meetings()] == [1, 0]
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([attendee.email, "staff-a@example.org"])
+
+
+def test_the_reminder_is_pushed_to_both_sides_open_tabs(event, booth_a, staff_a):
+    day = timezone.localdate(timezone=event.tz) + dt.timedelta(days=1)
+    slot = appointments.publish_availability(
+        booth_a, day=day, start=dt.time(10), end=dt.time(10, 30), length_minutes=30, by=staff_a
+    )[0]
+    attendee = AttendeeFactory(event=event)
+    booked = appointments.confirm_meeting(
+        appointments.book_slot(slot, attendee, by=attendee.user), by=staff_a
+    )
+    layer = get_channel_layer()
+    tabs = {}
+    for user_id in (attendee.user_id, staff_a.pk):
+        tabs[user_id] = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(user_group(event.pk, user_id), tabs[user_id])
+
+    appointments.remind_due_meetings(now=booked.starts_at - dt.timedelta(minutes=10))
+
+    for channel in tabs.values():
+        pushed = async_to_sync(layer.receive)(channel)
+        assert (pushed["frame_type"], pushed["data"]) == (
+            "meeting.reminder",
+            {"meeting": booked.pk, "booth": booth_a.pk, "starts_at": booked.starts_at.isoformat()},
+        )
