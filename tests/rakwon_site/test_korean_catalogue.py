@@ -1,6 +1,7 @@
 """The Korean catalogue reads as one voice: nothing empty or fuzzy, every placeholder (%(name)s
-and {name}) carried over, and one Korean word for each of the expo's own things: 부스 (booth),
-출품사 (exhibitor), 전시관 (hall), 세션 (session), 주최자 (organiser), never a synonym."""
+and {name}) carried over, and one Korean word for each of the expo's own things and people:
+부스 (booth), 출품사 (exhibitor), 전시관 (hall), 세션 (session), 주최자 (organiser), 관람객
+(visitor), 담당자 (an exhibitor's staff), never a synonym."""
 
 from __future__ import annotations
 
@@ -22,9 +23,16 @@ TERMS = {
     r"\bhalls?\b": "전시관",
     r"\bsessions?\b": "세션",
     r"\borganis(?:er|ers)\b": "주최자",
+    r"\bvisitors?\b": "관람객",
+    r"\bstaff\b": "담당자",
 }
 # Synonyms once used here and there for the same things; the catalogue uses none of them.
-REJECTED = ["참가 기업", "참가기업", "전시자", "전시 업체", "전시업체", "주최 측", "주최측", "주최사", "부쓰"]
+REJECTED = [
+    *("참가 기업", "참가기업", "출품 기업", "전시자", "전시 업체", "전시업체"),  # exhibitor
+    *("주최 측", "주최측", "주최사"),  # organiser
+    *("방문객", "방문자", "참관객"),  # visitor
+    *("부스 직원", "담당 직원"),  # staff
+]
 # Counting words sit right after the number: "3명", "부스 2개" (not "3 명").
 SPACED_COUNTER = re.compile(r"(?:\d|%\([A-Za-z_]\w*\)[sd]|\{[A-Za-z_]\w*\}|</span>) (?:명|개|분|초|쪽)(?!\w)")
 

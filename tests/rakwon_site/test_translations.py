@@ -209,7 +209,7 @@ def test_signup_page_korean(client):
     assert response.status_code == 200
     assert '<html lang="ko">' in body
     assert "<h1>계정 만들기</h1>" in body
-    assert "계정이 있으면 행사를 주최하거나, 초대를 받아 출품사 부스를 운영할 수 있습니다." in body
+    assert "계정이 있으면 행사를 주최하거나, 초대를 받아 출품사 부스 담당자가 될 수 있습니다." in body
     assert "이미 계정이 있습니다" in body
     assert "비밀번호" in body
     assert "I already have an account" not in body
