@@ -26,7 +26,7 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 40
 BAR_LABEL_WIDTH = 128  # the names of horizontal bars (halls, booths, exhibitors)
 BAR_ROW = 22  # one bar of one series
 BAR_GAP = 10  # between the bar groups of two names
-BAR_LABEL_CHARS = 18  # longer names are cut, the whole name stays in the bar's <title>
+BAR_LABEL_CHARS = 17  # longer names are cut, the whole name stays in the bar's <title>
 X_LABELS_MOST = 4  # labels under a line chart, so they never overlap on a phone
 # Series are told apart by colour and by dash, for readers who do not see the colour.
 COLOURS = ("#1a5fb4", "#c64600", "#26a269", "#613583")
@@ -113,7 +113,7 @@ def _open(chart: Chart, height: int) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
-        f'font-size="11" font-family="sans-serif">',
+        f'font-size="12" font-family="sans-serif">',
         f'<title id="{ident}-title">{escape(chart.title)}</title>',
         f'<desc id="{ident}-desc">{escape(chart.description)}</desc>',
     ]
@@ -123,7 +123,10 @@ def _empty(chart: Chart) -> SafeString:
     height = 60
     parts = _open(chart, height)
     words = escape(_("No data yet"))
-    parts.append(f'<text x="{WIDTH // 2}" y="{height // 2}" text-anchor="middle" fill="#555">{words}</text>')
+    parts.append(
+        f'<text x="{WIDTH // 2}" y="{height // 2 + 5}" text-anchor="middle" font-size="15" '
+        f'fill="#444">{words}</text>'
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  every text above went through escape()
 

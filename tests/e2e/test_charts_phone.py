@@ -23,8 +23,8 @@ event = Event.objects.create(
     ends_on=today + dt.timedelta(days=1), time_zone="Asia/Seoul", languages=["en", "ko"],
     status=EventStatus.PUBLISHED,
 )
-owner = User.objects.create_user("olga.owner@example.org", password="a long enough pass phrase 42",
-                                 display_name="Olga Owner")
+owner = User.objects.create_user("chae.charts@example.org", password="a long enough pass phrase 42",
+                                 display_name="Chae Charts")
 EventTeamMember.objects.create(event=event, user=owner, role=TeamRole.OWNER)
 hall = Hall.objects.create(event=event, name="Hall of very long names that would not fit a phone")
 for number in range(5):
@@ -60,7 +60,7 @@ def test_dashboard_charts_on_a_phone_with_tables_reachable_by_keyboard(
         page = context.new_page()
         elsewhere = only_this_server(page, rakwon_server.url)
         page.goto("/accounts/login/")
-        page.locator("input[name=username], input[type=email]").first.fill("olga.owner@example.org")
+        page.locator("input[name=username], input[type=email]").first.fill("chae.charts@example.org")
         page.locator("input[type=password]").fill("a long enough pass phrase 42")
         page.locator("form button[type=submit]").last.click()
         page.wait_for_load_state()
