@@ -17,7 +17,7 @@ from . import (
 )
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
-from .services import appointments, attendee_data, bookmarks, leads, presence
+from .services import attendee_data, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
 from .services.charts import FLOOR_CHARTS
@@ -27,12 +27,7 @@ from .services.staff_roles import exhibitor_staff
 registry.session_places.register(BoothPlaces.kind, BoothPlaces())
 
 # Shredding an event removes the floor's personal data too.
-for strategy in (
-    bookmarks.BookmarkShredder(),
-    leads.LeadShredder(),
-    VisitMarkShredder(),
-    appointments.AppointmentShredder(),
-):
+for strategy in (bookmarks.BookmarkShredder(), leads.LeadShredder(), VisitMarkShredder()):
     shred_strategies.register(strategy.name, strategy)
 
 # Deleting a registration (events.services.privacy) also deletes its bookmarks, feed and leads.
@@ -42,7 +37,6 @@ registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_delet
 # The attendee's own download ("My data") includes what exhibits holds about them.
 registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)
 registry.attendee_data.register("bookmarks", attendee_data.bookmarks)
-registry.attendee_data.register("meetings", appointments.attendee_data)
 
 # Exhibitor staff enter the live event and are their booths' staff in chat; their accounts stay.
 registry.event_roles.register("exhibits.staff", exhibitor_staff)
@@ -95,7 +89,8 @@ for key, label, model, url_name in (
 registry.draft_advice.register("exhibits.floor", _("Add halls, exhibitors and booths, then publish it."))
 
 # The event's pages show the floor: its halls (overview, menu, lobby), the visitor's tour and
-# bookmarks (lobby), the halls' and booths' counts (the organiser's live view).
+# bookmarks (lobby), the halls' and booths' counts (the organiser's live view), the contact details
+# an attendee shared (My data).
 for key, page, template, context in (
     ("exhibits.event_halls", "event", "_event_halls.html", page_sections.halls),
     ("exhibits.hall_links", "event.nav", "_hall_links.html", page_sections.hall_links),
@@ -105,6 +100,8 @@ for key, page, template, context in (
     ("exhibits.lobby_halls", "lobby", "_lobby_halls.html", page_sections.halls),
     ("exhibits.lobby_bookmarks", "lobby", "_lobby_bookmarks.html", page_sections.bookmarks),
     ("exhibits.live_floor", "organiser.live", "_live_floor.html", page_sections.live_floor),
+    ("exhibits.my_data_who_sees", "my_data.who_sees", "_my_data_who_sees.html", None),
+    ("exhibits.my_data_leads", "my_data", "_my_data_leads.html", page_sections.shared_contacts),
 ):
     registry.page_sections.register(key, registry.PageSection(page, f"exhibits/sections/{template}", context))
 

@@ -1,6 +1,7 @@
 """The floor's parts of the event's pages (registered in events.registry.page_sections): the halls
 on the event's overview and in the lobby, the visitor's tour links and bookmarks, and the halls
-and booths on the organiser's live view. Each returns the ``section`` its template reads."""
+and booths on the organiser's live view, the contact details an attendee shared (My data). Each
+returns the ``section`` its template reads."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db.models import Count
 
 from events.models import Attendee, Event
 
-from .models import Bookmark, Booth, Hall
+from .models import Bookmark, Booth, Hall, Lead
 
 
 def halls(event: Event, **page: Any) -> dict[str, Any]:
@@ -36,6 +37,10 @@ def bookmarks(event: Event, attendance: Attendee | None = None, **page: Any) -> 
             (mark.session for mark in marks if mark.session_id), key=lambda s: (s.starts_at, s.pk)
         ),
     }
+
+
+def shared_contacts(event: Event, attendee: Attendee | None = None, **page: Any) -> dict[str, Any]:
+    return {"leads": Lead.objects.filter(attendee=attendee) if attendee is not None else []}
 
 
 def live_floor(event: Event, **page: Any) -> dict[str, Any]:

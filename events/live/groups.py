@@ -56,8 +56,8 @@ async def push_to_channel(channel_name: str, frame_type: str, data: Mapping[str,
 
 
 def chat_group(event_id: int, room: str) -> str:
-    """A chat room's listeners ("booth:12" → "chat.3.booth.12"); apart from presence groups so
-    leaving a booth's presence never silences its chat."""
+    """A chat room's listeners ("session:12" → "chat.3.session.12"); apart from presence groups so
+    leaving a place's presence never silences its chat."""
     return f"chat.{int(event_id)}.{room.replace(':', '.')}"
 
 

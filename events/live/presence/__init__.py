@@ -1,1 +1,2 @@
-"""Presence: who is where in the live event (lobby, halls, booths, sessions), never in the database."""
+"""Presence: who is where in the live event (the lobby and every registered kind of place), never
+in the database."""

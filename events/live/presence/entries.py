@@ -1,4 +1,4 @@
-"""Entries into places, written to the database in batches (booth visits for the analytics).
+"""Entries into places, handed in batches to the apps that count them (their visit analytics).
 
 Entering a place must not wait for the database: the join path only appends to this process's
 buffer, and the presence tick hands the buffer to the listeners (`events.registry.

@@ -119,7 +119,7 @@ def shows_people(place: PresencePlace) -> bool:
 
 
 def _diff(place: PresencePlace, change: Change) -> dict[str, Any]:
-    """The "<kind>.joined" / "<kind>.left" push (events.live.pushes.BoothDiff for a booth)."""
+    """The "<kind>.joined" / "<kind>.left" push (its shape: events.live.pushes)."""
     person = change.person or {}
     return {
         place.kind: place.id,
@@ -250,7 +250,7 @@ def children_key(place: PresencePlace) -> tuple[str, str]:
 
 async def container_state(place: PresencePlace, children: list[int]) -> dict[str, Any]:
     """A place's count and the counts of the places inside it, each with its version, read at one
-    moment (events.live.pushes.HallCount for a hall)."""
+    moment (its shape: events.live.pushes)."""
     child_kind, plural = children_key(place)
     keys = [place.key, *(f"{child_kind}:{child}" for child in children)]
     states = await get_store().states(keys)

@@ -23,7 +23,7 @@ def _event_places(event_id: int) -> dict[str, list[tuple[int, int | None]]]:
 async def event_counts(event_id: int) -> dict[str, Any]:
     """People present per place of the event, and in all (events.live.pushes.DashboardCounts).
 
-    A place's figure includes the places inside it (a hall's, its booths): "in hall 2" as a
+    A place's figure includes the places inside it (PlaceKind.child_kind): "in there" as a
     visitor would say it. `online` adds up every place, so a person with tabs open in two places
     counts twice.
     """

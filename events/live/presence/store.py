@@ -1,7 +1,7 @@
 """Where presence is kept: in this process (embedded mode) or in Redis (scaled mode), one interface.
 
-A place is a string key such as ``"booth:12"``. Each place counts people, not sockets: a person
-with two tabs in a booth is there once, and leaves only when their last tab goes. Every arrival
+A place is a string key such as ``"session:12"``. Each place counts people, not sockets: a person
+with two tabs in a place is there once, and leaves only when their last tab goes. Every arrival
 and leave of a person bumps the place's *version*, read atomically with its count, so a view can
 tell a newer figure from an older one whatever order the pushes arrive in.
 """

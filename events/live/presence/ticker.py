@@ -156,8 +156,7 @@ async def _bring_up_to_date(
     for place, members in here.items():
         count, version = states[place.key]
         if place in inside:
-            # The place's count and those of the places inside it whose version moved
-            # (events.live.pushes.HallCount for a hall).
+            # The place's count and those of the places inside it whose version moved.
             child_kind, children = inside[place]
             child_state = {child: states[f"{child_kind}:{child}"] for child in children}
             moved = [c for c in children if child_state[c][1] != _sent_inside.get((place, c), 0)]
