@@ -17,7 +17,7 @@ from . import (
 )
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
-from .services import attendee_data, bookmarks, leads, presence
+from .services import appointments, attendee_data, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
 from .services.charts import FLOOR_CHARTS
@@ -27,7 +27,12 @@ from .services.staff_roles import exhibitor_staff
 registry.session_places.register(BoothPlaces.kind, BoothPlaces())
 
 # Shredding an event removes the floor's personal data too.
-for strategy in (bookmarks.BookmarkShredder(), leads.LeadShredder(), VisitMarkShredder()):
+for strategy in (
+    bookmarks.BookmarkShredder(),
+    leads.LeadShredder(),
+    VisitMarkShredder(),
+    appointments.AppointmentShredder(),
+):
     shred_strategies.register(strategy.name, strategy)
 
 # Deleting a registration (events.services.privacy) also deletes its bookmarks, feed and leads.
@@ -37,6 +42,7 @@ registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_delet
 # The attendee's own download ("My data") includes what exhibits holds about them.
 registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)
 registry.attendee_data.register("bookmarks", attendee_data.bookmarks)
+registry.attendee_data.register("meetings", appointments.attendee_data)
 
 # Exhibitor staff enter the live event and are their booths' staff in chat; their accounts stay.
 registry.event_roles.register("exhibits.staff", exhibitor_staff)
