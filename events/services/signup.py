@@ -300,16 +300,17 @@ def send_organiser_invitation(email: str, token: str, language: str) -> None:
     )
 
 
-def accept_organiser_invitation(token: str, *, user: User) -> None:
-    """Give `user` the right to create events, if the invitation is theirs and still valid."""
+def accept_organiser_invitation(token: str, *, by: User) -> None:
+    """Give the accepting account (`by`) the right to create events, if the invitation is theirs
+    and still valid."""
     email = open_organiser_invitation(token)
-    if (user.email or "").strip().lower() != email:
+    if (by.email or "").strip().lower() != email:
         raise InvitationError(
             _("This invitation was sent to %(address)s, not to the address you are logged in with.")
             % {"address": masked_address(email)},
             code="invitation.other_address",
         )
-    _make_organiser(user)
+    _make_organiser(by)
 
 
 def check_signup_allowed(*, email: str, invitation: str, invited_elsewhere: bool) -> bool:

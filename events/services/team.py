@@ -23,22 +23,22 @@ def invite_team_member(event: Event, email: str, role: str, *, by: User) -> Team
     return invitation
 
 
-def check_invited_address(invitation, user: User) -> None:
-    """InvitationError unless the user's address is the invited one (shown masked: the page may
+def check_invited_address(invitation, *, by: User) -> None:
+    """InvitationError unless the accepting account's address is the invited one (shown masked: the page may
     be open on someone else's screen)."""
-    if not invitation.is_for(user):
+    if not invitation.is_for(by):
         raise InvitationError(
             _(
                 "This invitation was sent to %(invited)s, but you are logged in as %(me)s. "
                 "Log out, then log in (or create a log-in) with the invited address to accept it."
             )
-            % {"invited": invitation.masked_email, "me": user.email},
+            % {"invited": invitation.masked_email, "me": by.email},
             code="invitation.wrong_account",
         )
 
 
 @transaction.atomic
-def accept_team_invitation(token: str, *, user: User) -> EventTeamMember:
+def accept_team_invitation(token: str, *, by: User) -> EventTeamMember:
     """Only the account with the invited address accepts: a forwarded or leaked link is no key."""
     invitation = TeamInvitation.by_token(token).select_for_update().first()
     if invitation is None or invitation.accepted_at is not None:
@@ -48,12 +48,12 @@ def accept_team_invitation(token: str, *, user: User) -> EventTeamMember:
             _("This invitation has expired. Ask the event owner to send a new one."),
             code="invitation.expired",
         )
-    check_invited_address(invitation, user)
+    check_invited_address(invitation, by=by)
     member, _created = EventTeamMember.objects.update_or_create(
-        event=invitation.event, user=user, defaults={"role": invitation.role}
+        event=invitation.event, user=by, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return member
 

@@ -217,7 +217,7 @@ class AcceptTeamInvitationView(AcceptInvitationBase):
         return context
 
     def accept(self, user):
-        member = accept_team_invitation(self.kwargs["token"], user=user)
+        member = accept_team_invitation(self.kwargs["token"], by=user)
         messages.success(
             self.request, _("You are now on the team of %(event)s.") % {"event": member.event.name}
         )
@@ -265,7 +265,7 @@ class AcceptOrganiserInvitationView(TemplateView):
         if not request.user.is_authenticated:
             return redirect(request.path)
         try:
-            accept_organiser_invitation(self.kwargs["token"], user=request.user)
+            accept_organiser_invitation(self.kwargs["token"], by=request.user)
         except InvitationError as error:
             messages.error(request, error.message)
             return redirect(request.path)

@@ -49,7 +49,7 @@ def invite_staff(exhibitor: Exhibitor, email: str, *, by: User) -> StaffInvitati
 
 
 @transaction.atomic
-def accept_staff_invitation(token: str, *, user: User) -> ExhibitorStaff:
+def accept_staff_invitation(token: str, *, by: User) -> ExhibitorStaff:
     """Only the account with the invited address accepts: a forwarded or leaked link is no key."""
     invitation = StaffInvitation.by_token(token).select_for_update().select_related("exhibitor").first()
     if invitation is None or invitation.accepted_at is not None:
@@ -58,10 +58,10 @@ def accept_staff_invitation(token: str, *, user: User) -> ExhibitorStaff:
         raise InvitationError(
             _("This invitation has expired. Ask the organiser to send a new one."), code="invitation.expired"
         )
-    check_invited_address(invitation, user)
-    staff, _created = ExhibitorStaff.objects.get_or_create(exhibitor=invitation.exhibitor, user=user)
+    check_invited_address(invitation, by=by)
+    staff, _created = ExhibitorStaff.objects.get_or_create(exhibitor=invitation.exhibitor, user=by)
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return staff
 

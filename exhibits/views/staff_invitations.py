@@ -24,7 +24,7 @@ class AcceptStaffInvitationView(AcceptInvitationBase):
         return context
 
     def accept(self, user):
-        staff = accept_staff_invitation(self.kwargs["token"], user=user)
+        staff = accept_staff_invitation(self.kwargs["token"], by=user)
         messages.success(
             self.request, _("You are now staff of %(exhibitor)s.") % {"exhibitor": staff.exhibitor.name}
         )

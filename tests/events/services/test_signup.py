@@ -46,7 +46,7 @@ def test_may_create_events_by_mode(settings, root, mode, stranger, owner, invite
     an_owner = UserFactory()
     TeamMemberFactory(event=EventFactory(), user=an_owner, role=TeamRole.OWNER)
     guest = UserFactory(email="guest@example.org")
-    accept_organiser_invitation(organiser_invitation_token("guest@example.org"), user=guest)
+    accept_organiser_invitation(organiser_invitation_token("guest@example.org"), by=guest)
     guest = type(guest).objects.get(pk=guest.pk)  # permissions are cached on the instance
 
     assert [may_create_events(u) for u in (someone, an_owner, guest, root)] == [
@@ -105,7 +105,7 @@ def test_accept_organiser_invitation_of_another_address_is_refused(settings):
     mallory = UserFactory(email="mallory@example.org")
 
     with pytest.raises(InvitationError) as refused:
-        accept_organiser_invitation(organiser_invitation_token("new@example.org"), user=mallory)
+        accept_organiser_invitation(organiser_invitation_token("new@example.org"), by=mallory)
 
     assert refused.value.code == "invitation.other_address"
     assert may_create_events(type(mallory).objects.get(pk=mallory.pk)) is False
@@ -118,11 +118,11 @@ def test_organiser_invitation_forged_or_expired_is_refused(settings, monkeypatch
     token = organiser_invitation_token("guest@example.org")
 
     with pytest.raises(InvitationError) as forged:
-        accept_organiser_invitation(token[:-3] + "AAA", user=guest)
+        accept_organiser_invitation(token[:-3] + "AAA", by=guest)
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() + 86400 + 5)
     with pytest.raises(InvitationError) as expired:
-        accept_organiser_invitation(token, user=guest)
+        accept_organiser_invitation(token, by=guest)
 
     assert (forged.value.code, expired.value.code) == ("invitation.invalid", "invitation.expired")
 

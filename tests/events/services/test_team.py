@@ -52,7 +52,7 @@ def test_invite_team_member_already_on_the_team_is_refused(event, owner, moderat
 def test_accept_team_invitation_adds_the_user_with_the_invited_role(event, owner):
     invitation = TeamInvitation.objects.create(event=event, email="x@example.org", role=TeamRole.OWNER)
     newcomer = UserFactory(email="x@example.org")
-    member = accept_team_invitation(invitation.token, user=newcomer)
+    member = accept_team_invitation(invitation.token, by=newcomer)
     invitation.refresh_from_db()
     assert (member.event, member.user, member.role) == (event, newcomer, TeamRole.OWNER)
     assert invitation.accepted_by == newcomer
@@ -61,10 +61,10 @@ def test_accept_team_invitation_adds_the_user_with_the_invited_role(event, owner
 
 def test_accept_team_invitation_used_twice_is_refused(event):
     invitation = TeamInvitation.objects.create(event=event, email="x@example.org")
-    accept_team_invitation(invitation.token, user=UserFactory(email="x@example.org"))
+    accept_team_invitation(invitation.token, by=UserFactory(email="x@example.org"))
     latecomer = UserFactory()
     with pytest.raises(InvitationError) as caught:
-        accept_team_invitation(invitation.token, user=latecomer)
+        accept_team_invitation(invitation.token, by=latecomer)
     assert (caught.value.code, caught.value.message) == (
         "invitation.invalid",
         "This invitation link is not valid or has already been used.",
@@ -78,7 +78,7 @@ def test_accept_team_invitation_expired_is_refused(event):
     )
     user = UserFactory()
     with pytest.raises(InvitationError) as caught:
-        accept_team_invitation(invitation.token, user=user)
+        accept_team_invitation(invitation.token, by=user)
     assert (caught.value.code, caught.value.message) == (
         "invitation.expired",
         "This invitation has expired. Ask the event owner to send a new one.",
@@ -92,7 +92,7 @@ def test_accept_team_invitation_expired_is_refused(event):
 
 def test_accept_team_invitation_unknown_token_is_refused(event):
     with pytest.raises(InvitationError) as caught:
-        accept_team_invitation("no-such-token", user=UserFactory())
+        accept_team_invitation("no-such-token", by=UserFactory())
     assert caught.value.code == "invitation.invalid"
 
 
@@ -127,7 +127,7 @@ def test_accept_team_invitation_by_another_account_is_refused(event):
     invitation = TeamInvitation.objects.create(event=event, email="invited@example.org", role=TeamRole.OWNER)
     intruder = UserFactory(email="intruder@example.org")
     with pytest.raises(InvitationError) as caught:
-        accept_team_invitation(invitation.token, user=intruder)
+        accept_team_invitation(invitation.token, by=intruder)
     assert (caught.value.code, caught.value.message) == (
         "invitation.wrong_account",
         "This invitation was sent to i•••@e•••.org, but you are logged in as intruder@example.org. "
@@ -136,7 +136,7 @@ def test_accept_team_invitation_by_another_account_is_refused(event):
     invitation.refresh_from_db()
     assert (invitation.accepted_at, EventTeamMember.objects.filter(user=intruder).exists()) == (None, False)
     # The invited address, in any case, still accepts.
-    member = accept_team_invitation(invitation.token, user=UserFactory(email="Invited@Example.org"))
+    member = accept_team_invitation(invitation.token, by=UserFactory(email="Invited@Example.org"))
     assert member.role == TeamRole.OWNER
 
 
@@ -152,5 +152,5 @@ def test_team_invitation_database_holds_only_the_hash_of_the_mailed_token(
     stored = TeamInvitation.objects.filter(pk=invitation.pk).values()[0]
     assert stored["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
     assert [key for key, value in stored.items() if token in str(value)] == []
-    member = accept_team_invitation(token, user=UserFactory(email="new@example.org"))
+    member = accept_team_invitation(token, by=UserFactory(email="new@example.org"))
     assert member.role == TeamRole.MODERATOR

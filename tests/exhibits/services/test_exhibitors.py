@@ -67,7 +67,7 @@ def test_invite_staff_closed_event_refused(event, exhibitor_a, owner):
 def test_accept_staff_invitation_makes_the_user_staff(exhibitor_a, owner, visitor):
     invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="visitor@example.org")
 
-    staff = accept_staff_invitation(invitation.token, user=visitor)
+    staff = accept_staff_invitation(invitation.token, by=visitor)
 
     invitation.refresh_from_db()
     assert (staff.exhibitor, staff.user) == (exhibitor_a, visitor)
@@ -83,7 +83,7 @@ def test_accept_staff_invitation_expired_refused(exhibitor_a, visitor):
     )
 
     with pytest.raises(InvitationError) as caught:
-        accept_staff_invitation(invitation.token, user=visitor)
+        accept_staff_invitation(invitation.token, by=visitor)
 
     assert caught.value.code == "invitation.expired"
     assert caught.value.message == "This invitation has expired. Ask the organiser to send a new one."
@@ -94,11 +94,11 @@ def test_accept_staff_invitation_expired_refused(exhibitor_a, visitor):
 
 def test_accept_staff_invitation_used_refused(exhibitor_a, visitor):
     invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="visitor@example.org")
-    accept_staff_invitation(invitation.token, user=visitor)
+    accept_staff_invitation(invitation.token, by=visitor)
     someone_else = UserFactory()
 
     with pytest.raises(InvitationError) as caught:
-        accept_staff_invitation(invitation.token, user=someone_else)
+        accept_staff_invitation(invitation.token, by=someone_else)
 
     assert caught.value.code == "invitation.invalid"
     assert caught.value.message == "This invitation link is not valid or has already been used."
@@ -107,7 +107,7 @@ def test_accept_staff_invitation_used_refused(exhibitor_a, visitor):
 
 def test_accept_staff_invitation_unknown_token_refused(visitor):
     with pytest.raises(InvitationError) as caught:
-        accept_staff_invitation("no-such-token", user=visitor)
+        accept_staff_invitation("no-such-token", by=visitor)
 
     assert caught.value.code == "invitation.invalid"
 
@@ -141,7 +141,7 @@ def test_accept_staff_invitation_by_another_account_is_refused(exhibitor_a):
     invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="invited@example.org")
     intruder = UserFactory(email="intruder@example.org")
     with pytest.raises(InvitationError) as caught:
-        accept_staff_invitation(invitation.token, user=intruder)
+        accept_staff_invitation(invitation.token, by=intruder)
     assert (caught.value.code, caught.value.message) == (
         "invitation.wrong_account",
         "This invitation was sent to i•••@e•••.org, but you are logged in as intruder@example.org. "
@@ -163,5 +163,5 @@ def test_staff_invitation_database_holds_only_the_hash_of_the_mailed_token(
     stored = StaffInvitation.objects.filter(pk=invitation.pk).values()[0]
     assert stored["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
     assert [key for key, value in stored.items() if token in str(value)] == []
-    staff = accept_staff_invitation(token, user=UserFactory(email="new@example.org"))
+    staff = accept_staff_invitation(token, by=UserFactory(email="new@example.org"))
     assert staff.exhibitor == exhibitor_a
