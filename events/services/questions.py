@@ -21,6 +21,7 @@ from ..enums import CHOICE_KINDS, QuestionKind
 from ..errors import EventClosed, NotAllowed, RakwonError
 from ..models import Answer, Event, Question, RegistrationSettings, User
 from ..single_line import check_single_line
+from .ordering import swap_with_neighbour
 
 NAME_QUESTION = "name"
 RESIDENCE_QUESTION = "residence"
@@ -241,14 +242,5 @@ def restore_question(question: Question, *, by: User) -> Question:
 def move_question(question: Question, *, up: bool, by: User) -> None:
     """Swap the question with its neighbour above or below on the form."""
     require_change(question.event, by)
-    ordered = list(question.event.questions.select_for_update().filter(archived_at__isnull=True))
-    index = next((i for i, each in enumerate(ordered) if each.pk == question.pk), None)
-    if index is None:
-        return
-    other = index - 1 if up else index + 1
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, each in enumerate(ordered):
-        if each.position != position:
-            each.position = position
-            each.save(update_fields=["position"])
+    ordered = question.event.questions.select_for_update().filter(archived_at__isnull=True)
+    swap_with_neighbour(ordered, question.pk, up=up)

@@ -19,11 +19,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.errors import EventClosed
+from events.errors import EventClosed, NotAllowed
+from events.models import User
 from events.queue import enqueue_after_commit
+from events.services.ordering import swap_with_neighbour
 
 from ..limits import asset_max_bytes, limit
 from ..models import AssetKind, AssetPage, AssetStatus, Booth, BoothAsset, BoothLink
+from ..permissions import CHANGE_BOOTH
 from ..processing import ProcessingError, failure_message
 from ..processing.images import check_pixels, redraw_image
 from ..processing.sniff import FLAC, JPEG, MPEG_AUDIO, PNG, WAV, FileFormat, sniff
@@ -227,28 +230,25 @@ def process_again(asset: BoothAsset) -> BoothAsset:
 # --- Order and removal -----------------------------------------------------------------------------
 
 
-def _move(items: list, item_pk: int, direction: str) -> None:
-    """Swap an item with its neighbour ("up" = earlier) and number the positions 0, 1, 2, …"""
-    index = next(i for i, each in enumerate(items) if each.pk == item_pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-    for position, each in enumerate(items):
-        if each.position != position:
-            each.position = position
-            each.save(update_fields=["position"])
+def _require_booth_change(booth: Booth, by: User) -> None:
+    if not by.has_perm(CHANGE_BOOTH, booth):
+        raise NotAllowed(_("Only the booth's exhibitor can change its files and links."))
 
 
 @transaction.atomic
-def move_asset(asset: BoothAsset, direction: str) -> None:
+def move_asset(asset: BoothAsset, *, up: bool, by: User) -> None:
+    """Swap a file with its neighbour on the booth: earlier (`up`) or later."""
     refuse_if_closed(asset.booth)
-    _move(list(BoothAsset.objects.select_for_update().filter(booth=asset.booth_id)), asset.pk, direction)
+    _require_booth_change(asset.booth, by)
+    swap_with_neighbour(BoothAsset.objects.select_for_update().filter(booth=asset.booth_id), asset.pk, up=up)
 
 
 @transaction.atomic
-def move_link(link: BoothLink, direction: str) -> None:
+def move_link(link: BoothLink, *, up: bool, by: User) -> None:
+    """Swap a link with its neighbour on the booth: earlier (`up`) or later."""
     refuse_if_closed(link.booth)
-    _move(list(BoothLink.objects.select_for_update().filter(booth=link.booth_id)), link.pk, direction)
+    _require_booth_change(link.booth, by)
+    swap_with_neighbour(BoothLink.objects.select_for_update().filter(booth=link.booth_id), link.pk, up=up)
 
 
 @transaction.atomic

@@ -7,8 +7,10 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.errors import EventClosed
-from events.models import Event
+from events.errors import EventClosed, NotAllowed
+from events.models import Event, User
+from events.permissions import CHANGE_EVENT
+from events.services.ordering import swap_with_neighbour
 from events.single_line import clean_instance
 
 from ..errors import HallNotEmpty
@@ -31,19 +33,13 @@ def create_hall(event: Event, **fields) -> Hall:
 
 
 @transaction.atomic
-def move_hall(hall: Hall, direction: str) -> None:
-    """Swap a hall with its neighbour: direction is "up" (earlier) or "down" (later)."""
+def move_hall(hall: Hall, *, up: bool, by: User) -> None:
+    """Swap a hall with its neighbour: earlier on the floor plan (`up`) or later."""
     _refuse_if_closed(hall.event)
-    halls = list(Hall.objects.select_for_update().filter(event=hall.event).order_by("position", "id"))
-    index = next(i for i, each in enumerate(halls) if each.pk == hall.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if other < 0 or other >= len(halls):
-        return
-    halls[index], halls[other] = halls[other], halls[index]
-    for position, each in enumerate(halls):
-        if each.position != position:
-            each.position = position
-            each.save(update_fields=["position"])
+    if not by.has_perm(CHANGE_EVENT, hall.event):
+        raise NotAllowed(_("Only the event team can change its halls."))
+    halls = Hall.objects.select_for_update().filter(event=hall.event).order_by("position", "id")
+    swap_with_neighbour(halls, hall.pk, up=up)
 
 
 @transaction.atomic

@@ -179,7 +179,7 @@ class BoothLinkMoveView(LinkMixin, View):
         if direction not in DIRECTIONS:
             messages.error(request, _("Use the “Move up” or “Move down” button to reorder links."))
         else:
-            move_link(link, direction)
+            move_link(link, up=direction == "up", by=request.user)
         return self.back("booth_links", f"link-{link.pk}")
 
 
@@ -297,7 +297,7 @@ class BoothAssetMoveView(AssetMixin, View):
         if direction not in DIRECTIONS:
             messages.error(request, _("Use the “Move up” or “Move down” button to reorder files."))
         else:
-            move_asset(asset, direction)
+            move_asset(asset, up=direction == "up", by=request.user)
         return self.back("booth_media", f"asset-{asset.pk}")
 
 

@@ -90,7 +90,7 @@ class HallMoveView(ChangeEventMixin, HallOfEventMixin, View):
             messages.error(request, _("Use the “Move up” or “Move down” button to reorder halls."))
             return redirect("floor:halls", slug=self.event.slug)
         try:
-            move_hall(self.hall, direction)
+            move_hall(self.hall, up=direction == "up", by=request.user)
         except EventClosed as error:
             messages.error(request, error.message)
         return redirect("floor:halls", slug=self.event.slug)

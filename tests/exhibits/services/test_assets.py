@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from events.enums import EventStatus
-from events.errors import EventClosed
+from events.errors import EventClosed, NotAllowed
 from exhibits.models import AssetKind, AssetStatus, BoothAsset
 from exhibits.processing import failure_message
 from exhibits.services.assets import (
@@ -253,10 +253,10 @@ def test_process_again_resets_a_failed_asset(booth_a, django_capture_on_commit_c
     assert len(callbacks) == 1
 
 
-def test_move_asset_swaps_with_neighbour(booth_a):
+def test_move_asset_swaps_with_neighbour(booth_a, staff_a):
     first, second, third = (BoothAssetFactory(booth=booth_a, position=n) for n in (5, 6, 9))
 
-    move_asset(third, "up")
+    move_asset(third, up=True, by=staff_a)
 
     assert list(booth_a.assets.values_list("pk", "position")) == [
         (first.pk, 0),
@@ -265,20 +265,39 @@ def test_move_asset_swaps_with_neighbour(booth_a):
     ]
 
 
-def test_move_asset_first_up_stays(booth_a):
+def test_move_asset_first_up_stays(booth_a, staff_a):
     first, second = (BoothAssetFactory(booth=booth_a, position=n) for n in (0, 1))
 
-    move_asset(first, "up")
+    move_asset(first, up=True, by=staff_a)
 
     assert list(booth_a.assets.values_list("pk", flat=True)) == [first.pk, second.pk]
 
 
-def test_move_link_down(booth_a):
+def test_move_link_down(booth_a, staff_a):
     first, second = (BoothLinkFactory(booth=booth_a, position=n) for n in (0, 1))
 
-    move_link(first, "down")
+    move_link(first, up=False, by=staff_a)
 
     assert list(booth_a.links.values_list("pk", flat=True)) == [second.pk, first.pk]
+
+
+def test_move_asset_by_another_exhibitors_staff_is_refused_and_nothing_moves(booth_a, staff_b):
+    first, second = (BoothAssetFactory(booth=booth_a, position=n) for n in (0, 1))
+
+    with pytest.raises(NotAllowed) as caught:
+        move_asset(second, up=True, by=staff_b)
+
+    assert caught.value.message == "Only the booth's exhibitor can change its files and links."
+    assert list(booth_a.assets.values_list("pk", flat=True)) == [first.pk, second.pk]
+
+
+def test_move_link_by_a_visitor_is_refused_and_nothing_moves(booth_a, visitor):
+    first, second = (BoothLinkFactory(booth=booth_a, position=n) for n in (0, 1))
+
+    with pytest.raises(NotAllowed):
+        move_link(first, up=False, by=visitor)
+
+    assert list(booth_a.links.values_list("pk", flat=True)) == [first.pk, second.pk]
 
 
 def test_remove_asset_deletes_its_files_on_commit(booth_a, settings, django_capture_on_commit_callbacks):

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events.enums import EventStatus
-from events.errors import EventClosed
+from events.errors import EventClosed, NotAllowed
 from exhibits.errors import HallNotEmpty
 from exhibits.models import Booth, Hall
 from exhibits.services.halls import create_hall, delete_hall, move_hall
@@ -49,11 +49,11 @@ def test_create_hall_closed_event_refused(event):
     assert Hall.objects.filter(event=event).count() == 0
 
 
-def test_move_hall_up_swaps_with_the_previous_hall(event):
+def test_move_hall_up_swaps_with_the_previous_hall(event, owner):
     for name in ("A", "B", "C"):
         create_hall(event, name=name)
 
-    move_hall(Hall.objects.get(event=event, name="C"), "up")
+    move_hall(Hall.objects.get(event=event, name="C"), up=True, by=owner)
 
     assert _order(event) == ["A", "C", "B"]
     assert list(Hall.objects.filter(event=event).order_by("position").values_list("position", flat=True)) == [
@@ -63,22 +63,33 @@ def test_move_hall_up_swaps_with_the_previous_hall(event):
     ]
 
 
-def test_move_hall_down_swaps_with_the_next_hall(event):
+def test_move_hall_down_swaps_with_the_next_hall(event, owner):
     for name in ("A", "B", "C"):
         create_hall(event, name=name)
 
-    move_hall(Hall.objects.get(event=event, name="A"), "down")
+    move_hall(Hall.objects.get(event=event, name="A"), up=False, by=owner)
 
     assert _order(event) == ["B", "A", "C"]
 
 
-def test_move_hall_past_the_end_changes_nothing(event):
+def test_move_hall_past_the_end_changes_nothing(event, owner):
     for name in ("A", "B"):
         create_hall(event, name=name)
 
-    move_hall(Hall.objects.get(event=event, name="A"), "up")
-    move_hall(Hall.objects.get(event=event, name="B"), "down")
+    move_hall(Hall.objects.get(event=event, name="A"), up=True, by=owner)
+    move_hall(Hall.objects.get(event=event, name="B"), up=False, by=owner)
 
+    assert _order(event) == ["A", "B"]
+
+
+def test_move_hall_by_someone_off_the_team_is_refused_and_nothing_moves(event, visitor):
+    for name in ("A", "B"):
+        create_hall(event, name=name)
+
+    with pytest.raises(NotAllowed) as caught:
+        move_hall(Hall.objects.get(event=event, name="B"), up=True, by=visitor)
+
+    assert caught.value.message == "Only the event team can change its halls."
     assert _order(event) == ["A", "B"]
 
 
