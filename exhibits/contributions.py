@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from events import registry
+from events.live.socket_handlers import register_place_frames
 from events.shredder import shred_strategies
 
 from . import (
@@ -73,6 +74,9 @@ registry.presence_places.register(
     ),
 )
 registry.presence_listeners.register("exhibits.booth_visits", presence.count_booth_visits)
+# On the live socket: hall.enter, booth.enter and booth.leave.
+register_place_frames("hall")
+register_place_frames("booth", leave=True)
 
 # The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
 registry.publish_checks.register("exhibits.floor", check_floor)

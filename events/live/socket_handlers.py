@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from events.permissions import ENTER_EVENT
-from events.registry import ObjectLoader, PresencePlace, socket_handlers
+from events.registry import ObjectLoader, PresencePlace, presence_places, socket_handlers
 
 from .connection import LiveConnection
 from .presence import places
 
 
 def place_named(kind: str) -> ObjectLoader:
-    """The loader of the place of `kind` a frame names by number (``{"booth": 12}``)."""
+    """The loader of the place of `kind` a frame names by number (``{"session": 12}``)."""
 
     async def load_place(connection: LiveConnection, data: dict[str, Any]) -> PresencePlace:
         return await places.find(connection, kind, data.get(kind))
@@ -36,35 +38,41 @@ async def ping(connection: LiveConnection, data: dict) -> dict:
 # --- Presence (transcripts in docs/protocol.md, "Namespace: presence") -------------------
 
 
-@socket_handlers.register("lobby.enter", permission=ENTER_EVENT, load=place_named("lobby"))
-async def lobby_enter(connection: LiveConnection, data: dict, lobby: PresencePlace) -> dict:
-    return await places.enter(connection, lobby)
+def register_place_frames(kind: str, *, leave: bool = False) -> None:
+    """ "<kind>.enter" (and, with `leave`, "<kind>.leave") on the socket, for the lobby, sessions
+    and each kind of place another app registers (from its contributions module)."""
+
+    async def enter_place(connection: LiveConnection, data: dict, place: PresencePlace) -> dict:
+        return await places.enter(connection, place)
+
+    async def leave_place(connection: LiveConnection, data: dict) -> dict:
+        # Names no place: it leaves the one of this kind this socket is in, if it is in one.
+        place = connection.place
+        if place is not None and place.kind == kind:
+            await places.leave(connection)
+        return {}
+
+    enter_place.__name__, leave_place.__name__ = f"{kind}_enter", f"{kind}_leave"
+    socket_handlers.register(f"{kind}.enter", permission=ENTER_EVENT, load=place_named(kind))(enter_place)
+    if leave:
+        socket_handlers.register(f"{kind}.leave", permission=ENTER_EVENT)(leave_place)
 
 
-@socket_handlers.register("hall.enter", permission=ENTER_EVENT, load=place_named("hall"))
-async def hall_enter(connection: LiveConnection, data: dict, hall: PresencePlace) -> dict:
-    return await places.enter(connection, hall)
+register_place_frames("lobby")
+register_place_frames("session")
 
 
-@socket_handlers.register("booth.enter", permission=ENTER_EVENT, load=place_named("booth"))
-async def booth_enter(connection: LiveConnection, data: dict, booth: PresencePlace) -> dict:
-    return await places.enter(connection, booth)
+async def load_place_showing_people(connection: LiveConnection, data: dict[str, Any]) -> PresencePlace:
+    """The place, of a kind that shows its people, the frame names (``{"<kind>": 12}``)."""
+    kinds = [kind for kind, place_kind in presence_places.items() if place_kind.people]
+    if not kinds:
+        raise places.PresenceError(
+            _("There is no such place in this event; reload the page."), code="presence.no_place"
+        )
+    kind = next((kind for kind in kinds if kind in data), kinds[0])
+    return await places.find(connection, kind, data.get(kind))
 
 
-@socket_handlers.register("session.enter", permission=ENTER_EVENT, load=place_named("session"))
-async def session_enter(connection: LiveConnection, data: dict, session: PresencePlace) -> dict:
-    return await places.enter(connection, session)
-
-
-@socket_handlers.register("booth.leave", permission=ENTER_EVENT)
-async def booth_leave(connection: LiveConnection, data: dict) -> dict:
-    # Names no booth: it leaves the one this socket is in, if it is in one.
-    place = connection.place
-    if place is not None and place.kind == "booth":
-        await places.leave(connection)
-    return {}
-
-
-@socket_handlers.register("presence.who", permission=ENTER_EVENT, load=place_named("booth"))
-async def presence_who(connection: LiveConnection, data: dict, booth: PresencePlace) -> dict:
-    return await places.who(booth, after=data.get("after"), limit=data.get("limit"), team=connection.is_team)
+@socket_handlers.register("presence.who", permission=ENTER_EVENT, load=load_place_showing_people)
+async def presence_who(connection: LiveConnection, data: dict, place: PresencePlace) -> dict:
+    return await places.who(place, after=data.get("after"), limit=data.get("limit"), team=connection.is_team)
