@@ -8,6 +8,7 @@ Passing trouble (the database or the mail server away for a moment) retries with
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
+from .interfaces.attendee_export import export_attendees_csv
 from .models import Attendee, ExportJob, TeamInvitation
 from .services import activity, attempts, exports, passwords, shredding, signin, signup, webhooks
 from .services.mail import record_failed_mail, send_team_invitation_mail
@@ -92,7 +93,7 @@ def export_attendees(job_id: int) -> None:
     """Write an attendee list export (progress shown on its page)."""
     job = ExportJob.objects.select_related("event", "requested_by").filter(pk=job_id).first()
     if job is not None:
-        exports.export_attendees_csv(job)
+        export_attendees_csv(job)
 
 
 @shared_task(**RELIABLY)

@@ -23,9 +23,9 @@ from events.models import Attendee, Event, Session
 from events.models.texts import text_in
 
 from ..models import Appointment, AppointmentStatus
-from .appointments import meetings_of_attendee
-from .bookmarks import bookmarks_of
-from .tour import booth_of, with_places
+from ..services.appointments import meetings_of_attendee
+from ..services.bookmarks import bookmarks_of
+from ..services.tour import booth_of, with_places
 
 PRODUCT_ID = "-//Rakwon//Expo agenda//EN"
 # Calendar apps poll a subscribed feed; once an hour keeps bookmarks fresh without load.

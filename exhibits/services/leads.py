@@ -12,8 +12,6 @@ identify nobody; it is taken off again, so sharing and withdrawing in a loop cou
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,20 +19,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.enums import AttendeeStatus, AuditAction
+from events.enums import AttendeeStatus
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event, User
-from events.models.registration import in_language, is_placeholder_email
+from events.models.registration import is_placeholder_email
 from events.services import webhooks
-from events.services.audit import record_audit
 from events.services.privacy import is_deleted_attendee
 from events.services.questions import NAME_QUESTION
 from events.services.registration import attendance_of
-from events.services.spreadsheets import csv_row
 from events.shredder import ShredItem, ShredStrategy
 
 from ..models import Booth, Exhibitor, Lead
@@ -292,87 +288,6 @@ def update_lead(lead: Lead, *, notes: str, rating: int | None, by: User) -> Lead
     Lead.objects.filter(pk=lead.pk).update(notes=notes, rating=rating)
     lead.notes, lead.rating = notes, rating
     return lead
-
-
-# --- CSV export -----------------------------------------------------------------------------
-
-
-def _answer_columns(leads: list[Lead], language: str) -> list[tuple[str, str]]:
-    """(key, header) for every answer any lead shared, in the order of the event's questions."""
-    columns: dict[str, str] = {}
-    for lead in leads:
-        for shared in lead.shared_fields or []:
-            key = shared.get("key", "")
-            if key.startswith(ANSWER_PREFIX) and key not in columns:
-                fallbacks = lead.booth.event.languages
-                columns[key] = in_language(shared.get("label", {}), language, fallbacks) or key
-    if not leads:
-        return []
-    positions = {
-        ANSWER_PREFIX + identifier: position
-        for identifier, position in leads[0].booth.event.questions.values_list("identifier", "position")
-    }
-    return sorted(columns.items(), key=lambda item: (positions.get(item[0], 10**6), item[0]))
-
-
-def leads_csv(exhibitor: Exhibitor, language: str) -> str:
-    """The exhibitor's current leads as CSV text; withdrawn ones are gone. Every cell is guarded
-    against spreadsheet formulas."""
-    return _leads_csv(list(leads_of(exhibitor).order_by("created_at", "id")), exhibitor, language)
-
-
-def export_leads(exhibitor: Exhibitor, *, by: User, language: str) -> str:
-    """The leads CSV for the exhibitor's staff, written to the event's audit log (who, how many)."""
-    require_leads_staff(exhibitor, by)
-    leads = list(leads_of(exhibitor).order_by("created_at", "id"))
-    body = _leads_csv(leads, exhibitor, language)
-    record_audit(
-        exhibitor.event,
-        AuditAction.LEADS_EXPORTED,
-        by=by,
-        as_exhibitor_staff=True,
-        subject=f"exhibitor:{exhibitor.pk}",
-        rows=len(leads),
-        details={"kind": "leads_csv", "exhibitor": exhibitor.pk},
-    )
-    return body
-
-
-def _leads_csv(leads: list[Lead], exhibitor: Exhibitor, language: str) -> str:
-    answers = _answer_columns(leads, language)
-    tz = exhibitor.event.tz
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        csv_row(
-            [
-                _("Booth"),
-                _("Shared on"),
-                _("Name"),
-                _("E-mail address"),
-                *[header for _key, header in answers],
-                _("Rating"),
-                _("Notes"),
-            ]
-        )
-    )
-    for lead in leads:
-        row = [
-            lead.booth.number,
-            timezone.localtime(lead.created_at, tz).strftime("%Y-%m-%d %H:%M"),
-            lead.value_of(NAME_KEY, language),
-            lead.value_of(EMAIL_KEY, language),
-            *[lead.value_of(key, language) for key, _header in answers],
-            lead.rating or "",
-            lead.notes,
-        ]
-        writer.writerow(csv_row(row))
-    return buffer.getvalue()
-
-
-def csv_file_name(exhibitor: Exhibitor) -> str:
-    day = timezone.localdate(timezone.now(), exhibitor.event.tz).isoformat()
-    return f"{exhibitor.event.slug}-exhibitor-{exhibitor.pk}-leads-{day}.csv"
 
 
 # --- Shredding ------------------------------------------------------------------------------

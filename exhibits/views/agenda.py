@@ -15,8 +15,8 @@ from events.models import Event, Session
 from events.services.privacy import attendee_language
 from events.views.public import PublicEventMixin, sessions_by_day, zone_label
 
+from ..interfaces.calendar import feed_calendar, session_calendar
 from ..services.bookmarks import feed_by_token
-from ..services.calendar import feed_calendar, session_calendar
 from ..services.tour import event_sessions, sessions_by_place
 from .public import TourMixin
 

@@ -24,14 +24,13 @@ from events.errors import NotAllowed
 from events.permissions import VIEW_EVENT
 from events.views.mixins import FormRefusalMixin, SignedInAttendeeMixin
 
+from ..interfaces.leads_csv import csv_file_name, export_leads
 from ..models import Booth, Lead
 from ..models.leads import NOTES_MAX_LENGTH, RATING_CHOICES
 from ..permissions import CHANGE_LEADS
 from ..services.leads import (
     LeadError,
     ShareableField,
-    csv_file_name,
-    export_leads,
     leads_of,
     share_contact,
     update_lead,

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from events.enums import AuditAction, AuditActor, EventStatus, ExportKind, ExportStatus, QuestionKind
 from events.errors import NotAllowed
+from events.interfaces.attendee_export import export_attendees_csv
 from events.models import AuditLogEntry, ExportJob
 from events.services.exports import (
     ExportError,
     delete_expired_exports,
-    export_attendees_csv,
     exports_dir,
     job_path,
     open_export,

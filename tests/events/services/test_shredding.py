@@ -19,6 +19,7 @@ from events.enums import (
     TeamRole,
 )
 from events.errors import NotAllowed
+from events.interfaces.attendee_export import export_attendees_csv
 from events.models import (
     AccessCode,
     Answer,
@@ -30,7 +31,7 @@ from events.models import (
     SignInLink,
     User,
 )
-from events.services.exports import export_attendees_csv, job_path
+from events.services.exports import job_path
 from events.services.registration import attendee_counts
 from events.services.shredding import (
     ShredError,

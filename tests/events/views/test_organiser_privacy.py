@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from events.enums import AuditAction, EventStatus, ExportKind
+from events.interfaces.attendee_export import export_attendees_csv
 from events.models import Answer, Attendee, AuditLogEntry, ExportJob
-from events.services.exports import export_attendees_csv
 from tests.factories import EventFactory
 from tests.registration_factories import AnswerFactory, AttendeeFactory
 

@@ -14,15 +14,14 @@ from events.errors import NotAllowed
 from events.models import AuditLogEntry
 from events.services.privacy import delete_registration
 from events.shredder import ShredItem, shred_strategies
+from exhibits.interfaces.leads_csv import export_leads, leads_csv
 from exhibits.models import BoothDailyStats, Lead
 from exhibits.services.leads import (
     LeadError,
     LeadShredder,
     ShareableField,
-    export_leads,
     forget_leads_of_deleted_attendee,
     lead_for,
-    leads_csv,
     share_contact,
     share_offer,
     shareable_fields,

@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from events.services.schedule import save_session
+from exhibits.interfaces.calendar import feed_calendar, session_calendar
 from exhibits.services.bookmarks import add_bookmark
-from exhibits.services.calendar import feed_calendar, session_calendar
 from tests.factories import BoothFactory, HallFactory, SessionFactory
 from tests.registration_factories import AttendeeFactory
 

@@ -1,4 +1,4 @@
-"""Meetings in the attendee's calendar feed (exhibits/services/calendar.py): one VEVENT each, in
+"""Meetings in the attendee's calendar feed (exhibits/interfaces/calendar.py): one VEVENT each, in
 UTC, with a stable UID and the status a calendar app understands."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
+from exhibits.interfaces.calendar import feed_calendar
 from exhibits.services import appointments
-from exhibits.services.calendar import feed_calendar
 from tests.registration_factories import AttendeeFactory
 
 pytestmark = pytest.mark.django_db
