@@ -13,7 +13,7 @@ from django import template
 
 from ..models import Event, Session
 from ..registry import page_sections as sections_registry
-from ..registry import session_places
+from ..registry import presence_places, session_places
 
 register = template.Library()
 
@@ -21,6 +21,13 @@ register = template.Library()
 @register.simple_tag
 def page_sections(page: str, event: Event, **page_context: Any) -> list[tuple[str, dict[str, Any]]]:
     return sections_registry.on(page, event, **page_context)
+
+
+@register.filter
+def shows_people(kind: str) -> bool:
+    """Whether a kind of place lists who is there (registry.presence_places, PlaceKind.people)."""
+    place_kind = presence_places.get(kind)
+    return place_kind is not None and place_kind.people
 
 
 @register.filter
