@@ -15,6 +15,7 @@ from events.enums import AttendeeStatus, EventStatus
 from events.live.presence.store import get_store
 from events.models import Attendee, HourlyCount, OnlineSample, RegistrationSettings
 from events.services import activity
+from events.tasks import sample_online_counts
 from tests.factories import EventFactory
 from tests.registration_factories import AttendeeFactory, InstitutionFactory, MemberFactory
 
@@ -80,9 +81,13 @@ def test_sampling_twice_in_one_minute_keeps_one_sample():
     assert OnlineSample.objects.filter(event=event).count() == 1
 
 
-def test_sampling_task_runs_the_service():
-    from events.tasks import sample_online_counts
+def test_the_beat_samples_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["sample-online-counts"]
+    assert entry == {"task": "events.tasks.sample_online_counts", "schedule": 300}
+    assert sample_online_counts.name == entry["task"]
 
+
+def test_sampling_task_runs_the_service():
     today = timezone.now().date()  # in UTC, as the event's clock
     event = EventFactory(status=EventStatus.PUBLISHED, starts_on=today, ends_on=today, time_zone="UTC")
     sample_online_counts()

@@ -154,5 +154,5 @@ def test_dashboard_stays_within_the_page_budget_before_its_chart_data(client, bu
         BoothDailyStats.objects.create(booth=booth, day=busy_event.starts_on, visits=number, leads=number % 3)
     client.force_login(owner)
     html = client.get(reverse("organiser:dashboard", args=[busy_event.slug])).content.decode()
-    assert CHART_DATA.search(html)
+    assert html.count('class="chart"') >= 3  # the drawings are there, and left out of the count
     assert page_bytes_before_chart_data(html) <= settings.PAGE_WEIGHT_BUDGET_BYTES

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from events.enums import TeamRole
 from exhibits.models import BoothDailyStats
-from tests.events.test_charts_pages import CHART_DATA, page_bytes_before_chart_data
+from tests.events.test_charts_pages import page_bytes_before_chart_data
 from tests.factories import EventFactory, StaffFactory, TeamMemberFactory
 from tests.registration_factories import AttendeeFactory
 
@@ -102,5 +102,5 @@ def test_analytics_page_charts_in_korean(client, counted_booth, staff_a):
 def test_analytics_page_within_the_page_budget_before_its_chart_data(client, counted_booth, staff_a):
     client.force_login(staff_a)
     html = client.get(reverse("exhibitor:booth_analytics", args=[counted_booth.pk])).content.decode()
-    assert CHART_DATA.search(html)
+    assert html.count('class="chart"') >= 3  # the drawings are there, and left out of the count
     assert page_bytes_before_chart_data(html) <= settings.PAGE_WEIGHT_BUDGET_BYTES
