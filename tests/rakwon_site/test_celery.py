@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from rakwon_site.celery import app
-from rakwon_site.management.commands.rundemo import celery_workers
+from rakwon_site.management.commands.rundemo import celery_beat, celery_workers
 
 ROOT = Path(settings.BASE_DIR)
 MAIL_TASKS = {
@@ -102,3 +102,23 @@ def test_systemd_unit_starts_every_procfile_process():
     started = re.search(r"^ExecStart=.* start -c (\S+)$", unit, re.MULTILINE).group(1)
     assert started == "web=2,worker=1,mail=1,beat=1,media=1"
     assert sorted(part.split("=")[0] for part in started.split(",")) == sorted(procfile())
+
+
+def test_rundemo_runs_beat_so_reminders_and_clean_ups_happen_in_the_demo_too():
+    # Meeting reminders, webhook retries, online samples and retention all come from beat: a demo
+    # without it would book meetings that never remind anyone.
+    beat = celery_beat()
+
+    assert beat[:5] == ["-m", "celery", "-A", "rakwon_site", "beat"]
+    schedule = next(argument for argument in beat if argument.startswith("--schedule="))
+    assert Path(schedule.removeprefix("--schedule=")).parent == settings.VAR_DIR
+
+
+def test_every_beat_entry_names_a_task_a_worker_knows():
+    app.loader.import_default_modules()
+    unknown = {
+        name: entry["task"]
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in app.tasks
+    }
+    assert unknown == {}

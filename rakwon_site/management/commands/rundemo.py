@@ -43,10 +43,17 @@ def celery_workers() -> dict[str, list[str]]:
     }
 
 
+def celery_beat() -> list[str]:
+    """Beat, as `python` arguments: meeting reminders, webhook retries, the dashboard's online
+    samples and data retention are all on its schedule. Its state file lives with the demo's data."""
+    schedule = Path(settings.VAR_DIR) / "celerybeat-schedule"
+    return ["-m", "celery", "-A", "rakwon_site", "beat", "--loglevel=INFO", f"--schedule={schedule}"]
+
+
 class Command(BaseCommand):
     help = (
-        "Migrate, collect static files, load the demo expo, then run daphne, a Celery worker and a "
-        "Celery worker for mail."
+        "Migrate, collect static files, load the demo expo, then run daphne, a Celery worker, a "
+        "Celery worker for mail and Celery beat."
     )
 
     def add_arguments(self, parser) -> None:
@@ -71,7 +78,7 @@ class Command(BaseCommand):
         children = {
             "daphne": subprocess.Popen([sys.executable, *daphne], env=env),  # noqa: S603  argv list, no shell
         }
-        for name, arguments in celery_workers().items():
+        for name, arguments in {**celery_workers(), "celery beat": celery_beat()}.items():
             children[name] = subprocess.Popen([sys.executable, *arguments], env=env)  # noqa: S603  argv list
         if settings.RTC_MEDIA_WORKERS:
             # Scaled mode (REDIS_URL): live video runs in a media worker, not inside daphne.
