@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -318,7 +318,12 @@ class PublishSlotsView(AgendaView):
             except AppointmentError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("%(count)s meeting times are published.") % {"count": len(made)})
+                published = ngettext(
+                    "%(count)s meeting time is published.",
+                    "%(count)s meeting times are published.",
+                    len(made),
+                )
+                messages.success(request, published % {"count": len(made)})
                 return redirect(
                     reverse("exhibitor:meetings", args=[self.exhibitor.pk]) + f"?day={data['day']}"
                 )
