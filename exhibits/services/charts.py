@@ -90,8 +90,9 @@ def booth_charts(booth: Booth, *, now: dt.datetime | None = None) -> list[Chart]
     ]
 
 
+#: Each of a booth's charts alone, by name (its data downloads).
 BOOTH_CHARTS = {
-    "visits": lambda booth: booth_visits_chart(booth),
+    "visits": booth_visits_chart,
     "media": lambda booth: booth_media_chart(booth, booth_report(booth)),
     "contacts": lambda booth: booth_contacts_chart(booth, booth_report(booth)),
 }
