@@ -115,8 +115,11 @@ class StaffInviteForm(SingleLineFieldsMixin, forms.Form):
     )
 
 
-class BoothForm(SingleLineFieldsMixin, forms.ModelForm):
-    """The organiser's booth form; hall and exhibitor are limited to this event."""
+class BoothForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelForm):
+    """The organiser's booth form; hall and exhibitor are limited to this event, the tagline has
+    a box per event language."""
+
+    per_language_fields = ("tagline",)
 
     class Meta:
         model = Booth
@@ -135,6 +138,7 @@ class BoothForm(SingleLineFieldsMixin, forms.ModelForm):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Choose one of this event's entries from the list."
             )
+        self.add_language_fields(event.languages, source=self.instance if self.instance.pk else None)
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()
@@ -154,4 +158,4 @@ class BoothForm(SingleLineFieldsMixin, forms.ModelForm):
         super()._post_clean()
 
     def booth_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "tagline_translations"]}

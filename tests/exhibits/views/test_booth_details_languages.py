@@ -201,3 +201,53 @@ def test_search_finds_the_booth_by_its_tagline_or_topic_in_either_language(clien
     response = client.get(reverse("visit:search", args=["expo"]), {"q": words}, HTTP_ACCEPT_LANGUAGE="ko")
 
     assert [booth.number for booth in response.context["results"]] == ["A-1"]
+
+
+# --- The organiser's booth form ---------------------------------------------------------------------
+
+
+def test_organiser_places_a_booth_with_a_korean_tagline(client, owner, event, exhibitor_a):
+    from tests.factories import HallFactory
+
+    event.languages = ["en", "ko"]
+    event.save()
+    hall = HallFactory(event=event)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("floor:booth_create", kwargs={"slug": event.slug}),
+        {
+            "hall": hall.pk,
+            "exhibitor": exhibitor_a.pk,
+            "number": "B-7",
+            "tagline_en": "Quiet fans",
+            "tagline_ko": "조용한 선풍기",
+            "x": 0,
+            "y": 0,
+            "width": 2,
+            "height": 2,
+        },
+    )
+
+    assert response.status_code == 302
+    booth = hall.booths.get()
+    assert (booth.tagline, booth.tagline_translations) == ("Quiet fans", {"ko": "조용한 선풍기"})
+
+
+def test_organiser_booth_form_korean_tagline_on_two_lines_refused(client, owner, event, exhibitor_a):
+    from tests.factories import HallFactory
+
+    event.languages = ["en", "ko"]
+    event.save()
+    hall = HallFactory(event=event)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("floor:booth_create", kwargs={"slug": event.slug}),
+        {"hall": hall.pk, "exhibitor": exhibitor_a.pk, "number": "B-7", "tagline_ko": "한 줄\r\n두 줄"}
+        | {"x": 0, "y": 0, "width": 2, "height": 2},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["tagline_ko"]
+    assert hall.booths.count() == 0

@@ -31,7 +31,7 @@ def booth_data(hall, exhibitor, **overrides) -> dict:
         "hall": hall.pk,
         "exhibitor": exhibitor.pk,
         "number": "A-12",
-        "tagline": "Robots that sort parcels.",
+        "tagline_en": "Robots that sort parcels.",
         "x": 0,
         "y": 0,
         "width": 2,
