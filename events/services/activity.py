@@ -6,6 +6,7 @@ are the event's own, on its clock; nothing here follows a person.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
@@ -17,9 +18,13 @@ from django.utils.translation import gettext as _
 
 from ..charts import Chart, Series
 from ..enums import AttendeeKind, AttendeeStatus, EventStatus
+from ..live.presence.places import local_connections
 from ..live.presence.snapshot import event_counts
+from ..live.presence.store import RedisStore, get_store
 from ..models import Attendee, Event, HourlyCount, OnlineSample, RegistrationSettings
 from ..registry import dashboard_charts
+
+log = logging.getLogger(__name__)
 
 # Registrations that hold a place: an address never confirmed, a refusal or a cancellation is not one.
 REGISTERED = (AttendeeStatus.PENDING, AttendeeStatus.CONFIRMED)
@@ -75,9 +80,21 @@ def events_on_today(now: dt.datetime) -> list[Event]:
     return [event for event in near if event.starts_on <= timezone.localdate(now, event.tz) <= event.ends_on]
 
 
+def sees_presence() -> bool:
+    """Whether this process reads the site's presence: Redis is shared by every process; the
+    in-process store only by the process that holds the sockets (not a Celery worker)."""
+    return isinstance(get_store(), RedisStore) or bool(local_connections())
+
+
 def sample_online(*, now: dt.datetime | None = None) -> dict[int, int]:
     """Store each live event's online count from the presence store, at most once a minute.
     Returns {event id: count}. Counts only: who was online is never written."""
+    if not sees_presence():
+        log.warning(
+            "online counts not sampled: presence lives in another process's memory (no REDIS_URL); "
+            "the dashboard's online chart stays empty rather than showing false zeros"
+        )
+        return {}
     now = now or timezone.now()
     at = now.replace(second=0, microsecond=0)
     taken = {}

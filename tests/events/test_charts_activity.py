@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from events.enums import AttendeeStatus, EventStatus
+from events.live.presence.places import local_connections
 from events.live.presence.store import get_store
 from events.models import Attendee, HourlyCount, OnlineSample, RegistrationSettings
 from events.services import activity
@@ -39,6 +40,26 @@ def _event(**fields):
 
 def _join(place: str, connection: str, user_id: int) -> None:
     async_to_sync(get_store().join)(place, connection, user_id, {"person": None, "name": None})
+
+
+@pytest.fixture(autouse=True)
+def _sockets_here():
+    """The tests' in-process presence store is read by the process that holds sockets: one is
+    here (a stand-in: sampling only asks whether this process has any)."""
+    here = object()
+    local_connections().add(here)
+    yield
+    local_connections().discard(here)
+
+
+def test_sample_online_where_presence_is_out_of_sight_writes_nothing(caplog):
+    # A Celery worker of the embedded mode: its own empty memory, while daphne holds the sockets.
+    event = _event(status=EventStatus.PUBLISHED)
+    local_connections().clear()
+
+    assert activity.sample_online(now=dt.datetime(2026, 12, 10, 3, 5, tzinfo=UTC)) == {}
+    assert not OnlineSample.objects.filter(event=event).exists()
+    assert "false zeros" in caplog.text
 
 
 def test_sample_online_stores_each_live_events_count():
