@@ -114,7 +114,7 @@ def test_someone_outside_the_team_gets_404(event, staff_a, method):
     assert str(refused.value) == "No such event."
 
 
-def test_an_event_that_does_not_exist_answers_the_same_404(staff_a):
+def test_an_event_that_does_not_exist_is_404_too(staff_a):
     with pytest.raises(Http404) as refused:
         ask(TeamPage, staff_a, slug="no-such-event")
 
