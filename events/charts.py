@@ -23,7 +23,7 @@ from .services.spreadsheets import csv_row
 WIDTH = 360
 LINE_HEIGHT = 200
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 40
-BAR_LABEL_WIDTH = 128  # the names of horizontal bars (halls, booths, exhibitors)
+BAR_LABEL_WIDTH = 128  # the names beside horizontal bars (places, institutions)
 BAR_ROW = 22  # one bar of one series
 BAR_GAP = 10  # between the bar groups of two names
 BAR_LABEL_CHARS = 17  # longer names are cut, the whole name stays in the bar's <title>
@@ -48,7 +48,7 @@ class Chart:
     title: str
     description: str  # what is counted and how; read out with the title
     kind: str  # "line" or "bar"
-    label_heading: str  # the table's first column: "Day", "Hour", "Booth"
+    label_heading: str  # the table's first column: "Day", "Hour", "Institution"
     labels: tuple[str, ...]
     series: tuple[Series, ...]
     # Machine-readable labels for JSON (ISO dates, ids), parallel to `labels`; empty: the labels.
@@ -73,7 +73,7 @@ class Chart:
 
 
 def as_csv(chart: Chart) -> str:
-    """The chart's table as CSV; names (a booth's, an institution's) can never run as a formula."""
+    """The chart's table as CSV; names (an institution's, a place's) can never run as a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(csv_row([chart.label_heading, *(series.name for series in chart.series)]))

@@ -28,7 +28,7 @@ class OnlineSample(models.Model):
 
 class HourlyCount(models.Model):
     """How often something happened at a place of the event in one hour of the event's time
-    zone: `place` is a presence place key ("booth:12"), `what` a counter ("visits")."""
+    zone: `place` is a presence place key ("session:12"), `what` a counter ("visits")."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="hourly_counts")
     place = models.CharField(max_length=40)
