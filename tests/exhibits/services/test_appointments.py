@@ -269,3 +269,17 @@ def test_forgetting_an_attendee_deletes_their_meetings(slots, attendee, event):
     appointments.book_slot(slots[1], other, note="", by=other.user)
     assert shred_strategies.get("exhibits.appointments").forget_attendee(attendee) == {"appointments": 1}
     assert list(Appointment.objects.values_list("attendee", flat=True)) == [other.pk]
+
+
+def test_mail_speaks_the_visitors_language(
+    slots, event, booth_a, staff_a, django_capture_on_commit_callbacks
+):
+    korean = AttendeeFactory(event=event, language="ko")
+    lead = Lead.objects.create(attendee=korean, booth=booth_a, exhibitor=booth_a.exhibitor, shared_fields=[])
+    with django_capture_on_commit_callbacks(execute=True):
+        appointments.invite_lead(lead, slots[0], note="", by=staff_a)
+    time = timezone.localtime(slots[0].starts_at, event.tz).strftime("%Y-%m-%d %H:%M")
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([korean.email], f"Alpha Systems에서 {time} 미팅에 초대했습니다")
+    ]
+    assert "미팅 페이지에서 확인, 취소하거나 다른 시간을 제안하세요." in mail.outbox[0].body

@@ -175,3 +175,14 @@ def test_the_meeting_pages_speak_korean(client, attendee, booth_a, slots):
         reverse("visit:booth", args=["expo", booth_a.pk]), HTTP_ACCEPT_LANGUAGE="ko"
     ).content.decode()
     assert "미팅 예약" in page
+
+
+def test_the_agenda_fits_the_page_budget(client, staff_a, exhibitor_a, attendee, slots):
+    appointments.book_slot(slots[0], attendee, by=attendee.user)
+    client.force_login(staff_a)
+    page = client.get(
+        reverse("exhibitor:meetings", args=[exhibitor_a.pk]) + f"?day={_day(exhibitor_a.event)}"
+    )
+    assert page.status_code == 200
+    assert len(page.content) < 60 * 1024
+    assert b'name="viewport"' in page.content
