@@ -44,6 +44,13 @@ registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_delet
 registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)
 registry.attendee_data.register("bookmarks", attendee_data.bookmarks)
 registry.attendee_data.register("meetings", appointments.attendee_data)
+# Meetings by appointment: "My meetings" in the event's menu, and the lobby shows a meeting's reminder.
+registry.page_sections.register(
+    "exhibits.meetings_link", registry.PageSection("event.nav", "exhibits/appointments/_nav_link.html")
+)
+registry.page_sections.register(
+    "exhibits.meeting_reminder", registry.PageSection("lobby", "exhibits/appointments/_reminder.html")
+)
 
 # Exhibitor staff enter the live event and are their booths' staff in chat; their accounts stay.
 registry.event_roles.register("exhibits.staff", exhibitor_staff)

@@ -186,3 +186,12 @@ def test_the_agenda_fits_the_page_budget(client, staff_a, exhibitor_a, attendee,
     assert page.status_code == 200
     assert len(page.content) < 60 * 1024
     assert b'name="viewport"' in page.content
+
+
+def test_the_lobby_and_the_booth_page_carry_the_reminder_notice_and_my_meetings(client, attendee, booth_a):
+    client.force_login(attendee.user)
+    for url in (reverse("attendee:lobby", args=["expo"]), reverse("visit:booth", args=["expo", booth_a.pk])):
+        page = client.get(url).content.decode()
+        assert page.count("data-meeting-reminder ") == 1, url
+        assert "exhibits/meeting_reminder" in page, url
+        assert f'<a href="{reverse("visit:meetings", args=["expo"])}">My meetings</a>' in page, url
