@@ -32,6 +32,7 @@ REJECTED = [
     *("주최 측", "주최측", "주최사"),  # organiser
     *("방문객", "방문자", "참관객"),  # visitor
     *("부스 직원", "담당 직원"),  # staff
+    "생방송",  # live: 라이브, as on every live button and page
 ]
 # Counting words sit right after the number: "3명", "부스 2개" (not "3 명").
 SPACED_COUNTER = re.compile(r"(?:\d|%\([A-Za-z_]\w*\)[sd]|\{[A-Za-z_]\w*\}|</span>) (?:명|개|분|초|쪽)(?!\w)")
