@@ -18,7 +18,7 @@ from . import (
 )
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
-from .services import appointments, attendee_data, bookmarks, leads, presence
+from .services import appointment_privacy, attendee_data, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
 from .services.charts import FLOOR_CHARTS
@@ -32,7 +32,7 @@ for strategy in (
     bookmarks.BookmarkShredder(),
     leads.LeadShredder(),
     VisitMarkShredder(),
-    appointments.AppointmentShredder(),
+    appointment_privacy.AppointmentShredder(),
 ):
     shred_strategies.register(strategy.name, strategy)
 
@@ -43,7 +43,7 @@ registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_delet
 # The attendee's own download ("My data") includes what exhibits holds about them.
 registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)
 registry.attendee_data.register("bookmarks", attendee_data.bookmarks)
-registry.attendee_data.register("meetings", appointments.attendee_data)
+registry.attendee_data.register("meetings", appointment_privacy.attendee_data)
 # Meetings by appointment: "My meetings" in the event's menu, and the lobby shows a meeting's reminder.
 registry.page_sections.register(
     "exhibits.meetings_link", registry.PageSection("event.nav", "exhibits/appointments/_nav_link.html")

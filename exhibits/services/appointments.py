@@ -12,17 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event, User
-from events.shredder import ShredItem, ShredStrategy
 
 from ..models import Appointment, AppointmentStatus, Booth, ExhibitorStaff, Lead, MeetingSlot
 from ..models.appointments import (
@@ -501,67 +498,6 @@ def meeting_counts_by_exhibitor(event: Event) -> dict[int, dict[str, int]]:
         )
     )
     return {row["booth__exhibitor_id"]: {"booked": row["booked"], "held": row["held"]} for row in rows}
-
-
-# --- Personal data ----------------------------------------------------------------------------
-
-
-class AppointmentShredder(ShredStrategy):
-    """Meetings link a visitor to an exhibitor at a time, with the visitor's note: deleted
-    outright. The published times hold nobody and stay."""
-
-    name = "exhibits.appointments"
-    label = gettext_lazy("Meetings booked with exhibitors, with their notes")
-
-    def _appointments(self, event: Event) -> QuerySet[Appointment]:
-        return Appointment.objects.filter(booth__event=event)
-
-    def describe(self, event: Event) -> list[ShredItem]:
-        return [
-            ShredItem(
-                _("Meetings booked with exhibitors, with their notes"), self._appointments(event).count()
-            )
-        ]
-
-    def export(self, event: Event) -> dict[str, Any]:
-        found = self._appointments(event).select_related("booth__exhibitor").order_by("starts_at", "id")
-        return {
-            "appointments": [
-                {
-                    "attendee": each.attendee_id,
-                    "exhibitor": each.booth.exhibitor.name,
-                    "booth": each.booth.number,
-                    "starts_at": each.starts_at.isoformat(),
-                    "ends_at": each.ends_at.isoformat(),
-                    "status": each.status,
-                    "note": each.note,
-                }
-                for each in found.iterator(chunk_size=500)
-            ]
-        }
-
-    def shred(self, event: Event) -> dict[str, int]:
-        deleted, _per_model = self._appointments(event).delete()
-        return {"appointments": deleted}
-
-    def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
-        deleted, _per_model = Appointment.objects.filter(attendee=attendee).delete()
-        return {"appointments": deleted}
-
-
-def attendee_data(attendee: Attendee) -> list[dict[str, Any]]:
-    """The attendee's own meetings, for their "My data" download."""
-    return [
-        {
-            "exhibitor": each.booth.exhibitor.name,
-            "booth": each.booth.number,
-            "starts_at": each.starts_at.isoformat(),
-            "ends_at": each.ends_at.isoformat(),
-            "status": each.status,
-            "note": each.note,
-        }
-        for each in meetings_of_attendee(attendee)
-    ]
 
 
 def labelled(appointments: Iterable[Appointment]) -> list[Appointment]:
