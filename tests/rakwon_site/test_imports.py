@@ -15,6 +15,22 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ("events", "exhibits", "media_rtc", "rakwon_site")
+# Function-local imports in modules another engineer is moving right now (the live socket into
+# events/live/, the privacy and shredder modules with the registries, issue 11 items 1-2): theirs
+# to hoist in that move, none of them needs to wait. privacy.py's import of exports no longer
+# dodges a loop (exports stopped importing privacy when the attendee CSV moved to interfaces/).
+# Remove an entry when its import moves; a stale entry fails the test.
+PENDING = {
+    ("events/live/presence/places.py", "from events.models import Session"),
+    ("events/live/presence/store.py", "import redis.asyncio as redis"),
+    ("events/live/presence/store.py", "from events.redis_layer import waiting_pool"),
+    ("events/live/presence/ticker.py", "from . import places"),
+    ("events/live/tabs.py", "import redis.asyncio"),
+    ("events/live/tabs.py", "from events.redis_layer import waiting_pool"),
+    ("events/live/tabs.py", "from .presence.store import RedisStore, get_store"),
+    ("events/services/privacy.py", "from .exports import delete_export_files"),
+    ("events/shredder.py", "from django.contrib.auth import get_user_model"),
+}
 PRAGMA = re.compile(r"noqa(:\s*[A-Z]+[0-9]+(,\s*[A-Z]+[0-9]+)*)?|type:\s*ignore(\[[^\]]*\])?|pragma:[^#]*")
 
 
@@ -53,8 +69,17 @@ def our_modules() -> list[Path]:
     )
 
 
+def pending(line: str) -> tuple[str, str]:
+    where, _colon, statement = line.partition(": ")
+    return where.rsplit(":", 1)[0], statement
+
+
 def test_every_function_local_import_says_why_it_waits():
-    unexplained = [line for path in our_modules() for line in unexplained_local_imports(path)]
+    found = [line for path in our_modules() for line in unexplained_local_imports(path)]
+    unexplained = [line for line in found if pending(line) not in PENDING]
+    stale = PENDING - {pending(line) for line in found}
+
+    assert stale == set(), f"These imports moved: remove them from PENDING in {__name__}: {sorted(stale)}"
 
     assert unexplained == [], (
         "Move these imports to the top of their module; if one truly must wait (AppConfig.ready, "
