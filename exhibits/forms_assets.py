@@ -14,7 +14,7 @@ from events.interfaces.per_language_forms import PerLanguageFieldsMixin, languag
 from events.interfaces.single_line_forms import SingleLineFieldsMixin
 
 from .limits import asset_max_bytes
-from .models import AssetKind, Booth, BoothLink, Tag
+from .models import AssetKind, Booth, BoothAsset, BoothLink, Tag
 from .models.assets import validate_web_url
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -153,7 +153,7 @@ class BoothLinkForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.ModelFo
 
     def __init__(self, *args, languages: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_language_fields(languages)
+        self.add_language_fields(languages, source=self.instance if self.instance.pk else None)
         # An empty first box gets the per-language message (which language to write), only.
         self.fields[self.language_field("title")].required = False
 
@@ -168,6 +168,20 @@ class TextPreviewForm(forms.Form):
     text = forms.CharField(
         required=False, max_length=DESCRIPTION_MAX_CHARS, strip=False, widget=forms.Textarea
     )
+
+
+class AssetTitleForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.Form):
+    """A file's title in each event language: what visitors read above it."""
+
+    per_language_fields = ("title",)
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+
+    def __init__(self, *args, asset: BoothAsset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_language_fields(asset.booth.event.languages, source=asset)
+        # An empty first box gets the per-language message (which language to write), only.
+        self.fields[self.language_field("title")].required = False
 
 
 class AssetUploadForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.Form):

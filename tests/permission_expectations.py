@@ -392,6 +392,7 @@ EXPECTED: dict[str, dict] = {
         {"direction": "up"},
         changed=_first_of("exhibits.BoothLink", "link", booth_id="booth"),
     ),
+    "exhibitor:booth_link_edit": get(STAFF_OF_A),
     "exhibitor:booth_link_delete": post(
         _row(LOGIN, 404, DONE, 404, DONE, DONE), changed=_gone("exhibits.BoothLink", "link")
     ),
@@ -405,6 +406,7 @@ EXPECTED: dict[str, dict] = {
     "exhibitor:booth_asset_retry": post(
         _row(LOGIN, 404, DONE, 404, DONE, DONE), setup=_failed_asset, changed=_asset_queued_again
     ),
+    "exhibitor:booth_asset_edit": get(STAFF_OF_A),
     "exhibitor:booth_asset_delete": get(STAFF_OF_A),
     # Leads are exhibitor A's alone (visitors shared them with A, not with the organisers:
     # docs/leads.md); the team is told why (403). Every download is in the audit log.

@@ -23,6 +23,7 @@ from events.errors import EventClosed, NotAllowed
 from events.models import User
 from events.queue import enqueue_after_commit
 from events.services.ordering import swap_with_neighbour
+from events.single_line import clean_instance
 
 from ..limits import asset_max_bytes, limit
 from ..models import AssetKind, AssetPage, AssetStatus, Booth, BoothAsset, BoothLink
@@ -249,6 +250,47 @@ def move_link(link: BoothLink, *, up: bool, by: User) -> None:
     refuse_if_closed(link.booth)
     _require_booth_change(link.booth, by)
     swap_with_neighbour(BoothLink.objects.select_for_update().filter(booth=link.booth_id), link.pk, up=up)
+
+
+@transaction.atomic
+def retitle_asset(
+    asset: BoothAsset, *, title: str, title_translations: dict[str, str], by: User
+) -> BoothAsset:
+    """Change what visitors read as the file's title, in each event language. Raises
+    ValidationError (nothing saved) for a title that leaves nothing to show."""
+    refuse_if_closed(asset.booth)
+    _require_booth_change(asset.booth, by)
+    shown = clean_title(title)
+    if not shown:
+        raise ValidationError({"title": _("Give the file a title visitors can read.")})
+    asset.title = shown
+    asset.title_translations = {
+        code: clean_title(text)
+        for code, text in (title_translations or {}).items()
+        if code in asset.booth.event.languages[1:] and clean_title(text)
+    }
+    asset.save(update_fields=["title", "title_translations"])
+    return asset
+
+
+@transaction.atomic
+def change_link(
+    link: BoothLink, *, title: str, title_translations: dict[str, str], url: str, by: User
+) -> BoothLink:
+    """Change a link's title in each event language and its address. Raises ValidationError
+    (nothing saved) for a bad address or title."""
+    refuse_if_closed(link.booth)
+    _require_booth_change(link.booth, by)
+    link.title = clean_title(title)
+    link.title_translations = {
+        code: clean_title(text)
+        for code, text in (title_translations or {}).items()
+        if code in link.booth.event.languages[1:] and clean_title(text)
+    }
+    link.url = (url or "").strip()
+    clean_instance(link)
+    link.save(update_fields=["title", "title_translations", "url"])
+    return link
 
 
 @transaction.atomic

@@ -69,6 +69,11 @@ urlpatterns = [
         name="booth_link_move",
     ),
     path(
+        "booths/<int:booth_id>/editor/links/<int:link_id>/edit/",
+        editor.BoothLinkEditView.as_view(),
+        name="booth_link_edit",
+    ),
+    path(
         "booths/<int:booth_id>/editor/links/<int:link_id>/delete/",
         editor.BoothLinkDeleteView.as_view(),
         name="booth_link_delete",
@@ -88,6 +93,11 @@ urlpatterns = [
         "booths/<int:booth_id>/editor/files/<int:asset_id>/again/",
         editor.BoothAssetRetryView.as_view(),
         name="booth_asset_retry",
+    ),
+    path(
+        "booths/<int:booth_id>/editor/files/<int:asset_id>/edit/",
+        editor.BoothAssetEditView.as_view(),
+        name="booth_asset_edit",
     ),
     path(
         "booths/<int:booth_id>/editor/files/<int:asset_id>/delete/",

@@ -22,6 +22,7 @@ from events.errors import EventClosed
 from events.interfaces.per_language_forms import language_name
 
 from ..forms_assets import (
+    AssetTitleForm,
     AssetUploadForm,
     BoothContentForm,
     BoothLinkForm,
@@ -30,7 +31,15 @@ from ..forms_assets import (
 )
 from ..models import BoothAsset, BoothLink
 from ..permissions import CHANGE_BOOTH
-from ..services.assets import move_asset, move_link, process_again, remove_asset, upload_asset
+from ..services.assets import (
+    change_link,
+    move_asset,
+    move_link,
+    process_again,
+    remove_asset,
+    retitle_asset,
+    upload_asset,
+)
 from ..services.booth_content import (
     add_link,
     change_logo,
@@ -183,6 +192,43 @@ class BoothLinkMoveView(LinkMixin, View):
         return self.back("booth_links", f"link-{link.pk}")
 
 
+class BoothLinkEditView(BoothEditorMixin, FormView):
+    """A link's title in each event language and its address, changed in place."""
+
+    template_name = "exhibits/exhibitor/booth_editor_link_edit.html"
+    form_class = BoothLinkForm
+    tab = "links"
+
+    def get_link(self) -> BoothLink:
+        return get_object_or_404(BoothLink, pk=self.kwargs["link_id"], booth=self.booth)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.get_link(),
+            "languages": self.booth.event.languages,
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            link = change_link(
+                form.instance,
+                title=data["title"],
+                title_translations=data["title_translations"],
+                url=data["url"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except EventClosed as error:
+            messages.error(self.request, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Link “%(title)s” saved.") % {"title": link.title})
+        return self.back("booth_links", f"link-{link.pk}")
+
+
 class BoothLinkDeleteView(LinkMixin, View):
     def post(self, request, *args, **kwargs):
         link = self.get_link()
@@ -298,6 +344,39 @@ class BoothAssetMoveView(AssetMixin, View):
             messages.error(request, _("Use the “Move up” or “Move down” button to reorder files."))
         else:
             move_asset(asset, up=direction == "up", by=request.user)
+        return self.back("booth_media", f"asset-{asset.pk}")
+
+
+class BoothAssetEditView(AssetMixin, FormView):
+    """A file's title in each event language, changed in place."""
+
+    template_name = "exhibits/exhibitor/booth_editor_asset_edit.html"
+    form_class = AssetTitleForm
+    tab = "media"
+
+    def get_form_kwargs(self):
+        self.asset = self.get_asset()
+        return {**super().get_form_kwargs(), "asset": self.asset}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "asset": self.asset}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            asset = retitle_asset(
+                self.asset,
+                title=data["title"],
+                title_translations=data["title_translations"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except EventClosed as error:
+            messages.error(self.request, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("“%(title)s” saved.") % {"title": asset.title})
         return self.back("booth_media", f"asset-{asset.pk}")
 
 

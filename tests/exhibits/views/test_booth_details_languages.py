@@ -251,3 +251,82 @@ def test_organiser_booth_form_korean_tagline_on_two_lines_refused(client, owner,
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["tagline_ko"]
     assert hall.booths.count() == 0
+
+
+# --- Titles of links and files already on the booth ---------------------------------------------------
+
+
+def test_link_edit_saves_the_korean_title_and_the_address(client, staff_a, bilingual_booth):
+    link = BoothLink.objects.get()
+    client.force_login(staff_a)
+    page = reverse("exhibitor:booth_link_edit", kwargs={"booth_id": bilingual_booth.pk, "link_id": link.pk})
+
+    form = client.get(page).context["form"]
+    response = client.post(
+        page, {"title_en": "Data sheet", "title_ko": "제품 사양서", "url": "alpha.example.org/s"}
+    )
+
+    assert (form["title_ko"].value(), response.status_code) == ("제품 설명서", 302)
+    link.refresh_from_db()
+    assert (link.title, link.title_translations, link.url) == (
+        "Data sheet",
+        {"ko": "제품 사양서"},
+        "https://alpha.example.org/s",
+    )
+
+
+def test_link_edit_with_a_bad_address_refused_nothing_changed(client, staff_a, bilingual_booth):
+    link = BoothLink.objects.get()
+    client.force_login(staff_a)
+    page = reverse("exhibitor:booth_link_edit", kwargs={"booth_id": bilingual_booth.pk, "link_id": link.pk})
+
+    response = client.post(page, {"title_en": "Data sheet", "title_ko": "", "url": "javascript:alert(1)"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"] == [
+        "Enter a web address starting with http:// or https://, for example https://example.org/."
+    ]
+    link.refresh_from_db()
+    assert (link.title, link.title_translations) == ("Datasheet", {"ko": "제품 설명서"})
+
+
+def test_file_title_edit_saves_the_korean_title(client, staff_a, bilingual_booth):
+    asset = BoothAsset.objects.get()
+    client.force_login(staff_a)
+    page = reverse(
+        "exhibitor:booth_asset_edit", kwargs={"booth_id": bilingual_booth.pk, "asset_id": asset.pk}
+    )
+
+    response = client.post(page, {"title_en": "Prices 2026", "title_ko": "2026 가격표"})
+
+    assert response.status_code == 302
+    asset.refresh_from_db()
+    assert (asset.title, asset.title_translations) == ("Prices 2026", {"ko": "2026 가격표"})
+
+
+def test_file_title_edit_without_the_first_language_refused(client, staff_a, bilingual_booth):
+    asset = BoothAsset.objects.get()
+    client.force_login(staff_a)
+    page = reverse(
+        "exhibitor:booth_asset_edit", kwargs={"booth_id": bilingual_booth.pk, "asset_id": asset.pk}
+    )
+
+    response = client.post(page, {"title_en": "  ", "title_ko": "2026 가격표"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title_en"] == [
+        "Write this in English, the event's first language."
+    ]
+    asset.refresh_from_db()
+    assert asset.title == "Price list"
+
+
+def test_link_of_another_booth_is_not_found(client, staff_a, bilingual_booth):
+    other = BoothLinkFactory()
+    client.force_login(staff_a)
+
+    response = client.get(
+        reverse("exhibitor:booth_link_edit", kwargs={"booth_id": bilingual_booth.pk, "link_id": other.pk})
+    )
+
+    assert response.status_code == 404
