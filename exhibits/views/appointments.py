@@ -38,7 +38,15 @@ from .mixins import ExhibitorBackofficeMixin
 
 
 class BookingForm(forms.Form):
-    slot = forms.TypedChoiceField(label=gettext_lazy("Time"), coerce=int, widget=forms.RadioSelect)
+    slot = forms.TypedChoiceField(
+        label=gettext_lazy("Time"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": gettext_lazy("This time is no longer free. Choose another one."),
+            "required": gettext_lazy("Choose one of the times."),
+        },
+    )
     note = forms.CharField(
         label=gettext_lazy("Note for the staff (optional)"),
         required=False,

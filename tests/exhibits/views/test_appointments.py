@@ -79,10 +79,7 @@ def test_booking_a_taken_time_is_refused_and_says_what_to_do(client, attendee, b
     client.force_login(attendee.user)
     response = client.post(reverse("visit:book_meeting", args=["expo", booth_a.pk]), {"slot": slots[0].pk})
     assert response.status_code == 400
-    assert (
-        "Choose another one" in response.content.decode()
-        or "Select a valid choice" in response.content.decode()
-    )
+    assert "This time is no longer free. Choose another one." in response.content.decode()
     assert Appointment.objects.filter(attendee=attendee).count() == 0
 
 
@@ -195,3 +192,25 @@ def test_the_lobby_and_the_booth_page_carry_the_reminder_notice_and_my_meetings(
         assert page.count("data-meeting-reminder ") == 1, url
         assert "exhibits/meeting_reminder" in page, url
         assert f'<a href="{reverse("visit:meetings", args=["expo"])}">My meetings</a>' in page, url
+
+
+def test_staff_propose_another_time_and_a_taken_one_is_refused(client, attendee, slots, staff_a, event):
+    booked = appointments.confirm_meeting(
+        appointments.book_slot(slots[0], attendee, by=attendee.user), by=staff_a
+    )
+    client.force_login(staff_a)
+    url = reverse("visit:meeting_move", args=["expo", booked.pk])
+    other = AttendeeFactory(event=event)
+    taken = appointments.publish_availability(
+        booked.booth, day=_day(event), start=dt.time(15), end=dt.time(15, 30), length_minutes=30, by=staff_a
+    )[0]
+    appointments.book_slot(taken, other, by=other.user)
+
+    refused = client.post(url, {"slot": taken.pk})
+    assert refused.status_code == 400
+    assert "This time is no longer free. Choose another one." in refused.content.decode()
+
+    moved = client.post(url, {"slot": slots[1].pk})
+    assert moved["Location"] == reverse("exhibitor:meetings", args=[booked.booth.exhibitor_id])
+    booked.refresh_from_db()
+    assert (booked.slot_id, booked.status, booked.visitor_agreed_at) == (slots[1].pk, "asked", None)
