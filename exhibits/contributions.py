@@ -103,6 +103,10 @@ for key, label, model, url_name in (
         ),
     )
     registry.organiser_menu.register(key, registry.MenuEntry(label, url_name))
+# Meetings by appointment: the organiser sees how many were booked and held per exhibitor.
+registry.organiser_menu.register(
+    "exhibits.meetings", registry.MenuEntry(_("Meetings"), "floor:meeting_counts")
+)
 registry.draft_advice.register("exhibits.floor", _("Add halls, exhibitors and booths, then publish it."))
 
 # The event's pages show the floor: its halls (overview, menu, lobby), the visitor's tour and

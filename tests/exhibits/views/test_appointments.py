@@ -214,3 +214,9 @@ def test_staff_propose_another_time_and_a_taken_one_is_refused(client, attendee,
     assert moved["Location"] == reverse("exhibitor:meetings", args=[booked.booth.exhibitor_id])
     booked.refresh_from_db()
     assert (booked.slot_id, booked.status, booked.visitor_agreed_at) == (slots[1].pk, "asked", None)
+
+
+def test_the_organisers_menu_leads_to_the_meeting_counts(client, event, owner):
+    client.force_login(owner)
+    page = client.get(reverse("floor:booths", args=["expo"])).content.decode()
+    assert f'href="{reverse("floor:meeting_counts", args=["expo"])}"' in page
