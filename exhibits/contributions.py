@@ -33,17 +33,22 @@ for strategy in (
     leads.LeadShredder(),
     VisitMarkShredder(),
     appointment_privacy.AppointmentShredder(),
+    appointment_privacy.VisitorMeetingShredder(),
 ):
     shred_strategies.register(strategy.name, strategy)
 
 # Deleting a registration (events.services.privacy) also deletes its bookmarks, feed and leads.
 registry.attendee_deleted.register("exhibits.bookmarks", bookmarks.forget_bookmarks_of_deleted_attendee)
 registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_deleted_attendee)
+registry.attendee_deleted.register(
+    "exhibits.visitor_meetings", appointment_privacy.forget_visitor_meetings_of_deleted_attendee
+)
 
 # The attendee's own download ("My data") includes what exhibits holds about them.
 registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)
 registry.attendee_data.register("bookmarks", attendee_data.bookmarks)
 registry.attendee_data.register("meetings", appointment_privacy.attendee_data)
+registry.attendee_data.register("visitor_meetings", appointment_privacy.visitor_meeting_data)
 # Meetings by appointment: "My meetings" in the event's menu, and the lobby shows a meeting's reminder.
 registry.page_sections.register(
     "exhibits.meetings_link", registry.PageSection("event.nav", "exhibits/appointments/_nav_link.html")

@@ -10,7 +10,7 @@ from django.conf import settings
 from events.tasks import RELIABLY, MailTask
 
 from .models import StaffInvitation
-from .services import analytics, appointments
+from .services import analytics, appointments, visitor_meetings
 from .services.asset_processing import process_asset
 from .services.mail import send_staff_invitation_mail
 
@@ -51,5 +51,6 @@ def forget_visit_marks() -> int:
 @shared_task(**RELIABLY)
 def remind_due_meetings() -> int:
     """Each minute: both sides of meetings starting soon are reminded, by mail and on the live
-    socket; each meeting once, however often this runs (services.appointments)."""
-    return appointments.remind_due_meetings()
+    socket; each meeting once, however often this runs (services.appointments), meetings
+    between two visitors too (services.visitor_meetings)."""
+    return appointments.remind_due_meetings() + visitor_meetings.remind_due_meetings()

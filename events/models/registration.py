@@ -291,6 +291,8 @@ class Attendee(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)  # individuals only
     language = models.CharField(_("language"), max_length=8, blank=True)
     visible_to_others = models.BooleanField(_("others may see my name"), default=False)
+    # Asked for meetings by other visitors only by consent, and only while visible (exhibits).
+    open_to_meetings = models.BooleanField(_("other visitors may ask me for a meeting"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ from .booth import Booth, BoothSession, Tag
 from .exhibitor import Exhibitor, ExhibitorStaff, StaffInvitation
 from .hall import Hall
 from .leads import Lead
+from .visitor_meetings import VisitorMeeting
 
 __all__ = [
     "Appointment",
@@ -28,4 +29,5 @@ __all__ = [
     "MeetingSlot",
     "StaffInvitation",
     "Tag",
+    "VisitorMeeting",
 ]

@@ -12,15 +12,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.live.groups import push_to_group, user_group
+from events.models.registration import is_placeholder_email
 from events.services.mail import send_invitation_mail
 
-from ..models import Appointment, Lead
+from ..models import Appointment, Lead, VisitorMeeting
 from ..models.appointments import AskedBy
 
 logger = logging.getLogger(__name__)
 
 SUBJECT = "exhibits/appointments/mail_subject.txt"
 BODY = "exhibits/appointments/mail.txt"
+VISITOR_SUBJECT = "exhibits/appointments/visitor_mail_subject.txt"
+VISITOR_BODY = "exhibits/appointments/visitor_mail.txt"
 
 
 def visitor_label(appointment: Appointment) -> str:
@@ -113,3 +116,63 @@ def remind(appointment_id: int) -> None:
                 async_to_sync(push_to_group)(user_group(event.pk, user_id), "meeting.reminder", pushed)
             except Exception:  # the mail went; a channel layer that is down must not stop the others
                 logger.exception("meeting reminder push failed for meeting %s", appointment.pk)
+
+
+# --- Meetings between two visitors (exhibits/services/visitor_meetings.py) ----------------------
+
+
+def _load_visitor_meeting(meeting_id: int) -> VisitorMeeting | None:
+    return (
+        VisitorMeeting.objects.select_related("event", "asker__user", "invitee__user")
+        .filter(pk=meeting_id)
+        .first()
+    )
+
+
+def _send_visitor(meeting: VisitorMeeting, kind: str, side: str) -> int | None:
+    """Mail the person on `side` ("asker" or "invitee") in their language; their user id."""
+    event = meeting.event
+    person, other = (meeting.asker, meeting.invitee) if side == "asker" else (meeting.invitee, meeting.asker)
+    address = person.email or (person.user.email if person.user else "")
+    if address and not is_placeholder_email(address):
+        language = person.language or (event.languages[0] if event.languages else settings.LANGUAGE_CODE)
+        with translation.override(language):
+            send_invitation_mail(
+                to=address,
+                subject_template=VISITOR_SUBJECT,
+                body_template=VISITOR_BODY,
+                context={
+                    "kind": kind,
+                    "event": event,
+                    "other": other.public_name or _("Visitor"),
+                    "time": timezone.localtime(meeting.starts_at, event.tz).strftime("%Y-%m-%d %H:%M"),
+                    "zone": event.time_zone,
+                    "note": meeting.note if side == "invitee" else "",
+                    "link": settings.SITE_URL + reverse("visit:meetings", args=[event.slug]),
+                    "language": language,
+                },
+            )
+    return person.user_id
+
+
+def tell_visitor(meeting_id: int, kind: str, *, to: str) -> None:
+    """Mail one person of a visitor meeting that it was asked, confirmed, declined, cancelled or moved."""
+    meeting = _load_visitor_meeting(meeting_id)
+    if meeting is not None:
+        _send_visitor(meeting, kind, to)
+
+
+def remind_visitors(meeting_id: int) -> None:
+    """Both people: a mail, and a "meeting.reminder" push to their open tabs."""
+    meeting = _load_visitor_meeting(meeting_id)
+    if meeting is None:
+        return
+    for side in ("asker", "invitee"):
+        user_id = _send_visitor(meeting, "reminder", side)
+        if user_id is None:
+            continue
+        pushed = {"meeting": meeting.pk, "booth": None, "starts_at": meeting.starts_at.isoformat()}
+        try:
+            async_to_sync(push_to_group)(user_group(meeting.event_id, user_id), "meeting.reminder", pushed)
+        except Exception:  # the mail went; a channel layer that is down must not stop the other
+            logger.exception("meeting reminder push failed for visitor meeting %s", meeting.pk)

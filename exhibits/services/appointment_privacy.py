@@ -1,5 +1,5 @@
 """Personal data in meetings by appointment: the shredder's strategy (a meeting links a visitor to
-an exhibitor at a time, with the visitor's note) and the attendee's own download ("My data")."""
+an exhibitor, or two visitors, at a time, with a note) and the attendee's own download ("My data")."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from events.models import Attendee, Event
 from events.shredder import ShredItem, ShredStrategy
 
-from ..models import Appointment
+from ..models import Appointment, VisitorMeeting
 from .appointments import meetings_of_attendee
+from .visitor_meetings import shown_name, visitor_meetings_of
 
 
 class AppointmentShredder(ShredStrategy):
@@ -72,3 +73,65 @@ def attendee_data(attendee: Attendee) -> list[dict[str, Any]]:
         }
         for each in meetings_of_attendee(attendee)
     ]
+
+
+class VisitorMeetingShredder(ShredStrategy):
+    """Meetings between two visitors link two people at a time, with a note: deleted outright."""
+
+    name = "exhibits.visitor_meetings"
+    label = gettext_lazy("Meetings between visitors, with their notes")
+
+    def describe(self, event: Event) -> list[ShredItem]:
+        count = VisitorMeeting.objects.filter(event=event).count()
+        return [ShredItem(_("Meetings between visitors, with their notes"), count)]
+
+    def export(self, event: Event) -> dict[str, Any]:
+        found = VisitorMeeting.objects.filter(event=event).order_by("starts_at", "id")
+        return {
+            "visitor_meetings": [
+                {
+                    "asker": each.asker_id,
+                    "invitee": each.invitee_id,
+                    "starts_at": each.starts_at.isoformat(),
+                    "ends_at": each.ends_at.isoformat(),
+                    "status": each.status,
+                    "note": each.note,
+                }
+                for each in found.iterator(chunk_size=500)
+            ]
+        }
+
+    def shred(self, event: Event) -> dict[str, int]:
+        deleted, _per_model = VisitorMeeting.objects.filter(event=event).delete()
+        return {"visitor_meetings": deleted}
+
+    def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
+        deleted, _per_model = visitor_meetings_of(attendee).delete()
+        return {"visitor_meetings": deleted}
+
+
+def forget_visitor_meetings_of_deleted_attendee(attendee: Attendee) -> int:
+    """A visitor who deleted their registration leaves no meetings with others behind
+    (registry.attendee_deleted): the other person's meeting page no longer lists it."""
+    if attendee.pk is None:
+        return 0
+    deleted, _per_model = visitor_meetings_of(attendee).delete()
+    return deleted
+
+
+def visitor_meeting_data(attendee: Attendee) -> list[dict[str, Any]]:
+    """The attendee's meetings with other visitors, for "My data": the other by public name."""
+    rows = []
+    for each in visitor_meetings_of(attendee):
+        other = each.invitee if each.asker_id == attendee.pk else each.asker
+        rows.append(
+            {
+                "with": shown_name(other),
+                "asked_by_me": each.asker_id == attendee.pk,
+                "starts_at": each.starts_at.isoformat(),
+                "ends_at": each.ends_at.isoformat(),
+                "status": each.status,
+                "note": each.note,
+            }
+        )
+    return rows

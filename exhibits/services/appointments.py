@@ -47,10 +47,11 @@ class AppointmentError(RakwonError):
 
 @dataclass(frozen=True)
 class MeetingRoom:
-    """What media_rtc needs to open the meeting: its token, its booth and who is in it."""
+    """What media_rtc needs to open the meeting: its token, its booth (None for a meeting between
+    two visitors) and who is in it."""
 
     token: str
-    booth_id: int
+    booth_id: int | None
     event_id: int
     members: tuple[int, ...]
 
