@@ -14,6 +14,7 @@ from django import forms
 import events
 import exhibits
 from events.single_line import MESSAGE
+from tests.asset_factories import BoothAssetFactory
 from tests.registration_factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,9 @@ def form_arguments(event, booth_a):
     return {
         "event": event,
         "booth": booth_a,
+        "asset": BoothAssetFactory(booth=booth_a),
+        "exhibitor": booth_a.exhibitor,
+        "languages": ["en", "ko"],
         "question": question,
         "questions": [question],
         "language": "en",
@@ -91,12 +95,17 @@ def test_every_one_line_field_of_every_form_refuses_a_line_break(form_arguments)
         "ExhibitorForm.name_ko",
         "ExhibitorProfileForm.website",
         "BoothForm.number",
-        "BoothForm.tagline",
-        "BoothContentForm.tagline",
+        "BoothForm.tagline_en",
+        "BoothForm.tagline_ko",
+        "BoothContentForm.tagline_en",
+        "BoothContentForm.tagline_ko",
         "BoothContentForm.new_tags",
-        "BoothLinkForm.title",
+        "BoothLinkForm.title_en",
+        "BoothLinkForm.title_ko",
         "BoothLinkForm.url",
-        "AssetUploadForm.title",
+        "AssetUploadForm.title_en",
+        "AssetUploadForm.title_ko",
+        "AssetTitleForm.title_ko",
         "JoinForm.display_name",
         "QuestionForm.label_en",
         "QuestionForm.help_en",
