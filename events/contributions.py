@@ -3,17 +3,21 @@ contributions module); loaded by EventsConfig.ready()."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from . import registry
 from .live import (
     chat_handlers,  # noqa: F401  chat's socket handlers and connect guard
     dashboard_handlers,  # noqa: F401  the organiser's live dashboard
     socket_handlers,  # noqa: F401  the event's own socket handlers
 )
+from .live.presence import ticker
 from .live.presence.places import find_session, sessions_in_event
 from .services import (
     chat_shredding,  # noqa: F401  chat's shredding strategy
     privacy,  # noqa: F401  the event's own shredding strategy
 )
+from .services.activity import sample_online
 from .services.chat import attendee_messages
 from .services.publish_checks import register_event_checks
 
@@ -25,3 +29,9 @@ registry.presence_places.register(
 )
 registry.attendee_data.register("chat_messages", attendee_messages)
 register_event_checks()  # before other apps' checks, so the checklist starts with the event's own texts
+if not settings.REDIS_URL:
+    # The embedded mode's presence is in the web process's memory: it samples the online count for
+    # the dashboard's chart itself (with Redis, beat's task does, from any worker).
+    ticker.add_chore(
+        "online samples", settings.ONLINE_SAMPLE_SECONDS, lambda: sample_online(holds_the_sockets=True)
+    )

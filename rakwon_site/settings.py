@@ -203,6 +203,9 @@ CELERY_TASK_ROUTES = {
     "events.tasks.send_*": {"queue": MAIL_QUEUE},
     "exhibits.tasks.send_*": {"queue": MAIL_QUEUE},
 }
+# How often each live event's online count is stored for the dashboard's chart (beat with Redis;
+# the web process itself without).
+ONLINE_SAMPLE_SECONDS = env_int("ONLINE_SAMPLE_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     # Data retention: events past their retention period are exported, then shredded.
     "shred-expired-events": {"task": "events.tasks.shred_expired_events", "schedule": 24 * 3600},
@@ -215,7 +218,7 @@ CELERY_BEAT_SCHEDULE = {
     # Meetings by appointment starting soon: both sides reminded once (mail and live socket).
     "remind-due-meetings": {"task": "exhibits.tasks.remind_due_meetings", "schedule": 60},
     # The dashboard's "online over the event": each live event's online count, every 5 minutes.
-    "sample-online-counts": {"task": "events.tasks.sample_online_counts", "schedule": 300},
+    "sample-online-counts": {"task": "events.tasks.sample_online_counts", "schedule": ONLINE_SAMPLE_SECONDS},
 }
 
 # --- Mail ---------------------------------------------------------------------------------

@@ -86,13 +86,15 @@ def sees_presence() -> bool:
     return isinstance(get_store(), RedisStore) or bool(local_connections())
 
 
-def sample_online(*, now: dt.datetime | None = None) -> dict[int, int]:
+def sample_online(*, now: dt.datetime | None = None, holds_the_sockets: bool = False) -> dict[int, int]:
     """Store each live event's online count from the presence store, at most once a minute.
-    Returns {event id: count}. Counts only: who was online is never written."""
-    if not sees_presence():
-        log.warning(
-            "online counts not sampled: presence lives in another process's memory (no REDIS_URL); "
-            "the dashboard's online chart stays empty rather than showing false zeros"
+    Returns {event id: count}. Counts only: who was online is never written. Without Redis the web
+    process samples from its tick (`holds_the_sockets`, events/contributions.py); beat's task in a
+    worker then finds the store out of sight and leaves it to the web process."""
+    if not (holds_the_sockets or sees_presence()):
+        log.info(
+            "online counts not sampled here: presence lives in the web process's memory (no "
+            "REDIS_URL), which samples them itself; a worker's count would be false zeros"
         )
         return {}
     now = now or timezone.now()

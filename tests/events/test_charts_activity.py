@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from events.enums import AttendeeStatus, EventStatus
+from events.live.presence import ticker
 from events.live.presence.places import local_connections
 from events.live.presence.store import get_store
 from events.models import Attendee, HourlyCount, OnlineSample, RegistrationSettings
@@ -54,6 +55,7 @@ def _sockets_here():
 
 def test_sample_online_where_presence_is_out_of_sight_writes_nothing(caplog):
     # A Celery worker of the embedded mode: its own empty memory, while daphne holds the sockets.
+    caplog.set_level("INFO", logger="events.services.activity")
     event = _event(status=EventStatus.PUBLISHED)
     local_connections().clear()
 
@@ -246,3 +248,35 @@ def test_institutions_chart_counts_members_per_institution_most_first():
     assert chart.kind == "bar"
     assert chart.labels == ("Big", "Small", "Nobody yet")
     assert chart.series[0].values == (3, 1, 0)
+
+
+# --- The embedded mode: the web process samples, as only it sees its sockets -----------------
+
+
+def test_without_redis_the_web_process_samples_the_online_count_in_its_tick(settings):
+    assert not settings.REDIS_URL  # the tests' embedded mode
+    chore = next(chore for chore in ticker.chores if chore.name == "online samples")
+    assert chore.every == settings.ONLINE_SAMPLE_SECONDS
+    event = EventFactory(
+        starts_on=timezone.localdate(), ends_on=timezone.localdate(), status=EventStatus.PUBLISHED
+    )
+    _join(f"lobby:{event.pk}", "c1", 1)
+    chore.due = 0.0  # due now
+
+    async_to_sync(ticker.run_due_chores)()
+
+    assert list(OnlineSample.objects.filter(event=event).values_list("online", flat=True)) == [1]
+    assert chore.due > 0.0  # and not again before its time
+
+
+def test_a_failing_chore_does_not_stop_the_others(caplog):
+    ran = []
+    ticker.add_chore("broken", 60, lambda: 1 / 0, due=0.0)
+    ticker.add_chore("fine", 60, lambda: ran.append(True), due=0.0)
+    try:
+        async_to_sync(ticker.run_due_chores)()
+    finally:
+        ticker.chores[:] = [chore for chore in ticker.chores if chore.name not in ("broken", "fine")]
+
+    assert ran == [True]
+    assert "broken" in caplog.text

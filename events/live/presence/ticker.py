@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -44,6 +45,37 @@ _sent_people: dict[PresencePlace, list] = {}  # the first names last sent to a p
 _newcomers: set[PresencePlace] = set()  # places with sockets that have not had a tick frame yet
 _children: dict[PresencePlace, tuple[float, list[int]]] = {}
 _task: asyncio.Task | None = None
+
+
+@dataclass
+class Chore:
+    """Work the process holding the sockets does now and then, beside its tick: what only it can
+    see (the embedded mode's presence lives in its memory). `run` is synchronous (it may use the
+    database); it runs in the database thread, and a failure is logged, never raised."""
+
+    name: str
+    every: float  # seconds
+    run: Callable[[], object]
+    due: float = 0.0  # time.monotonic() when it next runs
+
+
+chores: list[Chore] = []
+
+
+def add_chore(name: str, every: float, run: Callable[[], object], *, due: float | None = None) -> None:
+    chores.append(Chore(name, every, run, time.monotonic() + every if due is None else due))
+
+
+async def run_due_chores() -> None:
+    now = time.monotonic()
+    for chore in chores:
+        if now < chore.due:
+            continue
+        chore.due = now + chore.every
+        try:
+            await database_sync_to_async(chore.run)()
+        except Exception:  # one chore failing must not stop the tick or the other chores
+            log.exception("presence chore %r failed", chore.name)
 
 
 def mark(place: PresencePlace) -> None:
@@ -74,6 +106,7 @@ async def _run() -> None:
             log.warning("presence tick skipped: %s", failure)
         except Exception:  # a failed tick must not stop the next one
             log.exception("presence tick failed")
+        await run_due_chores()
         if not places.local_connections() and not _dirty:
             try:
                 await entries.flush()  # the last visits before going quiet
