@@ -40,9 +40,6 @@ for strategy in (
 # Deleting a registration (events.services.privacy) also deletes its bookmarks, feed and leads.
 registry.attendee_deleted.register("exhibits.bookmarks", bookmarks.forget_bookmarks_of_deleted_attendee)
 registry.attendee_deleted.register("exhibits.leads", leads.forget_leads_of_deleted_attendee)
-registry.attendee_deleted.register(
-    "exhibits.visitor_meetings", appointment_privacy.forget_visitor_meetings_of_deleted_attendee
-)
 
 # The attendee's own download ("My data") includes what exhibits holds about them.
 registry.attendee_data.register("shared_with_exhibitors", attendee_data.shared_with_exhibitors)

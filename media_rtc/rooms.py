@@ -1,6 +1,6 @@
 """Live rooms by name, and the groups of sockets that look at them: a booth's live room
 ("booth.<id>": its staff publish, everyone in the event watches) and a meeting started from a booth
-("meeting.<token>": everyone publishes)."""
+("meeting.<token>": everyone publishes; one between two visitors has no booth)."""
 
 from __future__ import annotations
 
@@ -45,13 +45,13 @@ class Room:
 
     name: str
     kind: str  # BOOTH or MEETING
-    booth: Any  # exhibits.models.Booth, with its exhibitor and event
+    booth: Any  # exhibits.models.Booth, with its exhibitor and event; None for two visitors' meeting
     members: tuple[int, ...] = ()  # a meeting's users (the visitor, then the staff member)
     test_pattern: bool = False
 
     @property
-    def booth_id(self) -> int:
-        return self.booth.pk
+    def booth_id(self) -> int | None:
+        return self.booth.pk if self.booth is not None else None
 
     @property
     def ref(self) -> dict:

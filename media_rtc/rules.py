@@ -38,7 +38,7 @@ def is_meeting_member(user, room) -> bool:
 
 @rules.predicate
 def goes_live_in_room_booth(user, room) -> bool:
-    return room is not None and user.has_perm(GO_LIVE, room.booth)
+    return room is not None and room.booth is not None and user.has_perm(GO_LIVE, room.booth)
 
 
 rules.add_perm(GO_LIVE, is_staff_of_booth & ~booth_event_closed)

@@ -92,6 +92,8 @@ def _load_booth_room(event, booth_id: object) -> Room:
 def _load_meeting_room(event, token: str, meeting: meetings.Meeting | None) -> Room:
     if meeting is None or meeting.event_id != event.pk:
         raise errors.NoSuchRoom()
+    if meeting.booth_id is None:  # two visitors' meeting: only its members, no booth's staff
+        return Room(meeting_room(token), MEETING, None, members=meeting.members)
     booth = _booth_of(event, meeting.booth_id)
     if booth is None:
         raise errors.NoSuchRoom()

@@ -135,6 +135,17 @@ def _meeting_cancelled(world, response) -> bool:
     return Appointment.objects.filter(pk=world["ids"]["appointment"], status="cancelled").exists()
 
 
+def _visitor_meeting_is(status: str):
+    return _field_is("exhibits.VisitorMeeting", "visitor_meeting", "status", status)
+
+
+def _visitor_meeting_joined(world, response) -> bool:
+    from exhibits.models import VisitorMeeting
+
+    pk = world["ids"]["joinable_meeting"]
+    return VisitorMeeting.objects.filter(pk=pk, invitee_joined_at__isnull=False).exists()
+
+
 def _meeting_joined(world, response) -> bool:
     from django.db.models import Q
 
@@ -440,6 +451,22 @@ EXPECTED: dict[str, dict] = {
     "visit:meeting_cancel": post(_row(LOGIN, DONE, DONE, 404, 404, 404), changed=_meeting_cancelled),
     "visit:meeting_move": get(_row(LOGIN, 200, 200, 404, 404, 404)),
     "rtc_meetings:join": post(_row(LOGIN, DONE, DONE, 404, 404, 404), changed=_meeting_joined),
+    # Meetings between two visitors: the visitor was asked by someone open to meetings; the
+    # visitor is not open to meetings themselves, so asking is refused with how to become so.
+    "visit:people": get(_row(TO_SIGNIN, 200, 200, 200, 200, 200)),
+    "visit:ask_meeting": get(_row(TO_SIGNIN, 403, 403, 403, 403, 403)),
+    "visit:visitor_meeting_accept": post(
+        _row(TO_SIGNIN, DONE, 404, 404, 404, 404), changed=_visitor_meeting_is("confirmed")
+    ),
+    "visit:visitor_meeting_decline": post(
+        _row(TO_SIGNIN, DONE, 404, 404, 404, 404), changed=_visitor_meeting_is("cancelled")
+    ),
+    "visit:visitor_meeting_cancel": post(
+        _row(TO_SIGNIN, DONE, 404, 404, 404, 404), changed=_visitor_meeting_is("cancelled")
+    ),
+    "visit:visitor_meeting_move": get(_row(TO_SIGNIN, 200, 404, 404, 404, 404)),
+    "rtc_meetings:join_visitor": post(_row(LOGIN, DONE, 404, 404, 404, 404), changed=_visitor_meeting_joined),
+    "rtc_meetings:room": get(_row(TO_SIGNIN, 200, 404, 404, 404, 404)),
     "floor:meeting_counts": get(TEAM),
     "exhibitor:booth_chart_json": get(STAFF_OF_A),
     "exhibitor:booth_chart_csv": get(STAFF_OF_A),

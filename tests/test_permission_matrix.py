@@ -136,8 +136,35 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         visitor_agreed_at=soon,
         staff_agreed_at=soon,
     )
+    # Meetings between two visitors: one open to meetings asked the visitor for tomorrow, and a
+    # confirmed one of them starts in two minutes ("Join" is open).
+    from exhibits.models import VisitorMeeting
+
+    open_person = AttendeeFactory(event=event, visible_to_others=True, open_to_meetings=True)
+    visitor_meeting = VisitorMeeting.objects.create(
+        event=event,
+        asker=open_person,
+        invitee=visitor_attendee,
+        starts_at=soon + dt.timedelta(days=1),
+        ends_at=soon + dt.timedelta(days=1, minutes=30),
+        status="asked",
+        asker_agreed_at=soon,
+    )
+    joinable_meeting = VisitorMeeting.objects.create(
+        event=event,
+        asker=open_person,
+        invitee=visitor_attendee,
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(minutes=30),
+        status="confirmed",
+        asker_agreed_at=soon,
+        invitee_agreed_at=soon,
+    )
     kwargs = {
         "slug": event.slug,
+        "attendee_id": open_person.pk,
+        "visitor_meeting_id": visitor_meeting.pk,
+        "meeting_id": joinable_meeting.pk,
         "hall_id": empty_hall.pk,
         "exhibitor_id": exhibitor_a.pk,
         "booth_id": booth_a.pk,
@@ -199,6 +226,8 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "staff_webhook": staff_webhook.pk,
         "appointment": appointment.pk,
         "free_slot": free_slot.pk,
+        "visitor_meeting": visitor_meeting.pk,
+        "joinable_meeting": joinable_meeting.pk,
     }
     return {
         "ids": ids,

@@ -13,6 +13,13 @@ from .single_line_forms import SingleLineFieldsMixin
 
 class VisibilityForm(SingleLineFieldsMixin, forms.Form):
     visible_to_others = visible_field()
+    # Off unless chosen; it counts only while the name is shown (exhibits' visitor meetings).
+    open_to_meetings = forms.BooleanField(
+        label=_("Other visitors may ask me for a video meeting"),
+        help_text=_("Only while your name is shown. You accept or decline each request."),
+        required=False,
+        initial=False,
+    )
 
 
 class ConfirmShredForm(SingleLineFieldsMixin, forms.Form):

@@ -100,6 +100,7 @@ def attendee_record(attendee: Attendee, language: str | None = None) -> dict[str
             "email": attendee.email,
             "language": attendee.language,
             "visible_to_others": attendee.visible_to_others,
+            "open_to_meetings": attendee.open_to_meetings,
             "institution": attendee.institution.name if attendee.institution_id else None,
             "registered_at": _iso(attendee.created_at),
             "confirmed_at": _iso(attendee.confirmed_at),
@@ -167,11 +168,18 @@ def download_attendee_data(attendee: Attendee, *, by: User) -> dict[str, Any]:
 
 
 @transaction.atomic
-def change_visibility(attendee: Attendee, *, visible: bool, by: User) -> Attendee:
-    """Whether others may see the attendee's name in "who's here" (else counted anonymously)."""
+def change_visibility(
+    attendee: Attendee, *, visible: bool, open_to_meetings: bool | None = None, by: User
+) -> Attendee:
+    """Whether others may see the attendee's name in "who's here" (else counted anonymously),
+    and whether other visitors may ask them for meetings (None: unchanged)."""
     _require_self(attendee, by)
-    Attendee.objects.filter(pk=attendee.pk).update(visible_to_others=bool(visible))
-    attendee.visible_to_others = bool(visible)
+    changes = {"visible_to_others": bool(visible)}
+    if open_to_meetings is not None:
+        changes["open_to_meetings"] = bool(open_to_meetings)
+    Attendee.objects.filter(pk=attendee.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(attendee, field, value)
     return attendee
 
 
@@ -248,7 +256,7 @@ def delete_registration(attendee: Attendee, *, by: User) -> Deletion:
         attendee.signin_links.all().delete()
         attendee.display_name = attendee.email = attendee.language = ""
         attendee.recovery_code_hash, attendee.recovery_code_made_at = "", None  # a way back in for nobody
-        attendee.visible_to_others = False
+        attendee.visible_to_others = attendee.open_to_meetings = False
         attendee.user = None
         if attendee.status != AttendeeStatus.CANCELLED:
             attendee.status, attendee.decided_at = AttendeeStatus.CANCELLED, timezone.now()
@@ -349,6 +357,7 @@ class AttendeeDataShredder(ShredStrategy):
             email="",
             language="",
             visible_to_others=False,
+            open_to_meetings=False,
             user=None,
             recovery_code_hash="",
             recovery_code_made_at=None,

@@ -54,7 +54,12 @@ class MyDataView(MyRegistrationMixin, TemplateView):
             account_email="" if is_placeholder_email(user_email) else user_email,
             language_name=language_name(attendee.language) if attendee.language else "",
             deleted_on=personal_data_deleted_on(self.event),
-            visibility_form=VisibilityForm(initial={"visible_to_others": attendee.visible_to_others}),
+            visibility_form=VisibilityForm(
+                initial={
+                    "visible_to_others": attendee.visible_to_others,
+                    "open_to_meetings": attendee.open_to_meetings,
+                }
+            ),
         )
         return context
 
@@ -81,8 +86,9 @@ class VisibilityView(MyRegistrationMixin, View):
         form = VisibilityForm(request.POST)
         form.is_valid()  # a checkbox: absent means "no", nothing else can be wrong
         visible = bool(form.cleaned_data.get("visible_to_others"))
+        meetings = bool(form.cleaned_data.get("open_to_meetings"))
         try:
-            change_visibility(self.attendee, visible=visible, by=request.user)
+            change_visibility(self.attendee, visible=visible, open_to_meetings=meetings, by=request.user)
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         if visible:

@@ -110,15 +110,6 @@ class VisitorMeetingShredder(ShredStrategy):
         return {"visitor_meetings": deleted}
 
 
-def forget_visitor_meetings_of_deleted_attendee(attendee: Attendee) -> int:
-    """A visitor who deleted their registration leaves no meetings with others behind
-    (registry.attendee_deleted): the other person's meeting page no longer lists it."""
-    if attendee.pk is None:
-        return 0
-    deleted, _per_model = visitor_meetings_of(attendee).delete()
-    return deleted
-
-
 def visitor_meeting_data(attendee: Attendee) -> list[dict[str, Any]]:
     """The attendee's meetings with other visitors, for "My data": the other by public name."""
     rows = []

@@ -3,7 +3,17 @@ bookmarks and calendar files."""
 
 from django.urls import path
 
-from ..views import agenda, analytics, appointments, bookmarks, documents, leads, public, sessions
+from ..views import (
+    agenda,
+    analytics,
+    appointments,
+    bookmarks,
+    documents,
+    leads,
+    public,
+    sessions,
+    visitor_meetings,
+)
 
 app_name = "visit"
 urlpatterns = [
@@ -77,5 +87,32 @@ urlpatterns = [
         "<slug:slug>/meetings/<int:appointment_id>/move/",
         appointments.MoveMeetingView.as_view(),
         name="meeting_move",
+    ),
+    # Meetings between two visitors, by consent (exhibits/views/visitor_meetings.py).
+    path("<slug:slug>/people/", visitor_meetings.PeopleOpenToMeetingsView.as_view(), name="people"),
+    path(
+        "<slug:slug>/people/<int:attendee_id>/meet/",
+        visitor_meetings.AskForMeetingView.as_view(),
+        name="ask_meeting",
+    ),
+    path(
+        "<slug:slug>/visitor-meetings/<int:visitor_meeting_id>/accept/",
+        visitor_meetings.AcceptVisitorMeetingView.as_view(),
+        name="visitor_meeting_accept",
+    ),
+    path(
+        "<slug:slug>/visitor-meetings/<int:visitor_meeting_id>/decline/",
+        visitor_meetings.DeclineVisitorMeetingView.as_view(),
+        name="visitor_meeting_decline",
+    ),
+    path(
+        "<slug:slug>/visitor-meetings/<int:visitor_meeting_id>/cancel/",
+        visitor_meetings.CancelVisitorMeetingView.as_view(),
+        name="visitor_meeting_cancel",
+    ),
+    path(
+        "<slug:slug>/visitor-meetings/<int:visitor_meeting_id>/move/",
+        visitor_meetings.ProposeVisitorMeetingTimeView.as_view(),
+        name="visitor_meeting_move",
     ),
 ]

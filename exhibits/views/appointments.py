@@ -30,6 +30,7 @@ from ..models import Appointment, Exhibitor, Lead, MeetingSlot
 from ..models.appointments import BUFFER_MAX_MINUTES, LENGTH_CHOICES_MINUTES, NOTE_MAX_LENGTH, AskedBy
 from ..permissions import MANAGE_MEETINGS, VIEW_MEETING
 from ..services import appointments as service
+from ..services import visitor_meetings
 from ..services.appointments import AppointmentError
 from .leads import BoothAttendeeMixin
 from .mixins import ExhibitorBackofficeMixin
@@ -152,7 +153,19 @@ class MyMeetingsView(VisitorSignInMixin, TemplateView):
         for each in meetings:
             each.may_join = service.may_join_now(each)
             each.waits_for_me = each.is_open and each.visitor_agreed_at is None
-        context.update(meetings=meetings, zone=self.event.time_zone, attendee=attendee)
+        with_visitors = list(visitor_meetings.visitor_meetings_of(attendee)) if attendee else []
+        for each in with_visitors:
+            side = visitor_meetings.ASKER if each.asker_id == attendee.pk else visitor_meetings.INVITEE
+            each.may_join = visitor_meetings.may_join_now(each)
+            each.waits_for_me = visitor_meetings.waits_for(each, side)
+            each.other_name = visitor_meetings.shown_name(visitor_meetings.other_of(each, side))
+        context.update(
+            meetings=meetings,
+            visitor_meetings=with_visitors,
+            open_to_meetings=visitor_meetings.is_open_to_meetings(attendee),
+            zone=self.event.time_zone,
+            attendee=attendee,
+        )
         return context
 
 

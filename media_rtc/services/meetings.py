@@ -35,7 +35,7 @@ class MeetingRequest:
 
 @dataclass(frozen=True)
 class Meeting:
-    booth_id: int
+    booth_id: int | None  # None: a meeting between two visitors, at no booth
     event_id: int
     members: tuple[int, ...]
 
@@ -121,9 +121,10 @@ async def decline_meeting(room: Room, token: object, *, by) -> None:
     await push_to_group(user_group(request["event"], request["user"]), "rtc.meeting.declined", declined)
 
 
-def open_booked_meeting(token: str, *, booth_id: int, event_id: int, members: tuple[int, ...]) -> None:
-    """A meeting booked ahead (exhibits.services.appointments.join_meeting) opens as an ordinary
-    meeting room under its own token; who joins later adds to its members, nobody is dropped."""
+def open_booked_meeting(token: str, *, booth_id: int | None, event_id: int, members: tuple[int, ...]) -> None:
+    """A meeting booked ahead (exhibits.services.appointments.join_meeting, or
+    exhibits.services.visitor_meetings.join_meeting with no booth) opens as an ordinary meeting
+    room under its own token; who joins later adds to its members, nobody is dropped."""
     stored = cache.get(_meeting_key(token)) or {"booth": booth_id, "event": event_id, "members": []}
     stored["members"] = list(dict.fromkeys([*stored["members"], *members]))
     cache.set(_meeting_key(token), stored, timeout=MEETING_SECONDS)

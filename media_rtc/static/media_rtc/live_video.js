@@ -1,14 +1,15 @@
 // Live video on a booth page (media_rtc/_booth_live.html): the booth's room for everyone, the
 // go-live studio for the booth's staff, and meetings ("Meet the exhibitor") started from here.
+// On a meeting page without a booth (media_rtc/meeting_page.html, two visitors) only the meeting.
 (function () {
   "use strict";
 
-  var root = document.querySelector("[data-rtc-booth]");
+  var root = document.querySelector("[data-rtc-booth], [data-rtc-meeting-page]");
   var live = window.rakwonLive;
   if (!root || !live || !window.RTCPeerConnection || !window.rakwonRtc || !navigator.mediaDevices) {
     return; // no WebRTC here: the section stays hidden
   }
-  var booth = parseInt(root.getAttribute("data-rtc-booth"), 10);
+  var booth = root.hasAttribute("data-rtc-booth") ? parseInt(root.getAttribute("data-rtc-booth"), 10) : null;
   var mayPublish = root.getAttribute("data-rtc-may-publish") === "1";
   var rtc = window.rakwonRtc.create(root);
   var text = rtc.text;
@@ -25,7 +26,7 @@
   // --- The booth's room ----------------------------------------------------------------------
 
   var meetBox = find("[data-rtc-meet]");
-  var boothRoom = rtc.room({ booth: booth }, find("[data-rtc-players]"), {
+  var boothRoom = booth === null ? null : rtc.room({ booth: booth }, find("[data-rtc-players]"), {
     onState: function (state, room) {
       var anyone = state.publishers.length > 0;
       find("[data-rtc-idle]").hidden = anyone;
@@ -41,7 +42,7 @@
     started = true;
     rtc.configure().then(function () {
       root.hidden = false;
-      return boothRoom.open();
+      return boothRoom ? boothRoom.open() : null;
     }).then(enterBookedMeeting).catch(function (failure) {
       if (failure && failure.code === "client.offline") {
         started = false; // not open yet: "open" starts us
@@ -255,8 +256,8 @@
     var container = find("[data-rtc-meeting-players]");
     while (container.firstChild) container.removeChild(container.firstChild);
     meetingPanel.hidden = true;
-    if (!boothRoom.publications.camera) closeCamera();
-    boothRoom.open().catch(rtc.showError);
+    if (!boothRoom || !boothRoom.publications.camera) closeCamera();
+    if (boothRoom) boothRoom.open().catch(rtc.showError);
   }
 
   find("[data-rtc-meeting-leave]").addEventListener("click", leaveMeeting);
