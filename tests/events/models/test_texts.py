@@ -56,12 +56,12 @@ NOT_PER_LANGUAGE = {
     "WebhookDelivery.kind": "an internal code",
     "WebhookDelivery.last_error": "the organisers' delivery log",
     "WebhookDelivery.subject": "an internal reference",
-    # Not per-language yet: the exhibitor's one-line words on the booth (exhibits/models/booth.py
-    # and assets.py, outside issue 15 item 4's files). Listed so that the gap is seen.
-    "Booth.tagline": "not yet: one line the exhibitor writes in one language",
-    "Tag.name": "not yet: a topic word shared by the booths",
-    "BoothAsset.title": "not yet: a file's title as the exhibitor wrote it",
-    "BoothLink.title": "not yet: a link's title as the exhibitor wrote it",
+    # Meetings by appointment: what the two sides wrote to each other, and the room's key.
+    "Appointment.note": "what a person wrote, in their own language",
+    "Appointment.room_token": "a secret",
+    # The dashboard's counts: keys of places and counters, numbers only.
+    "HourlyCount.place": "an internal key",
+    "HourlyCount.what": "an internal code",
 }
 
 
@@ -108,6 +108,9 @@ def test_the_per_language_fields_are_the_ones_visitors_read():
         for field in getattr(model, "TRANSLATED", ())
     )
     assert translated == [
+        "Booth.tagline",
+        "BoothAsset.title",
+        "BoothLink.title",
         "Event.description",
         "Event.name",
         "Exhibitor.description",
@@ -116,6 +119,7 @@ def test_the_per_language_fields_are_the_ones_visitors_read():
         "Hall.name",
         "Session.description",
         "Session.title",
+        "Tag.name",
     ]
 
 

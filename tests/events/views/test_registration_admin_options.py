@@ -154,7 +154,7 @@ def test_row_error_in_korean(logged_in, event, settings):
         response = logged_in.post(NEW, _data(("ai", "AI", "인공지능"), ("ai", "A.I.", "에이아이")))
 
     assert response.context["form"].errors == {
-        "__all__": ["선택지 2: 키 “ai”는 선택지 1에서 이미 쓰고 있습니다. 선택지마다 다른 키를 쓰세요."]
+        "__all__": ["선택지 2: 키 “ai”은(는) 선택지 1에서 이미 쓰고 있습니다. 선택지마다 다른 키를 쓰세요."]
     }
 
 
