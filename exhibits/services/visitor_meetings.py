@@ -215,8 +215,9 @@ def ask_for_meeting(
 
 
 def _locked(meeting: VisitorMeeting) -> VisitorMeeting:
+    """The meeting's row alone (of=self): the people's rows are locked, in order, by _refuse_clash."""
     return (
-        VisitorMeeting.objects.select_for_update()
+        VisitorMeeting.objects.select_for_update(of=("self",))
         .select_related("event", "asker", "invitee")
         .get(pk=meeting.pk)
     )
