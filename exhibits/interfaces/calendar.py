@@ -1,6 +1,7 @@
 """Calendar files (iCalendar, RFC 5545): one session to add to a calendar, and an attendee's feed
-of bookmarked sessions and of meetings booked with exhibitors. Written with the `icalendar`
-library, which folds lines at 75 octets, escapes text and ends lines with CRLF; times in UTC.
+of bookmarked sessions, of meetings booked with exhibitors and of meetings with other visitors.
+Written with the `icalendar` library, which folds lines at 75 octets, escapes text and ends lines
+with CRLF; times in UTC.
 
 Every text goes in as vText, escaped (commas, semicolons, backslashes, line breaks): the library
 escapes only the properties it knows, and passed an X- property (X-WR-CALNAME) through raw, so a
@@ -22,10 +23,11 @@ from icalendar import Event as CalendarEvent
 from events.models import Attendee, Event, Session
 from events.models.texts import text_in
 
-from ..models import Appointment, AppointmentStatus
+from ..models import Appointment, AppointmentStatus, VisitorMeeting
 from ..services.appointments import meetings_of_attendee
 from ..services.bookmarks import bookmarks_of
 from ..services.tour import booth_of, with_places
+from ..services.visitor_meetings import shown_name, visitor_meetings_of
 
 PRODUCT_ID = "-//Rakwon//Expo agenda//EN"
 # Calendar apps poll a subscribed feed; once an hour keeps bookmarks fresh without load.
@@ -128,6 +130,24 @@ def meeting_entry(appointment: Appointment, *, event: Event, stamp: dt.datetime)
     return entry
 
 
+def visitor_meeting_entry(
+    meeting: VisitorMeeting, attendee: Attendee, *, event: Event, stamp: dt.datetime
+) -> CalendarEvent:
+    """A meeting with another visitor, named by their public name; "Join" is on the meetings page."""
+    other = meeting.invitee if meeting.asker_id == attendee.pk else meeting.asker
+    entry = CalendarEvent()
+    entry.add("uid", f"visitor-meeting-{meeting.pk}@{_host()}")
+    entry.add("dtstamp", stamp.astimezone(dt.UTC))
+    entry.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+    entry.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+    entry.add("summary", vText(_("Meeting with %(name)s") % {"name": shown_name(other)}))
+    entry.add("status", _MEETING_STATUS[meeting.status])
+    entry.add(
+        "url", _absolute(reverse("visit:meetings", args=[event.slug]) + f"#visitor-meeting-{meeting.pk}")
+    )
+    return entry
+
+
 def _calendar(event: Event, sessions: list[Session], *, name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -161,6 +181,8 @@ def feed_calendar(attendee: Attendee) -> bytes:
         stamp = timezone.now()
         for appointment in meetings_of_attendee(attendee):
             calendar.add_component(meeting_entry(appointment, event=event, stamp=stamp))
+        for meeting in visitor_meetings_of(attendee):
+            calendar.add_component(visitor_meeting_entry(meeting, attendee, event=event, stamp=stamp))
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # unknown to the library: typed here
     return calendar.to_ical()

@@ -418,5 +418,6 @@ class MeetingCountsView(OrganiserMixin, TemplateView):
             rows=rows,
             total_booked=sum(each["booked"] for each in counts.values()),
             total_held=sum(each["held"] for each in counts.values()),
+            visitor_counts=visitor_meetings.visitor_meeting_counts(self.event),
         )
         return context

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from exhibits.interfaces.calendar import feed_calendar
-from exhibits.services import appointments
+from exhibits.services import appointments, visitor_meetings
 from tests.registration_factories import AttendeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,20 @@ def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(event, booth_a, staf
     parsed = Calendar.from_ical(feed_calendar(attendee))
 
     assert [str(each["STATUS"]) for each in parsed.walk("VEVENT")] == ["CANCELLED"]
+
+
+def test_the_feed_holds_meetings_with_other_visitors_by_public_name(event):
+    ann = AttendeeFactory(event=event, display_name="Ann", visible_to_others=True, open_to_meetings=True)
+    bob = AttendeeFactory(event=event, display_name="Bob", visible_to_others=True, open_to_meetings=True)
+    starts = (timezone.now() + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    meeting = visitor_meetings.ask_for_meeting(
+        event, bob.pk, starts_at=starts, length_minutes=15, by=ann.user
+    )
+
+    parsed = Calendar.from_ical(feed_calendar(bob))
+    entries = [each for each in parsed.walk("VEVENT") if str(each["UID"]).startswith("visitor-meeting-")]
+
+    assert [(str(e["UID"]), str(e["SUMMARY"]), str(e["STATUS"])) for e in entries] == [
+        (f"visitor-meeting-{meeting.pk}@127.0.0.1", "Meeting with Ann", "TENTATIVE")
+    ]
+    assert entries[0].decoded("DTEND") - entries[0].decoded("DTSTART") == dt.timedelta(minutes=15)

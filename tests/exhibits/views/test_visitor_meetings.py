@@ -139,3 +139,12 @@ def test_my_data_saves_the_meeting_choice(client, event):
     client.post(reverse("privacy:visibility", args=[event.slug]), {"visible_to_others": "on"})
     me.refresh_from_db()
     assert me.open_to_meetings is False
+
+
+def test_the_organiser_sees_only_the_count_of_visitor_meetings(client, event, owner, ann, bob):
+    visitor_meetings.accept_meeting(asked(event, ann, bob), by=bob.user)
+    client.force_login(owner)
+    page = client.get(reverse("floor:meeting_counts", args=[event.slug])).content.decode()
+    row = page[page.index("Visitor with visitor") :].split("</tr>")[0]
+    assert row.count('<td class="number">1</td>') == 1 and '<td class="number">0</td>' in row
+    assert "Ann" not in page and "Bob" not in page
