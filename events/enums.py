@@ -85,6 +85,7 @@ class AttemptScope(models.TextChoices):
     ACCESS_CODE_IP = "access_ip", _("Wrong access code from one network address")
     ACCESS_CODE_EVENT = "access_event", _("Wrong access code for one event")
     ACCESS_CODE_PREFIX = "access_prefix", _("Wrong access code starting the same way")
+    QUESTION_ASKED = "qa_question", _("Question asked in a session")
 
 
 class Country(models.TextChoices):

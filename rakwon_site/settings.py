@@ -368,6 +368,10 @@ PRESENCE_WHO_PAGE_TEAM = env_int("PRESENCE_WHO_PAGE_TEAM", 500)
 PRESENCE_ENTRY_FLUSH_SECONDS = float(env_str("PRESENCE_ENTRY_FLUSH_SECONDS") or 5.0)
 PRESENCE_ENTRY_BATCH = env_int("PRESENCE_ENTRY_BATCH", 500)
 CHAT_MAX_CHARS = env_int("CHAT_MAX_CHARS", 1000)  # one chat message
+QA_QUESTION_MAX_CHARS = 300  # one question to a session's speakers (the column's size: not from env)
+QA_QUESTIONS_PER_WINDOW = env_int("QA_QUESTIONS_PER_WINDOW", 5)  # questions one person may ask...
+QA_QUESTION_WINDOW_MINUTES = env_int("QA_QUESTION_WINDOW_MINUTES", 10)  # ...in this many minutes
+QA_VOTE_PUSH_SECONDS = float(env_str("QA_VOTE_PUSH_SECONDS") or 1.0)  # vote counts pushed at most this often
 
 # --- The organisers' API and webhooks (docs/api.md) ----------------------------------------
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)  # the longest a token may be made to last

@@ -15,6 +15,7 @@ from .registration import (
     SignInLink,
 )
 from .schedule import Session, Speaker
+from .session_questions import QuestionStatus, QuestionVote, SessionQuestion, SessionQuestionSettings
 from .team import EventTeamMember, TeamInvitation
 from .user import User
 
@@ -37,8 +38,12 @@ __all__ = [
     "InvitationBase",
     "OnlineSample",
     "Question",
+    "QuestionStatus",
+    "QuestionVote",
     "RegistrationSettings",
     "Session",
+    "SessionQuestion",
+    "SessionQuestionSettings",
     "SignInLink",
     "Speaker",
     "TeamInvitation",
