@@ -16,10 +16,12 @@ from .live.presence.places import find_session, sessions_in_event
 from .services import (
     chat_shredding,  # noqa: F401  chat's shredding strategy
     privacy,  # noqa: F401  the event's own shredding strategy
+    session_question_shredding,  # noqa: F401  Q&A's shredding strategy
 )
 from .services.activity import sample_online
 from .services.chat import attendee_messages
 from .services.publish_checks import register_event_checks
+from .services.session_questions import attendee_questions
 
 registry.presence_places.register(
     "session",
@@ -28,6 +30,7 @@ registry.presence_places.register(
     ),
 )
 registry.attendee_data.register("chat_messages", attendee_messages)
+registry.attendee_data.register("session_questions", attendee_questions)
 register_event_checks()  # before other apps' checks, so the checklist starts with the event's own texts
 if not settings.REDIS_URL:
     # The embedded mode's presence is in the web process's memory: it samples the online count for

@@ -298,22 +298,3 @@ def attendee_questions(attendee: Attendee) -> dict[str, list[dict[str, Any]]]:
             for vote in votes.order_by("id")
         ],
     }
-
-
-def forget_attendee_questions(attendee: Attendee) -> dict[str, int]:
-    """Their questions go (with others' votes on them) and their votes leave the counts."""
-    if attendee.user_id is None:
-        return {}
-    with transaction.atomic():
-        votes = list(
-            QuestionVote.objects.filter(
-                question__event_id=attendee.event_id, user_id=attendee.user_id
-            ).values_list("question_id", flat=True)
-        )
-        for question_id in votes:
-            SessionQuestion.objects.filter(pk=question_id, votes__gt=0).update(votes=F("votes") - 1)
-        QuestionVote.objects.filter(question__event_id=attendee.event_id, user_id=attendee.user_id).delete()
-        deleted = SessionQuestion.objects.filter(
-            event_id=attendee.event_id, author_id=attendee.user_id
-        ).delete()[1]
-    return {"session_questions": deleted.get("events.SessionQuestion", 0), "question_votes": len(votes)}
