@@ -14,7 +14,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..errors import FloorFileError
-from ..services.floor_import import COLUMNS, REQUIRED_COLUMNS, FloorRow
+from ..services.floor_import import (
+    COLUMNS,
+    PER_LANGUAGE_COLUMNS,
+    REQUIRED_COLUMNS,
+    FloorRow,
+    floor_columns,
+    language_label,
+)
 
 # Two example lines: one exhibitor with two booths, and a Korean name to show UTF-8 is expected.
 _TEMPLATE_EXAMPLES = [
@@ -36,13 +43,55 @@ _TEMPLATE_EXAMPLES = [
 ]
 
 
-def floor_csv_template() -> str:
-    """The CSV organisers download and fill in: the header and example rows to overwrite."""
+# The first example line in another language, by column: an organiser sees where each text goes.
+_OTHER_LANGUAGE_EXAMPLE = {
+    "hall": "",
+    "exhibitor": "Parcel Robots Ltd ({language})",
+    "tagline": "Robots that sort parcels ({language})",
+    "exhibitor_description": "",
+}
+
+
+def floor_csv_template(languages: list[str]) -> str:
+    """The CSV organisers download and fill in: the header (with a column per text for each of
+    the event's other languages) and example rows to overwrite."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_TEMPLATE_EXAMPLES)
+    writer.writerow(floor_columns(languages))
+    for index, example in enumerate(_TEMPLATE_EXAMPLES):
+        others = [
+            _OTHER_LANGUAGE_EXAMPLE[column].format(language=code) if index == 0 else ""
+            for code in languages[1:]
+            for column in PER_LANGUAGE_COLUMNS
+        ]
+        writer.writerow(example + others)
     return out.getvalue()
+
+
+def _language_column_error(name: str, languages: list[str]) -> FloorFileError | None:
+    """A clear refusal for a column such as tagline_fr when the event has no French."""
+    for column in sorted(PER_LANGUAGE_COLUMNS, key=len, reverse=True):
+        code = name.removeprefix(f"{column}_")
+        if code == name or not code.replace("-", "").isalpha() or len(code) > 7:
+            continue
+        values = {"column": name, "language": language_label(code), "base": column}
+        if languages and code == languages[0]:
+            return FloorFileError(
+                _(
+                    "The column “%(column)s” is for %(language)s, the event's first language, whose "
+                    "texts go in “%(base)s”. Rename the column to “%(base)s” or remove it."
+                )
+                % values
+            )
+        return FloorFileError(
+            _(
+                "The column “%(column)s” is for %(language)s, which is not one of this event's "
+                "languages (%(languages)s). Remove the column, or add the language in the event's "
+                "settings first."
+            )
+            % {**values, "languages": ", ".join(language_label(each) for each in languages)}
+        )
+    return None
 
 
 def check_floor_file_size(size: int) -> None:
@@ -77,8 +126,10 @@ def decode_floor_csv(data: bytes) -> str:
         raise not_utf8 from None
 
 
-def read_floor_csv(data: bytes) -> list[FloorRow]:
-    """Rows of an uploaded floor-plan CSV, each with its line number; FloorFileError if unreadable."""
+def read_floor_csv(data: bytes, *, languages: list[str]) -> list[FloorRow]:
+    """Rows of an uploaded floor-plan CSV for an event in `languages`, each with its line number;
+    FloorFileError if unreadable."""
+    columns = floor_columns(languages)
     text = decode_floor_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -86,7 +137,10 @@ def read_floor_csv(data: bytes) -> list[FloorRow]:
         if header is None or not any(cell.strip() for cell in header):
             raise FloorFileError(_("This file is empty. Download the template and fill it in."))
         names = [cell.strip().lower() for cell in header]
-        unknown = [name for name in names if name not in COLUMNS]
+        unknown = [name for name in names if name not in columns]
+        for name in unknown:
+            if (error := _language_column_error(name, languages)) is not None:
+                raise error
         missing = [name for name in REQUIRED_COLUMNS if name not in names]
         if unknown or missing or len(set(names)) != len(names):
             raise FloorFileError(
@@ -94,7 +148,7 @@ def read_floor_csv(data: bytes) -> list[FloorRow]:
                     "The first line must name the columns, as in the template: %(columns)s. "
                     "This file's first line is: %(header)s."
                 )
-                % {"columns": ", ".join(COLUMNS), "header": ", ".join(header)[:300]}
+                % {"columns": ", ".join(columns), "header": ", ".join(header)[:300]}
             )
         rows: list[FloorRow] = []
         for cells in reader:
@@ -110,6 +164,7 @@ def read_floor_csv(data: bytes) -> list[FloorRow]:
                 FloorRow(
                     line=reader.line_num,
                     extra_cells=max(0, len(cells) - len(names)),
+                    other_languages={name: values.get(name, "") for name in names if name not in COLUMNS},
                     **{name: values.get(name, "") for name in COLUMNS},
                 )
             )

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from events.errors import EventClosed
 from events.models import Event, User
@@ -43,9 +43,19 @@ COLUMNS = (
     "exhibitor_description",
 )
 REQUIRED_COLUMNS = ("hall", "number", "exhibitor", "column", "row")
+# The texts a visitor reads in their language: each has a column per other event language, named
+# after it, "tagline_ko". The hall's only checks the hall's name there (halls change on their page).
+PER_LANGUAGE_COLUMNS = ("hall", "exhibitor", "tagline", "exhibitor_description")
 _DEFAULT_SIZE = "2"
 # Control characters a multi-line description may keep: line breaks and tabs.
 _TEXT_CONTROLS = {"\n", "\r", "\t"}
+
+
+def floor_columns(languages: list[str]) -> tuple[str, ...]:
+    """Every column a file may have for an event in `languages`: the first language's texts in
+    the plain columns, then one column per text for each other language."""
+    others = tuple(f"{column}_{code}" for code in languages[1:] for column in PER_LANGUAGE_COLUMNS)
+    return COLUMNS + others
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,17 @@ class FloorRow:
     contact_email: str = ""
     exhibitor_description: str = ""
     extra_cells: int = 0
+    # The other languages' cells by column name, {"tagline_ko": "…"}, as written.
+    other_languages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def other_language_cells(self) -> list[tuple[str, str, str]]:
+        """(column, language code, text) of each filled-in other-language cell, for the preview."""
+        return [
+            (name, name.rsplit("_", 1)[-1], value.strip())
+            for name, value in self.other_languages.items()
+            if value.strip()
+        ]
 
 
 class Outcome:
@@ -136,6 +157,89 @@ def _whole_number(label: str, value: str, *, least: int, errors: list[str]) -> i
     return None
 
 
+def language_label(code: str) -> str:
+    """A language's name in the reader's language ("Korean", "한국어"), else its code."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+# The longest other-language text each column's field holds; None where the field has no limit.
+def _length_limits() -> dict[str, int | None]:
+    return {
+        "hall": None,
+        "exhibitor": Exhibitor._meta.get_field("name").max_length,
+        "tagline": Booth._meta.get_field("tagline").max_length,
+        "exhibitor_description": None,
+    }
+
+
+def _other_language_texts(
+    row: FloorRow, languages: list[str], errors: list[str]
+) -> dict[str, dict[str, str]]:
+    """The row's texts in the event's other languages, {"tagline": {"ko": "…"}}, empty cells left
+    out; each bad cell adds an error naming its column."""
+    known = {f"{column}_{code}": (column, code) for code in languages[1:] for column in PER_LANGUAGE_COLUMNS}
+    limits = _length_limits()
+    texts: dict[str, dict[str, str]] = {column: {} for column in PER_LANGUAGE_COLUMNS}
+    for name, cell in row.other_languages.items():
+        if name not in known:
+            errors.append(
+                _("“%(column)s” is not a column for this event's languages. Remove it.") % {"column": name}
+            )
+            continue
+        column, code = known[name]
+        multi_line = column == "exhibitor_description"
+        value = cell.strip().replace("\r\n", "\n") if multi_line else cell.strip()
+        if not value:
+            continue
+        errors.extend(_text_errors(name, value, multi_line=multi_line))
+        limit = limits[column]
+        if limit is not None and len(value) > limit:
+            errors.append(
+                _("“%(column)s” is %(length)s characters long; at most %(limit)s fit. Shorten it.")
+                % {"column": name, "length": len(value), "limit": limit}
+            )
+        first = getattr(row, column).strip()
+        if not first and column in ("tagline", "exhibitor_description"):
+            # The booth page shows a translation only beside the first language's text.
+            errors.append(
+                _(
+                    "“%(column)s” is filled in but “%(first)s” is empty. "
+                    "Write the %(language)s text in “%(first)s” too."
+                )
+                % {"column": name, "first": column, "language": language_label(languages[0])}
+            )
+        texts[column][code] = value
+    return texts
+
+
+def _hall_name_errors(hall: Hall, names: dict[str, str]) -> list[str]:
+    """A hall_ko cell only confirms the hall's Korean name: halls are named on the Halls page."""
+    errors = []
+    for code, value in names.items():
+        current = (hall.name_translations or {}).get(code, "").strip()
+        values = {"hall": hall.name, "language": language_label(code), "column": f"hall_{code}"}
+        if not current:
+            errors.append(
+                _(
+                    "The hall “%(hall)s” has no %(language)s name yet. Add it on the Halls page, "
+                    "or leave “%(column)s” empty."
+                )
+                % values
+            )
+        elif current.casefold() != value.casefold():
+            errors.append(
+                _(
+                    "The hall “%(hall)s” is called “%(name)s” in %(language)s, not “%(value)s”. "
+                    "Correct “%(column)s” or leave it empty."
+                )
+                % {**values, "name": current, "value": value}
+            )
+    return errors
+
+
 def _field_errors(error: ValidationError, labels: dict[str, str]) -> list[str]:
     messages = []
     for name, texts in error.message_dict.items():
@@ -150,6 +254,7 @@ class _Floor:
 
     def __init__(self, event: Event) -> None:
         self.event = event
+        self.languages = list(event.languages or [])
         self.halls = {hall.name.casefold(): hall for hall in Hall.objects.filter(event=event)}
         self.exhibitors = {ex.name.casefold(): ex for ex in Exhibitor.objects.filter(event=event)}
         booths = list(Booth.objects.filter(event=event).select_related("hall", "exhibitor"))
@@ -193,6 +298,7 @@ def _check_row(floor: _Floor, row: FloorRow) -> RowCheck:
         errors.extend(_text_errors(labels[name], value))
     description = row.exhibitor_description.strip().replace("\r\n", "\n")
     errors.extend(_text_errors(labels["description"], description, multi_line=True))
+    translations = _other_language_texts(row, floor.languages, errors)
     for name in ("hall", "number", "exhibitor"):
         if not texts[name]:
             errors.append(
@@ -213,13 +319,17 @@ def _check_row(floor: _Floor, row: FloorRow) -> RowCheck:
             _("This event has no hall called “%(hall)s”. Add it on the Halls page, or correct the name.")
             % {"hall": texts["hall"]}
         )
+    else:
+        errors.extend(_hall_name_errors(hall, translations["hall"]))
     key = texts["exhibitor"].casefold()
     exhibitor = floor.exhibitors.get(key) or floor.new_exhibitors.get(key)
     if exhibitor is None:
         exhibitor = Exhibitor(
             event=floor.event,
             name=texts["exhibitor"],
+            name_translations=translations["exhibitor"],
             description=description,
+            description_translations=translations["exhibitor_description"],
             website=texts["website"],
             contact_email=texts["contact_email"],
         )
@@ -250,6 +360,7 @@ def _check_row(floor: _Floor, row: FloorRow) -> RowCheck:
         exhibitor=exhibitor,
         number=number,
         tagline=texts["tagline"],
+        tagline_translations=translations["tagline"],
         x=x,
         y=y,
         width=width,

@@ -19,7 +19,14 @@ from events.views.mixins import ChangeEventMixin
 from ..errors import FloorFileError, FloorImportRefused
 from ..interfaces.floor_csv import check_floor_file_size, floor_csv_template, read_floor_csv
 from ..interfaces.floor_import_form import FloorImportForm
-from ..services.floor_import import COLUMNS, FloorCheck, check_floor_plan, import_floor_plan
+from ..services.floor_import import (
+    PER_LANGUAGE_COLUMNS,
+    FloorCheck,
+    check_floor_plan,
+    floor_columns,
+    import_floor_plan,
+    language_label,
+)
 
 # A preview stays confirmable for a working day; the file is checked again on confirming anyway.
 PREVIEW_MAX_AGE = 24 * 3600
@@ -35,7 +42,16 @@ class FloorImportView(ChangeEventMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", FloorImportForm())
-        context["columns"] = COLUMNS
+        languages = list(self.event.languages or [])
+        context["columns"] = floor_columns(languages)
+        context["other_languages"] = [
+            {
+                "code": code,
+                "name": language_label(code),
+                "columns": [f"{c}_{code}" for c in PER_LANGUAGE_COLUMNS],
+            }
+            for code in languages[1:]
+        ]
         context["max_rows"] = settings.FLOOR_IMPORT_MAX_ROWS
         return context
 
@@ -49,7 +65,7 @@ class FloorImportView(ChangeEventMixin, TemplateView):
         try:
             check_floor_file_size(upload.size)  # before reading: a huge file never reaches memory
             data = upload.read()
-            rows = read_floor_csv(data)
+            rows = read_floor_csv(data, languages=self.event.languages)
         except FloorFileError as error:
             form.add_error("file", error.message)
             return self.render_to_response(self.get_context_data(form=form))
@@ -66,7 +82,7 @@ class FloorImportView(ChangeEventMixin, TemplateView):
     def _confirm(self, preview: str):
         try:
             text = signing.loads(preview, salt=_salt(self.event), max_age=PREVIEW_MAX_AGE)
-            rows = read_floor_csv(text.encode("utf-8"))
+            rows = read_floor_csv(text.encode("utf-8"), languages=self.event.languages)
         except (signing.BadSignature, FloorFileError):
             messages.error(self.request, _("This preview has expired. Upload the file again."))
             return redirect("floor:import", slug=self.event.slug)
@@ -95,6 +111,8 @@ class FloorImportTemplateView(ChangeEventMixin, View):
     """The CSV to fill in, with the BOM so that spreadsheets read its Korean example as UTF-8."""
 
     def get(self, request, *args, **kwargs):
-        response = HttpResponse("\ufeff" + floor_csv_template(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            "\ufeff" + floor_csv_template(self.event.languages), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.event.slug}-floor-plan.csv"'
         return response
