@@ -14,14 +14,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..errors import FloorFileError
-from ..services.floor_import import (
-    COLUMNS,
-    PER_LANGUAGE_COLUMNS,
-    REQUIRED_COLUMNS,
-    FloorRow,
-    floor_columns,
-    language_label,
-)
+from ..services.floor_cells import PER_LANGUAGE_COLUMNS, language_label
+from ..services.floor_import import COLUMNS, REQUIRED_COLUMNS, FloorRow, floor_columns
 
 # Two example lines: one exhibitor with two booths, and a Korean name to show UTF-8 is expected.
 _TEMPLATE_EXAMPLES = [

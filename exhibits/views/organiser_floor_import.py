@@ -19,14 +19,8 @@ from events.views.mixins import ChangeEventMixin
 from ..errors import FloorFileError, FloorImportRefused
 from ..interfaces.floor_csv import check_floor_file_size, floor_csv_template, read_floor_csv
 from ..interfaces.floor_import_form import FloorImportForm
-from ..services.floor_import import (
-    PER_LANGUAGE_COLUMNS,
-    FloorCheck,
-    check_floor_plan,
-    floor_columns,
-    import_floor_plan,
-    language_label,
-)
+from ..services.floor_cells import PER_LANGUAGE_COLUMNS, language_label
+from ..services.floor_import import FloorCheck, check_floor_plan, floor_columns, import_floor_plan
 
 # A preview stays confirmable for a working day; the file is checked again on confirming anyway.
 PREVIEW_MAX_AGE = 24 * 3600
