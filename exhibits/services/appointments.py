@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from events.errors import NotAllowed, RakwonError
 from events.models import Attendee, Event, User
 
-from ..models import Appointment, AppointmentStatus, Booth, ExhibitorStaff, Lead, MeetingSlot
+from ..models import Appointment, AppointmentStatus, Booth, ExhibitorStaff, Lead, MeetingSlot, VisitorMeeting
 from ..models.appointments import (
     BUFFER_MAX_MINUTES,
     LENGTH_CHOICES_MINUTES,
@@ -251,7 +251,13 @@ def _take_slot(
     )
     if keep is not None:
         busy = busy.exclude(pk=keep.pk)
-    if busy.exists():
+    with_visitors = VisitorMeeting.objects.filter(
+        Q(asker=attendee) | Q(invitee=attendee),
+        status=AppointmentStatus.CONFIRMED,
+        starts_at__lt=locked.ends_at,
+        ends_at__gt=locked.starts_at,
+    )
+    if busy.exists() or with_visitors.exists():
         raise AppointmentError(
             _("You already have a meeting at this time. Choose another time or cancel that meeting."),
             code="appointment.busy",

@@ -10,13 +10,15 @@ from django.core import mail
 from django.utils import timezone
 
 from events.errors import NotAllowed
+from events.services.privacy import delete_registration
 from events.shredder import shred_strategies
 from exhibits.models import AppointmentStatus, VisitorMeeting
+from exhibits.services import appointments
 from exhibits.services import visitor_meetings as service
 from exhibits.services.appointment_privacy import visitor_meeting_data
 from exhibits.services.appointments import AppointmentError
 from exhibits.services.visitor_meetings import NoSuchPerson
-from tests.factories import EventFactory
+from tests.factories import BoothFactory, EventFactory, StaffFactory
 from tests.registration_factories import AttendeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +243,24 @@ def test_visitor_meeting_counts_counts_confirmed_only(event, ann, bob):
     service.accept_meeting(ask(event, ann, bob), by=bob.user)
     ask(event, carl, bob, starts=soon(30))
     assert service.visitor_meeting_counts(event) == {"booked": 1, "held": 0}
+
+
+def test_booking_an_exhibitor_over_a_confirmed_visitor_meeting_refused(event, ann, bob):
+    booth = BoothFactory(event=event)
+    staff = StaffFactory(exhibitor=booth.exhibitor).user
+    day = timezone.localdate(timezone=event.tz) + dt.timedelta(days=2)
+    slot = appointments.publish_availability(
+        booth, day=day, start=dt.time(10), end=dt.time(10, 30), length_minutes=30, by=staff
+    )[0]
+    service.accept_meeting(
+        ask(event, ann, bob, starts=slot.starts_at + dt.timedelta(minutes=15)), by=bob.user
+    )
+    with pytest.raises(AppointmentError) as refused:
+        appointments.book_slot(slot, bob, by=bob.user)
+    assert refused.value.code == "appointment.busy"
+
+
+def test_deleting_ones_registration_deletes_ones_visitor_meetings(event, ann, bob):
+    ask(event, ann, bob, note="private")
+    delete_registration(bob, by=bob.user)
+    assert VisitorMeeting.objects.count() == 0
