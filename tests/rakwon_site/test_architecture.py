@@ -9,6 +9,7 @@ way too: models know no services; services know no forms, exporters, views, API 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,3 +157,26 @@ def test_the_rules_find_a_crossing(tmp_path):
         "exhibits/services/booths.py:1: exhibits.services.booths imports events.live.chat_handlers",
         "exhibits/services/booths.py:1: exhibits.services.booths imports events.live.chat_handlers.send",
     ]
+
+
+def test_architecture_doc_names_every_registry_of_events():
+    doc = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    tree = ast.parse((ROOT / "events/registry.py").read_text(encoding="utf-8"))
+    registries = sorted(
+        target.id
+        for node in tree.body
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name) and getattr(node.value.func, "id", "").endswith("Registry")
+    )
+
+    assert len(registries) >= 10
+    assert [name for name in registries if f"`{name}`" not in doc] == []
+
+
+def test_architecture_doc_names_only_paths_that_exist():
+    doc = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:events|exhibits|media_rtc|rakwon_site|tests|docs)/[\w/.*-]+)`", doc))
+
+    assert named, "the doc names no paths: the pattern is wrong"
+    assert sorted(path for path in named if not any(ROOT.glob(path.rstrip("/")))) == []
