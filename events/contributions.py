@@ -9,6 +9,7 @@ from . import registry
 from .live import (
     chat_handlers,  # noqa: F401  chat's socket handlers and connect guard
     dashboard_handlers,  # noqa: F401  the organiser's live dashboard
+    qa_handlers,  # noqa: F401  questions to a session
     socket_handlers,  # noqa: F401  the event's own socket handlers
 )
 from .live.presence import ticker

@@ -64,3 +64,13 @@ def chat_group(event_id: int, room: str) -> str:
 def dashboard_group(event_id: int) -> str:
     """The event team's live dashboards: counts per place, each tick something changed."""
     return f"dashboard.{int(event_id)}"
+
+
+def questions_group(session_id: int) -> str:
+    """Everyone following a session's questions: what is approved, voted, answered, pinned, hidden."""
+    return f"qa.{int(session_id)}"
+
+
+def question_moderators_group(session_id: int) -> str:
+    """Those who moderate a session's questions: they also hear of each one waiting for approval."""
+    return f"qa.{int(session_id)}.moderators"

@@ -91,6 +91,36 @@ class ChatDeleted(TypedDict):
     room: str
 
 
+# --- Q&A on a session -------------------------------------------------------------------------
+
+
+class AskedQuestion(TypedDict):
+    """qa.question: a question as everyone may see it (to moderators only while pending)."""
+
+    id: int
+    session: int
+    text: str
+    author: str | None  # None when asked anonymously: nobody is told who asked
+    status: Literal["pending", "approved", "hidden"]
+    votes: int
+    pinned: bool  # true: every other question of the session is no longer pinned
+    answered: bool
+    asked_at: str  # ISO 8601
+    mine: bool  # false in pushes; a reply says it to the one who asked
+
+
+class QuestionVotes(TypedDict):
+    """qa.votes: the counts that moved, by question id, at most once per QA_VOTE_PUSH_SECONDS."""
+
+    session: int
+    votes: dict[str, int]
+
+
+class QuestionHidden(TypedDict):
+    id: int
+    session: int
+
+
 # --- The socket itself -----------------------------------------------------------------------
 
 
@@ -111,6 +141,9 @@ PUSH_SHAPES: dict[str, type] = {
     "dashboard.counts": DashboardCounts,
     "chat.message": ChatMessage,
     "chat.deleted": ChatDeleted,
+    "qa.question": AskedQuestion,
+    "qa.votes": QuestionVotes,
+    "qa.hidden": QuestionHidden,
     "socket.closing": SocketClosing,
 }
 
