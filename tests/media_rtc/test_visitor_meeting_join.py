@@ -89,6 +89,7 @@ def test_meeting_page_renders_the_meeting_player_for_a_visitor(client, event, pe
     assert "data-rtc-meeting-page" in body
     assert "live_video.js" in body
     assert "data-rtc-booth" not in body
+    assert len(response.content) < 60 * 1024
 
 
 def test_join_before_the_time_opens_no_room(client, confirmed, people):

@@ -65,6 +65,7 @@ def test_export_attendee_data_holds_exactly_their_data(event, minji):
             "email": "minji@example.org",
             "language": "en",
             "visible_to_others": False,
+            "open_to_meetings": False,
             "institution": None,
             "registered_at": minji.created_at.isoformat(),
             "confirmed_at": minji.confirmed_at.isoformat(),
@@ -93,6 +94,8 @@ def test_export_attendee_data_holds_exactly_their_data(event, minji):
         # Registered by the exhibits app (events.registry.attendee_data): nothing shared yet.
         "shared_with_exhibitors": [],
         "bookmarks": [],
+        "meetings": [],
+        "visitor_meetings": [],
     }
 
 

@@ -148,3 +148,24 @@ def test_the_organiser_sees_only_the_count_of_visitor_meetings(client, event, ow
     row = page[page.index("Visitor with visitor") :].split("</tr>")[0]
     assert row.count('<td class="number">1</td>') == 1 and '<td class="number">0</td>' in row
     assert "Ann" not in page and "Bob" not in page
+
+
+def test_the_people_page_is_paged_and_fits_the_page_budget(client, event, ann):
+    for number in range(25):
+        open_person(event, f"Person {number:02}")
+    client.force_login(ann.user)
+    first = client.get(reverse("visit:people", args=[event.slug]))
+    second = client.get(reverse("visit:people", args=[event.slug]) + "?page=2").content.decode()
+    assert len(first.content) < 60 * 1024 and b'name="viewport"' in first.content
+    assert first.content.decode().count("for a meeting</a>") == 20
+    assert second.count("for a meeting</a>") == 5
+    assert "Page 2 of 2" in second
+
+
+def test_the_people_page_speaks_korean(client, event, ann, bob):
+    event.languages = ["ko", "en"]
+    event.save()
+    client.force_login(ann.user)
+    page = client.get(reverse("visit:people", args=[event.slug]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "미팅을 받는 사람들" in page
+    assert "Bob 님에게 미팅 요청" in page
