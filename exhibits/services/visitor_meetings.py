@@ -241,6 +241,7 @@ def waits_for(meeting: VisitorMeeting, side: str) -> bool:
 def accept_meeting(meeting: VisitorMeeting, *, by: User) -> VisitorMeeting:
     """`by` agrees to the proposed time; the meeting is confirmed unless either is busy then."""
     side = side_in(meeting, by)
+    _require_open_event(meeting.event)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_open(meeting)
@@ -291,6 +292,7 @@ def propose_time(
 ) -> VisitorMeeting:
     """`by` proposes another time; the other must agree to it (their yes was for the old one)."""
     side = side_in(meeting, by)
+    _require_open_event(meeting.event)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_open(meeting)

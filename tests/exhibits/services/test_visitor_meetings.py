@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from events.enums import EventStatus
 from events.errors import NotAllowed
 from events.services.privacy import delete_registration
 from events.shredder import shred_strategies
@@ -264,3 +265,20 @@ def test_deleting_ones_registration_deletes_ones_visitor_meetings(event, ann, bo
     ask(event, ann, bob, note="private")
     delete_registration(bob, by=bob.user)
     assert VisitorMeeting.objects.count() == 0
+
+
+def test_a_closed_event_refuses_asking_accepting_and_moving(event, ann, bob):
+    meeting = ask(event, ann, bob)
+    event.status = EventStatus.CLOSED
+    event.save()
+    meeting = VisitorMeeting.objects.select_related("event", "asker", "invitee").get(pk=meeting.pk)
+    for action in (
+        lambda: ask(event, bob, ann),
+        lambda: service.accept_meeting(meeting, by=bob.user),
+        lambda: service.propose_time(meeting, starts_at=soon(48), length_minutes=30, by=bob.user),
+    ):
+        with pytest.raises(AppointmentError) as refused:
+            action()
+        assert refused.value.code == "appointment.closed"
+    meeting.refresh_from_db()
+    assert meeting.status == AppointmentStatus.ASKED
