@@ -356,7 +356,6 @@ class AuditAction(models.TextChoices):
     ATTENDEE_MUTED = "attendee_muted", _("Attendee muted in chat")
     ATTENDEE_BANNED = "attendee_banned", _("Attendee banned from the live event")
     SANCTION_LIFTED = "sanction_lifted", _("Chat mute or ban lifted")
-    LEADS_EXPORTED = "leads_exported", _("Leads downloaded by the exhibitor")
     ACCESS_CODES_EXPORTED = "access_codes_exported", _("Access codes of institutions downloaded")
     SEAT_REVOKED = "seat_revoked", _("Institution member's seat revoked")
     API_PERSONAL_READ = "api_personal_read", _("Personal data read through the API")
@@ -366,8 +365,8 @@ class AuditActor(models.TextChoices):
     TEAM = "team", _("Event team")
     ATTENDEE = "attendee", _("The attendee themselves")
     RETENTION = "retention", _("Automatic retention")
-    # An exhibitor's staff are not the event team: the log says which side took the data.
-    EXHIBITOR_STAFF = "staff", _("Exhibitor staff")
+    # Other apps' actors (events.registry.audit_actors) are not the event team: the log says which
+    # side took the data.
 
 
 class ExportKind(models.TextChoices):

@@ -18,6 +18,10 @@ app registers all it adds in one module, ``<app>/contributions.py``, loaded by i
 - `dashboard_counts`, `dashboard_charts`, `organiser_menu`, `page_sections`: what other apps add
   to the organiser's overview and menu and to the event's pages (the lobby, the organiser's live
   view).
+- `api_parties`: who else holds API tokens and webhooks in an event (their scopes, what their
+  webhooks hear of, who manages them).
+- `audit_actions`, `audit_actors`, `audit_subjects`: what other apps write in the audit log, in
+  the organiser's words.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext_lazy as _lazy
 
+from .enums import AuditAction
 from .errors import NotAllowed
 
 if TYPE_CHECKING:
@@ -439,3 +444,39 @@ class PageSectionRegistry(Registry[PageSection]):
 
 
 page_sections = PageSectionRegistry("page section")
+
+
+# --- Who else holds API tokens and webhooks ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiParty:
+    """Someone in an event, other than its owners, with their own API tokens and webhooks (named
+    by kind and id: events stores ``owner_kind``, ``owner_id``). Registered under its kind."""
+
+    label: Any  # a lazy translation naming the party in messages and the audit log
+    scopes: dict[str, Any]  # what its tokens may do: {scope: lazy label}
+    webhook_kinds: dict[str, Any]  # what its webhooks hear of: {kind: lazy label}
+    # may_manage(user, event, owner_id): makes, revokes and uses its tokens and webhooks.
+    may_manage: Callable[[Any, Any, int], bool]
+    # How its people are named in the audit log (a role registered in audit_actors); "" as the team.
+    audit_role: str = ""
+
+
+api_parties: Registry[ApiParty] = Registry("API party kind")
+
+
+# --- What other apps write in the audit log --------------------------------------------------
+
+#: Audit actions other apps record, by their stored value: {"value": lazy label}.
+audit_actions: Registry[Any] = Registry("audit action")
+#: Who else acts in the audit log, by the stored role ("staff"): ``describe(address) -> str``, the
+#: actor as the organiser reads it; record_audit(..., as_role=role) names them by address.
+audit_actors: Registry[Callable[[str], str]] = Registry("audit actor role")
+#: The subjects other apps name ("kind:12"), by kind: ``describe(number) -> str``.
+audit_subjects: Registry[Callable[[str], str]] = Registry("audit subject kind")
+
+
+def audit_action_choices() -> list[tuple[str, Any]]:
+    """The audit log's actions: the event's own (events.enums.AuditAction) and the registered."""
+    return [*AuditAction.choices, *audit_actions.items()]

@@ -18,7 +18,7 @@ from . import (
 )
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
-from .services import appointment_privacy, attendee_data, bookmarks, leads, presence
+from .services import api_party, appointment_privacy, attendee_data, audit_words, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
 from .services.charts import FLOOR_CHARTS
@@ -56,6 +56,12 @@ registry.page_sections.register(
 
 # Exhibitor staff enter the live event and are their booths' staff in chat; their accounts stay.
 registry.event_roles.register("exhibits.staff", exhibitor_staff)
+# An exhibitor has its own API tokens (its leads) and webhooks (a lead shared), made by its staff.
+registry.api_parties.register(api_party.PARTY_KIND, api_party.exhibitor_party)
+# The audit log names its staff, the leads they download and whose leads they were.
+registry.audit_actions.register(audit_words.LEADS_EXPORTED, audit_words.LEADS_EXPORTED_LABEL)
+registry.audit_actors.register(audit_words.STAFF_ROLE, audit_words.describe_staff)
+registry.audit_subjects.register(audit_words.LEADS_SUBJECT, audit_words.describe_leads)
 
 # Live presence knows halls and booths; entering a booth counts a visit.
 # A hall shows its booths' counts; a booth shows who is there and has a chat.

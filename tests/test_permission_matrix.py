@@ -106,15 +106,19 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
     team_invitation = TeamInvitation.objects.create(event=event, email="new-mod@example.org")
     staff_invitation = StaffInvitation.objects.create(exhibitor=exhibitor_a, email="new-staff@example.org")
     from events.models import Webhook
-    from events.services.api_tokens import create_event_token, create_exhibitor_token
+    from events.services.api_tokens import create_event_token, create_party_token
 
     event_token = create_event_token(event, name="Sync", scopes=["event:read"], days=1, by=owner).token
-    staff_token = create_exhibitor_token(
-        event, exhibitor_a.pk, name="CRM", scopes=["leads:read"], days=1, by=staff_a
+    staff_token = create_party_token(
+        event, "exhibitor", exhibitor_a.pk, name="CRM", scopes=["leads:read"], days=1, by=staff_a
     ).token
     event_webhook = Webhook.objects.create(event=event, url="http://hooks.lan/e", kinds=["session.started"])
     staff_webhook = Webhook.objects.create(
-        event=event, exhibitor_id=exhibitor_a.pk, url="http://hooks.lan/x", kinds=["lead.shared"]
+        event=event,
+        owner_kind="exhibitor",
+        owner_id=exhibitor_a.pk,
+        url="http://hooks.lan/x",
+        kinds=["lead.shared"],
     )
     # A confirmed meeting of the visitor at booth A-1 starting in two minutes ("Join" is open),
     # and a free meeting time tomorrow (withdrawn or proposed instead).

@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 
 from ..enums import AuditAction
 from ..models import ApiToken
+from ..registry import api_parties
 from ..services.api_tokens import find_token
 from ..services.audit import record_audit
 
@@ -74,7 +75,7 @@ def audit_personal_read(token: ApiToken, *, kind: str, subject: str, rows: int) 
         token.event,
         AuditAction.API_PERSONAL_READ,
         by=token.created_by,
-        as_exhibitor_staff=bool(token.exhibitor_id),
+        as_role=api_parties[token.owner_kind].audit_role if token.owner_kind else "",
         subject=subject,
         rows=rows,
         details={"kind": kind, "token": token.pk, "token_name": token.name},

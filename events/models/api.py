@@ -1,9 +1,9 @@
 """The organisers' API and webhooks: access tokens (stored hashed), the answers kept for an
 idempotency key, the addresses that hear of what happens, and each delivery to them.
 
-A token or webhook belongs to an event (made by one of its owners) or to one of its exhibitors
-(made by its staff, for the exhibitor's own leads). Exhibitors are named by id only: events never
-imports exhibits, and exhibits removes its tokens and webhooks when an exhibitor goes.
+A token or webhook belongs to an event (made by one of its owners, `owner_kind` empty) or to a
+party another app registers (events.registry.api_parties), named by kind and id only: events never
+imports the app, and the app removes its party's tokens and webhooks when the party goes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from .event import Event
 
 class ApiToken(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="api_tokens")
-    exhibitor_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    # "" for the event's owners, else a registered party kind; owner_id is that party's id.
+    owner_kind = models.CharField(max_length=40, blank=True, default="")
+    owner_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=80)
     # The first characters of the token, so a person can tell their tokens apart; never enough to use.
     prefix = models.CharField(max_length=12, editable=False)
@@ -66,7 +68,9 @@ class IdempotentAnswer(models.Model):
 
 class Webhook(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="webhooks")
-    exhibitor_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    # "" for the event's owners, else a registered party kind; owner_id is that party's id.
+    owner_kind = models.CharField(max_length=40, blank=True, default="")
+    owner_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     url = models.URLField(_("address"), max_length=500)
     kinds = models.JSONField(_("what it hears of"), default=list)
     # Kept readable: every delivery is signed with it. Shown to the people who manage the webhook.

@@ -12,7 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import AuditAction, AuditActor, ExportKind, ExportStatus
+from ..enums import AuditActor, ExportKind, ExportStatus
+from ..registry import audit_action_choices
 from .event import Event
 
 FINISHED_STATUSES = (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
@@ -29,7 +30,8 @@ class AuditLogEntry(models.Model):
     # A team member's e-mail address as it was then: the log must still say who after the
     # account changes. Blank for attendees and automatic retention (no personal data here).
     actor_label = models.CharField(max_length=254, blank=True)
-    action = models.CharField(_("what"), max_length=32, choices=AuditAction.choices)
+    # The event's own actions and those other apps register (a callable: read when shown).
+    action = models.CharField(_("what"), max_length=32, choices=audit_action_choices)
     subject = models.CharField(max_length=100, blank=True)
     rows = models.PositiveIntegerField(_("records"), null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)

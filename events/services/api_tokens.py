@@ -1,8 +1,9 @@
-"""API tokens: made by an event's owners (or an exhibitor's staff, for its leads), shown once,
-stored as a SHA-256 of a 256-bit secret, limited by scopes and an expiry, revocable.
+"""API tokens: made by an event's owners (or by the people who manage a party another app
+registers, events.registry.api_parties), shown once, stored as a SHA-256 of a 256-bit secret,
+limited by scopes and an expiry, revocable.
 
 A token speaks for the person who made it only while that person still may: an event token stops
-working when its maker is no longer an owner, an exhibitor token when its maker leaves the staff.
+working when its maker is no longer an owner, a party's token when its maker no longer manages it.
 """
 
 from __future__ import annotations
@@ -21,21 +22,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from ..enums import TeamRole
 from ..errors import ApiTokenError, NotAllowed
 from ..models import ApiToken, Event, User
+from ..registry import ApiParty, api_parties
 
 TOKEN_PREFIX = "rkw_"  # noqa: S105 (a marker that says whose token it is, not a secret)
 
-# What a token may be allowed to do, and who may hand that out.
+# What an event token may be allowed to do; a party's tokens get the scopes it registers.
 EVENT_SCOPES = {
-    "event:read": _lazy("Read the event, its sessions, halls, exhibitors and booths"),
-    "event:write": _lazy("Change the event and add sessions, halls and exhibitors"),
+    "event:read": _lazy("Read the event, its sessions and its floor plan"),
+    "event:write": _lazy("Change the event and add to its schedule and floor plan"),
     "registrations:read": _lazy("Read registrations without personal data"),
     "registrations:personal": _lazy("Read registrations with names, addresses and answers (audited)"),
     "registrations:write": _lazy("Approve, reject or cancel registrations"),
 }
-EXHIBITOR_SCOPES = {
-    "leads:read": _lazy("Read the exhibitor's leads, with the details visitors shared (audited)"),
-}
-ALL_SCOPES = {**EVENT_SCOPES, **EXHIBITOR_SCOPES}
 
 
 @dataclass(frozen=True)
@@ -53,12 +51,26 @@ def _is_owner(event: Event, user: User | None) -> bool:
     return bool(user and user.is_authenticated) and event.team.filter(user=user, role=TeamRole.OWNER).exists()
 
 
-def _is_staff(exhibitor_id: int, user: User | None) -> bool:
-    # By the reverse relation's name: events never imports exhibits.
-    return (
-        bool(user and user.is_authenticated)
-        and user.exhibitor_roles.filter(exhibitor_id=exhibitor_id).exists()
-    )
+def party(owner_kind: str) -> ApiParty:
+    """The registered party of a kind, or the error telling what to do about an unknown one."""
+    found = api_parties.get(owner_kind)
+    if found is None:
+        raise ApiTokenError(
+            _("Tokens cannot be made for “%(kind)s”. Open the API page of the party you manage.")
+            % {"kind": owner_kind},
+            code="api_token.unknown_party",
+        )
+    return found
+
+
+def may_hold(event: Event, owner_kind: str, owner_id: int | None, user: User | None) -> bool:
+    """Whether `user` may make, revoke and use the tokens of this owner (the event's, or a party's)."""
+    if not user or not user.is_authenticated:
+        return False
+    if not owner_kind:
+        return _is_owner(event, user)
+    found = api_parties.get(owner_kind)
+    return bool(found and owner_id and found.may_manage(user, event, owner_id))
 
 
 def _check_scopes(scopes: list[str], offered: dict) -> list[str]:
@@ -86,7 +98,7 @@ def _check_days(days: int) -> int:
 
 
 def _make(
-    event: Event, *, exhibitor_id: int | None, name: str, scopes: list[str], days: int, by: User
+    event: Event, *, owner_kind: str, owner_id: int | None, name: str, scopes: list[str], days: int, by: User
 ) -> NewToken:
     name = (name or "").strip()
     if not name:
@@ -94,7 +106,8 @@ def _make(
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         event=event,
-        exhibitor_id=exhibitor_id,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
         name=name[:80],
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         token_hash=hash_secret(secret),
@@ -115,7 +128,8 @@ def create_event_token(event: Event, *, name: str, scopes: list[str], days: int,
         )
     return _make(
         event,
-        exhibitor_id=None,
+        owner_kind="",
+        owner_id=None,
         name=name,
         scopes=_check_scopes(scopes, EVENT_SCOPES),
         days=_check_days(days),
@@ -123,17 +137,21 @@ def create_event_token(event: Event, *, name: str, scopes: list[str], days: int,
     )
 
 
-def create_exhibitor_token(
-    event: Event, exhibitor_id: int, *, name: str, scopes: list[str], days: int, by: User
+def create_party_token(
+    event: Event, owner_kind: str, owner_id: int, *, name: str, scopes: list[str], days: int, by: User
 ) -> NewToken:
-    """A token for the exhibitor's own systems (its leads); only its staff may make one."""
-    if not _is_staff(exhibitor_id, by):
-        raise NotAllowed(_("Only the exhibitor's staff can make tokens for its leads."))
+    """A token for a party's own systems, with its scopes; only the people who manage it may make one."""
+    holder = party(owner_kind)
+    if not may_hold(event, owner_kind, owner_id, by):
+        raise NotAllowed(
+            _("Only the people who manage this %(party)s can make its tokens.") % {"party": holder.label}
+        )
     return _make(
         event,
-        exhibitor_id=exhibitor_id,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
         name=name,
-        scopes=_check_scopes(scopes, EXHIBITOR_SCOPES),
+        scopes=_check_scopes(scopes, holder.scopes),
         days=_check_days(days),
         by=by,
     )
@@ -141,8 +159,7 @@ def create_exhibitor_token(
 
 def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     """Revoking twice changes nothing; the token answers 401 from now on."""
-    allowed = _is_staff(token.exhibitor_id, by) if token.exhibitor_id else _is_owner(token.event, by)
-    if not allowed:
+    if not may_hold(token.event, token.owner_kind, token.owner_id, by):
         raise NotAllowed(_("Only the people who may make this token can revoke it."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -151,11 +168,13 @@ def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
 
 
 def event_tokens(event: Event) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(event=event, exhibitor_id__isnull=True).select_related("created_by")
+    return ApiToken.objects.filter(event=event, owner_kind="").select_related("created_by")
 
 
-def exhibitor_tokens(event: Event, exhibitor_id: int) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(event=event, exhibitor_id=exhibitor_id).select_related("created_by")
+def party_tokens(event: Event, owner_kind: str, owner_id: int) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(event=event, owner_kind=owner_kind, owner_id=owner_id).select_related(
+        "created_by"
+    )
 
 
 def find_token(secret: str, now: dt.datetime | None = None) -> ApiToken | None:
@@ -168,11 +187,7 @@ def find_token(secret: str, now: dt.datetime | None = None) -> ApiToken | None:
     )
     if token is None or not token.is_usable(now):
         return None
-    maker = token.created_by
-    still_allowed = (
-        _is_staff(token.exhibitor_id, maker) if token.exhibitor_id else _is_owner(token.event, maker)
-    )
-    if not still_allowed:
+    if not may_hold(token.event, token.owner_kind, token.owner_id, token.created_by):
         return None
     # At most one write a minute per token: a busy integration must not mean a write per call.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

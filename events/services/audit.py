@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from ..enums import AuditActor
 from ..models import AuditLogEntry, Event, User
+from ..registry import audit_actors
 
 
 def record_audit(
@@ -19,19 +20,23 @@ def record_audit(
     *,
     by: User | None,
     as_attendee: bool = False,
-    as_exhibitor_staff: bool = False,
+    as_role: str = "",
     subject: str = "",
     rows: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditLogEntry:
     """One audit entry. `by` None is automatic retention; `as_attendee`: an attendee's own act;
-    `as_exhibitor_staff`: an exhibitor's staff member (named by address, like the team)."""
+    `as_role`: someone another app registers in events.registry.audit_actors (named by address,
+    like the team), e.g. the staff of a party with its own API tokens; an unregistered role raises
+    before anything is written."""
+    if as_role:
+        audit_actors[as_role]  # an unknown role raises UnknownKey, saying where to register it
     if as_attendee:
         role, label = AuditActor.ATTENDEE, ""
     elif by is None:
         role, label = AuditActor.RETENTION, ""
-    elif as_exhibitor_staff:
-        role, label = AuditActor.EXHIBITOR_STAFF, by.email
+    elif as_role:
+        role, label = as_role, by.email
     else:
         role, label = AuditActor.TEAM, by.email
     return AuditLogEntry.objects.create(

@@ -1,4 +1,5 @@
-"""Webhooks: an event's owners (or an exhibitor's staff, for its leads) name addresses that hear
+"""Webhooks: an event's owners (or the people who manage a registered party, events.registry
+.api_parties, for what the party hears of) name addresses that hear
 of what happens; each delivery is signed, tried again with a doubling wait for up to three days,
 and logged. Only hosts in WEBHOOK_ALLOWED_HOSTS are ever contacted; redirects are never followed.
 
@@ -26,22 +27,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ..enums import TeamRole
 from ..errors import NotAllowed, WebhookError
 from ..models import DeliveryStatus, Event, Session, User, Webhook, WebhookDelivery
 from ..queue import enqueue_after_commit
+from ..registry import api_parties
+from .api_tokens import may_hold
 
 REGISTRATION_CONFIRMED = "registration.confirmed"
 SESSION_STARTED = "session.started"
-LEAD_SHARED = "lead.shared"
 
-# What an event's webhooks may hear of; a lead belongs to its exhibitor, so only the exhibitor's
-# staff register for it (the organiser never hears who shared details with whom).
+# What an event's webhooks may hear of. A party's webhooks hear only what the party registers
+# (what was shared with it stays its own: the organiser never hears of it).
 EVENT_KINDS = {
     REGISTRATION_CONFIRMED: _lazy("A registration is confirmed"),
     SESSION_STARTED: _lazy("A session starts"),
 }
-EXHIBITOR_KINDS = {LEAD_SHARED: _lazy("A visitor shares contact details with the exhibitor")}
+
+
+def kinds_for(owner_kind: str) -> dict:
+    """What the webhooks of this owner (the event's, "", or a party kind) may hear of."""
+    if not owner_kind:
+        return EVENT_KINDS
+    party = api_parties.get(owner_kind)
+    return party.webhook_kinds if party else {}
+
 
 SIGNATURE_HEADER = "X-Rakwon-Signature"
 # Sessions that began this long ago at most are still announced (beat runs every minute).
@@ -81,24 +90,27 @@ def _check_target(url: str, kinds: list[str], offered: dict) -> tuple[str, list[
     return url, chosen
 
 
-def _may_manage(event: Event, exhibitor_id: int | None, user: User | None) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    if exhibitor_id:
-        return user.exhibitor_roles.filter(exhibitor_id=exhibitor_id, exhibitor__event=event).exists()
-    return event.team.filter(user=user, role=TeamRole.OWNER).exists()
+def _may_manage(webhook: Webhook, user: User | None) -> bool:
+    return may_hold(webhook.event, webhook.owner_kind, webhook.owner_id, user)
 
 
 def register_webhook(
-    event: Event, *, url: str, kinds: list[str], by: User, exhibitor_id: int | None = None
+    event: Event,
+    *,
+    url: str,
+    kinds: list[str],
+    by: User,
+    owner_kind: str = "",
+    owner_id: int | None = None,
 ) -> Webhook:
-    """Owners register the event's webhooks; an exhibitor's staff register its lead webhooks."""
-    if not _may_manage(event, exhibitor_id, by):
-        raise NotAllowed(_("Only an owner of the event (or the exhibitor's staff) can add webhooks."))
-    url, kinds = _check_target(url, kinds, EXHIBITOR_KINDS if exhibitor_id else EVENT_KINDS)
+    """Owners register the event's webhooks; the people who manage a party register its own."""
+    if not may_hold(event, owner_kind, owner_id, by):
+        raise NotAllowed(_("Only an owner of the event (or whoever manages this party) can add webhooks."))
+    url, kinds = _check_target(url, kinds, kinds_for(owner_kind))
     return Webhook.objects.create(
         event=event,
-        exhibitor_id=exhibitor_id,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
         url=url,
         kinds=kinds,
         secret=secrets.token_hex(32),
@@ -107,27 +119,27 @@ def register_webhook(
 
 
 def remove_webhook(webhook: Webhook, *, by: User) -> None:
-    if not _may_manage(webhook.event, webhook.exhibitor_id, by):
+    if not _may_manage(webhook, by):
         raise NotAllowed(_("Only the people who may add this webhook can remove it."))
     webhook.delete()
 
 
 def enable_webhook(webhook: Webhook, *, by: User) -> Webhook:
     """Switch a webhook disabled by a 410 answer back on (its address is checked again)."""
-    if not _may_manage(webhook.event, webhook.exhibitor_id, by):
+    if not _may_manage(webhook, by):
         raise NotAllowed(_("Only the people who may add this webhook can switch it on."))
-    _check_target(webhook.url, webhook.kinds, EXHIBITOR_KINDS if webhook.exhibitor_id else EVENT_KINDS)
+    _check_target(webhook.url, webhook.kinds, kinds_for(webhook.owner_kind))
     webhook.active, webhook.disabled_reason = True, ""
     webhook.save(update_fields=["active", "disabled_reason"])
     return webhook
 
 
 def event_webhooks(event: Event) -> QuerySet[Webhook]:
-    return Webhook.objects.filter(event=event, exhibitor_id__isnull=True)
+    return Webhook.objects.filter(event=event, owner_kind="")
 
 
-def exhibitor_webhooks(event: Event, exhibitor_id: int) -> QuerySet[Webhook]:
-    return Webhook.objects.filter(event=event, exhibitor_id=exhibitor_id)
+def party_webhooks(event: Event, owner_kind: str, owner_id: int) -> QuerySet[Webhook]:
+    return Webhook.objects.filter(event=event, owner_kind=owner_kind, owner_id=owner_id)
 
 
 def delivery_log(webhooks: QuerySet[Webhook], limit: int = 100) -> QuerySet[WebhookDelivery]:
@@ -138,11 +150,17 @@ def delivery_log(webhooks: QuerySet[Webhook], limit: int = 100) -> QuerySet[Webh
 
 
 def notify(
-    event: Event, kind: str, subject: str, payload: dict[str, Any], *, exhibitor_id: int | None = None
+    event: Event,
+    kind: str,
+    subject: str,
+    payload: dict[str, Any],
+    *,
+    owner_kind: str = "",
+    owner_id: int | None = None,
 ) -> list[WebhookDelivery]:
     """One delivery per active webhook listening to `kind`, sent after the current transaction
     commits; the same thing (`subject`, e.g. "registration:12") is delivered once per webhook."""
-    hooks = Webhook.objects.filter(event=event, active=True, exhibitor_id=exhibitor_id)
+    hooks = Webhook.objects.filter(event=event, active=True, owner_kind=owner_kind, owner_id=owner_id)
     made = []
     for hook in hooks:
         if kind not in hook.kinds:
@@ -295,9 +313,7 @@ def registration_confirmed(attendee) -> None:
 def announce_started_sessions(now: dt.datetime | None = None) -> int:
     """Tell the webhooks of sessions that began in the last few minutes (once each)."""
     now = now or timezone.now()
-    listening = Webhook.objects.filter(active=True, exhibitor_id__isnull=True).values_list(
-        "event_id", "kinds"
-    )
+    listening = Webhook.objects.filter(active=True, owner_kind="").values_list("event_id", "kinds")
     events = {event_id for event_id, kinds in listening if SESSION_STARTED in kinds}
     sessions = Session.objects.filter(
         event_id__in=events, starts_at__lte=now, starts_at__gt=now - SESSION_ANNOUNCE_WINDOW

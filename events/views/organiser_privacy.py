@@ -20,6 +20,7 @@ from ..errors import NotAllowed
 from ..interfaces.privacy_forms import ConfirmShredForm
 from ..models import AuditLogEntry, ExportJob
 from ..permissions import DELETE_EVENT
+from ..registry import audit_actors, audit_subjects
 from ..services.audit import audit_entries
 from ..services.exports import (
     ExportError,
@@ -146,19 +147,20 @@ def describe_subject(entry: AuditLogEntry) -> str:
         return _("Export #%(number)s") % {"number": number}
     if kind == "attendee":
         return _("Registration #%(number)s") % {"number": number}
-    if kind == "exhibitor":
-        return _("Leads of exhibitor #%(number)s (CSV)") % {"number": number}
+    if kind in audit_subjects:
+        return audit_subjects[kind](number)
     if kind == "access_codes":
         return _("Access codes of institutions (CSV)")
     return entry.subject
 
 
 def describe_actor(entry: AuditLogEntry) -> str:
-    """Who did it: a team member by address, exhibitor staff by address and side, else the role."""
+    """Who did it: a team member by address, another app's actor as it words them (by address and
+    side), else the role."""
     if entry.actor_role == AuditActor.TEAM:
         return entry.actor_label
-    if entry.actor_role == AuditActor.EXHIBITOR_STAFF:
-        return _("%(address)s (exhibitor staff)") % {"address": entry.actor_label}
+    if entry.actor_role in audit_actors:
+        return audit_actors[entry.actor_role](entry.actor_label)
     return entry.get_actor_role_display()
 
 

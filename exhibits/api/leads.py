@@ -15,6 +15,7 @@ from events.api.access import audit_personal_read, require
 from events.api.paging import Page, page_of
 
 from ..models import Lead
+from ..services.api_party import PARTY_KIND
 
 router = Router(tags=["leads"])
 
@@ -53,20 +54,18 @@ def show_lead(lead: Lead) -> dict:
 
 def _leads(request):
     token = require(request, "leads:read")
-    if not token.exhibitor_id:
+    if token.owner_kind != PARTY_KIND:
         raise HttpError(403, "This token may not do this: it needs the scope “leads:read”.")
-    return token, Lead.objects.filter(
-        exhibitor_id=token.exhibitor_id, booth__event=token.event
-    ).select_related("booth__event")
+    return token, Lead.objects.filter(exhibitor_id=token.owner_id, booth__event=token.event).select_related(
+        "booth__event"
+    )
 
 
 @router.get("/leads", response=Page, summary="The exhibitor's leads (audited)")
 def list_leads(request, limit: int | None = None, offset: int = 0):
     token, leads = _leads(request)
     answer = page_of(leads.order_by("created_at", "id"), limit, offset, show_lead)
-    audit_personal_read(
-        token, kind="leads", subject=f"exhibitor:{token.exhibitor_id}", rows=len(answer["items"])
-    )
+    audit_personal_read(token, kind="leads", subject=f"exhibitor:{token.owner_id}", rows=len(answer["items"]))
     return answer
 
 

@@ -10,7 +10,6 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import AuditAction
 from events.models import User
 from events.models.registration import in_language
 from events.services.audit import record_audit
@@ -18,6 +17,7 @@ from events.services.spreadsheets import csv_row
 
 from ..models import Exhibitor, Lead
 from ..models.leads import ANSWER_PREFIX, EMAIL_KEY, NAME_KEY
+from ..services.audit_words import LEADS_EXPORTED, LEADS_SUBJECT, STAFF_ROLE
 from ..services.leads import leads_of, require_leads_staff
 
 
@@ -52,10 +52,10 @@ def export_leads(exhibitor: Exhibitor, *, by: User, language: str) -> str:
     body = _leads_csv(leads, exhibitor, language)
     record_audit(
         exhibitor.event,
-        AuditAction.LEADS_EXPORTED,
+        LEADS_EXPORTED,
         by=by,
-        as_exhibitor_staff=True,
-        subject=f"exhibitor:{exhibitor.pk}",
+        as_role=STAFF_ROLE,
+        subject=f"{LEADS_SUBJECT}:{exhibitor.pk}",
         rows=len(leads),
         details={"kind": "leads_csv", "exhibitor": exhibitor.pk},
     )

@@ -20,6 +20,7 @@ from events.single_line import clean_instance
 
 from ..errors import ExhibitorInUse
 from ..models import Exhibitor, ExhibitorStaff, StaffInvitation
+from .api_party import PARTY_KIND
 
 
 @transaction.atomic
@@ -78,8 +79,8 @@ def delete_exhibitor(exhibitor: Exhibitor) -> None:
             _("%(exhibitor)s still has a booth. Delete the booth first.") % {"exhibitor": exhibitor.name}
         )
     # Its API tokens and lead webhooks name it by id only (events does not import exhibits).
-    ApiToken.objects.filter(event=exhibitor.event, exhibitor_id=exhibitor.pk).delete()
-    Webhook.objects.filter(event=exhibitor.event, exhibitor_id=exhibitor.pk).delete()
+    for model in (ApiToken, Webhook):
+        model.objects.filter(event=exhibitor.event, owner_kind=PARTY_KIND, owner_id=exhibitor.pk).delete()
     exhibitor.delete()
 
 

@@ -36,6 +36,7 @@ from events.shredder import ShredItem, ShredStrategy
 from ..models import Booth, Exhibitor, Lead
 from ..models.leads import ANSWER_PREFIX, EMAIL_KEY, NAME_KEY, NOTES_MAX_LENGTH
 from . import analytics
+from .api_party import LEAD_SHARED, PARTY_KIND
 
 
 class LeadError(RakwonError):
@@ -199,10 +200,11 @@ def share_contact(booth: Booth, attendee: Attendee, *, keys: Iterable[str], by: 
             # The exhibitor's own webhooks hear of it by id; the details stay behind the API's audit.
             webhooks.notify(
                 booth.event,
-                webhooks.LEAD_SHARED,
+                LEAD_SHARED,
                 f"lead:{lead.pk}",
                 {"lead": lead.pk, "booth": booth.pk, "shared_at": lead.created_at.isoformat()},
-                exhibitor_id=booth.exhibitor_id,
+                owner_kind=PARTY_KIND,
+                owner_id=booth.exhibitor_id,
             )
     except IntegrityError:
         raise LeadError(

@@ -16,6 +16,7 @@ from events.interfaces.api_forms import TokenForm, WebhookForm
 from events.services import api_tokens, webhooks
 from events.views.mixins import FormRefusalMixin
 
+from ..services.api_party import PARTY_KIND, exhibitor_party
 from .mixins import LeadsMixin
 
 
@@ -32,18 +33,19 @@ class ExhibitorTokensView(FormRefusalMixin, ExhibitorApiMixin, FormView):
     form_class = TokenForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scopes": api_tokens.EXHIBITOR_SCOPES}
+        return {**super().get_form_kwargs(), "scopes": exhibitor_party.scopes}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tokens"] = api_tokens.exhibitor_tokens(self.exhibitor.event, self.exhibitor.pk)
+        context["tokens"] = api_tokens.party_tokens(self.exhibitor.event, PARTY_KIND, self.exhibitor.pk)
         context["revoke_url"] = "exhibitor:api_token_revoke"
         return context
 
     def form_valid(self, form):
         try:
-            made = api_tokens.create_exhibitor_token(
+            made = api_tokens.create_party_token(
                 self.exhibitor.event,
+                PARTY_KIND,
                 self.exhibitor.pk,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
@@ -54,7 +56,7 @@ class ExhibitorTokensView(FormRefusalMixin, ExhibitorApiMixin, FormView):
             raise PermissionDenied(error.message) from error
         except ApiTokenError as error:
             return self.form_refused(form, error, "days" if error.code == "api_token.bad_expiry" else None)
-        fresh = TokenForm(scopes=api_tokens.EXHIBITOR_SCOPES)
+        fresh = TokenForm(scopes=exhibitor_party.scopes)
         return self.render_to_response(
             self.get_context_data(form=fresh, new_secret=made.secret, new_token=made.token)
         )
@@ -64,7 +66,7 @@ class ExhibitorTokenRevokeView(ExhibitorApiMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        tokens = api_tokens.exhibitor_tokens(self.exhibitor.event, self.exhibitor.pk)
+        tokens = api_tokens.party_tokens(self.exhibitor.event, PARTY_KIND, self.exhibitor.pk)
         token = get_object_or_404(tokens, pk=kwargs["staff_token_id"])
         api_tokens.revoke_token(token, by=request.user)
         messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
@@ -76,11 +78,11 @@ class ExhibitorWebhooksView(FormRefusalMixin, ExhibitorApiMixin, FormView):
     form_class = WebhookForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "kinds": webhooks.EXHIBITOR_KINDS}
+        return {**super().get_form_kwargs(), "kinds": exhibitor_party.webhook_kinds}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        hooks = webhooks.exhibitor_webhooks(self.exhibitor.event, self.exhibitor.pk)
+        hooks = webhooks.party_webhooks(self.exhibitor.event, PARTY_KIND, self.exhibitor.pk)
         context["webhooks"], context["deliveries"] = hooks, webhooks.delivery_log(hooks)
         context["delete_url"], context["enable_url"] = "exhibitor:webhook_delete", "exhibitor:webhook_enable"
         return context
@@ -92,7 +94,8 @@ class ExhibitorWebhooksView(FormRefusalMixin, ExhibitorApiMixin, FormView):
                 url=form.cleaned_data["url"],
                 kinds=form.cleaned_data["kinds"],
                 by=self.request.user,
-                exhibitor_id=self.exhibitor.pk,
+                owner_kind=PARTY_KIND,
+                owner_id=self.exhibitor.pk,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -109,7 +112,7 @@ class ExhibitorWebhookChangeView(ExhibitorApiMixin, View):
     action = "delete"
 
     def post(self, request, *args, **kwargs):
-        hooks = webhooks.exhibitor_webhooks(self.exhibitor.event, self.exhibitor.pk)
+        hooks = webhooks.party_webhooks(self.exhibitor.event, PARTY_KIND, self.exhibitor.pk)
         hook = get_object_or_404(hooks, pk=kwargs["staff_webhook_id"])
         back = redirect("exhibitor:webhooks", exhibitor_id=self.exhibitor.pk)
         if self.action == "delete":

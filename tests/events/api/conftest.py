@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from events.services.api_tokens import create_event_token, create_exhibitor_token
+from events.services.api_tokens import create_event_token, create_party_token
 from exhibits.models import Lead
 from tests.factories import HallFactory, SessionFactory
 from tests.registration_factories import AnswerFactory, AttendeeFactory, QuestionFactory
@@ -51,8 +51,9 @@ def api_world(event, owner, exhibitor_a, staff_a, booth_a):
 def make_token(api_world):
     def make(*scopes: str, days: int = 30) -> str:
         if "leads:read" in scopes:
-            made = create_exhibitor_token(
+            made = create_party_token(
                 api_world["event"],
+                "exhibitor",
                 api_world["exhibitor"].pk,
                 name="CRM",
                 scopes=list(scopes),

@@ -82,9 +82,10 @@ def test_owner_adds_a_webhook_and_its_secret_is_listed(client, event, owner, set
     )
     assert response.status_code == 302
     hook = Webhook.objects.get()
-    assert (hook.url, hook.kinds, hook.exhibitor_id) == (
+    assert (hook.url, hook.kinds, hook.owner_kind, hook.owner_id) == (
         "http://hooks.lan/rakwon",
         ["registration.confirmed"],
+        "",
         None,
     )
     assert hook.secret in client.get(f"/organiser/{event.slug}/api/webhooks/").content.decode()
@@ -131,7 +132,12 @@ def test_exhibitor_staff_make_a_leads_token(client, event, exhibitor_a, staff_a)
     )
     assert response.status_code == 200
     token = ApiToken.objects.get()
-    assert (token.exhibitor_id, token.scopes, token.created_by) == (exhibitor_a.pk, ["leads:read"], staff_a)
+    assert (token.owner_kind, token.owner_id, token.scopes, token.created_by) == (
+        "exhibitor",
+        exhibitor_a.pk,
+        ["leads:read"],
+        staff_a,
+    )
 
 
 def test_exhibitor_token_page_offers_no_event_scopes(client, exhibitor_a, staff_a):
@@ -164,7 +170,8 @@ def test_only_the_exhibitors_staff_switch_its_webhook_on(
     settings.WEBHOOK_ALLOWED_HOSTS = ["hooks.lan"]
     hook = Webhook.objects.create(
         event=event,
-        exhibitor_id=exhibitor_a.pk,
+        owner_kind="exhibitor",
+        owner_id=exhibitor_a.pk,
         url="http://hooks.lan/x",
         kinds=["lead.shared"],
         active=False,

@@ -22,6 +22,7 @@ from events.errors import WebhookError
 from events.models import DeliveryStatus, Webhook, WebhookDelivery
 from events.services import webhooks
 from events.services.registration import decide
+from exhibits.services.api_party import LEAD_SHARED, PARTY_KIND
 from exhibits.services.leads import share_contact
 from tests.factories import SessionFactory
 from tests.registration_factories import AttendeeFactory
@@ -125,7 +126,7 @@ def test_registration_refuses_hosts_not_allowed(event, owner, target, url):
 
 def test_organiser_cannot_listen_to_leads(event, owner, target):
     with pytest.raises(WebhookError) as refused:
-        webhooks.register_webhook(event, url=target.url, kinds=[webhooks.LEAD_SHARED], by=owner)
+        webhooks.register_webhook(event, url=target.url, kinds=[LEAD_SHARED], by=owner)
     assert refused.value.code == "webhook.bad_kind"
 
 
@@ -313,7 +314,12 @@ def test_payload_names_no_personal_data(event, owner, hook):
 
 def test_shared_lead_tells_only_the_exhibitors_webhook(event, owner, booth_a, staff_a, target, hook):
     mine = webhooks.register_webhook(
-        event, url=target.url, kinds=[webhooks.LEAD_SHARED], by=staff_a, exhibitor_id=booth_a.exhibitor_id
+        event,
+        url=target.url,
+        kinds=[LEAD_SHARED],
+        by=staff_a,
+        owner_kind=PARTY_KIND,
+        owner_id=booth_a.exhibitor_id,
     )
     attendee = AttendeeFactory(event=event)
     lead = share_contact(booth_a, attendee, keys=["name"], by=attendee.user)

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from events.enums import AuditAction, AuditActor
+from events.enums import AuditAction
 from events.models import ApiToken, AuditLogEntry
-from events.services.api_tokens import create_exhibitor_token, hash_secret
+from events.services.api_tokens import create_party_token, hash_secret
 from exhibits.models import Lead
+from exhibits.services.audit_words import STAFF_ROLE
 from tests.events.api.conftest import api_world, call, make_token  # noqa: F401 (fixtures)
 from tests.registration_factories import AttendeeFactory
 
@@ -26,15 +27,15 @@ def test_lead_read_shows_what_was_shared_and_is_audited(api_world, make_token, c
     assert (entry.action, entry.actor, entry.actor_role, entry.subject, entry.rows) == (
         AuditAction.API_PERSONAL_READ,
         api_world["staff"],
-        AuditActor.EXHIBITOR_STAFF,
+        STAFF_ROLE,
         f"exhibitor:{api_world['exhibitor'].pk}",
         1,
     )
 
 
 def test_other_exhibitors_token_sees_none_of_these_leads(api_world, exhibitor_b, staff_b, call):  # noqa: F811
-    made = create_exhibitor_token(
-        api_world["event"], exhibitor_b.pk, name="B", scopes=["leads:read"], days=1, by=staff_b
+    made = create_party_token(
+        api_world["event"], "exhibitor", exhibitor_b.pk, name="B", scopes=["leads:read"], days=1, by=staff_b
     )
     assert call("GET", "/leads", made.secret).json()["count"] == 0
     assert call("GET", f"/leads/{api_world['lead'].pk}", made.secret).status_code == 404
@@ -67,15 +68,21 @@ def test_deleting_an_exhibitor_removes_its_tokens_and_webhooks(event, exhibitor_
     from events.models import Webhook
     from exhibits.services.exhibitors import delete_exhibitor
 
-    create_exhibitor_token(event, exhibitor_b.pk, name="B", scopes=["leads:read"], days=1, by=staff_b)
-    assert ApiToken.objects.filter(exhibitor_id=exhibitor_b.pk).count() == 1
+    create_party_token(
+        event, "exhibitor", exhibitor_b.pk, name="B", scopes=["leads:read"], days=1, by=staff_b
+    )
+    assert ApiToken.objects.filter(owner_kind="exhibitor", owner_id=exhibitor_b.pk).count() == 1
     Webhook.objects.create(
-        event=event, exhibitor_id=exhibitor_b.pk, url="http://hooks.lan/b", kinds=["lead.shared"]
+        event=event,
+        owner_kind="exhibitor",
+        owner_id=exhibitor_b.pk,
+        url="http://hooks.lan/b",
+        kinds=["lead.shared"],
     )
     Webhook.objects.create(
         event=event, url="http://hooks.lan/e", kinds=["session.started"]
     )  # the event's: kept
     gone = exhibitor_b.pk  # delete() clears the object's pk
     delete_exhibitor(exhibitor_b)
-    assert ApiToken.objects.filter(exhibitor_id=gone).count() == 0
+    assert ApiToken.objects.filter(owner_id=gone).count() == 0
     assert list(Webhook.objects.values_list("url", flat=True)) == ["http://hooks.lan/e"]

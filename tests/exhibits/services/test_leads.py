@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.enums import AttendeeStatus, AuditAction, AuditActor, EventStatus, QuestionKind
+from events.enums import AttendeeStatus, EventStatus, QuestionKind
 from events.errors import NotAllowed
 from events.models import AuditLogEntry
 from events.services.privacy import delete_registration
 from events.shredder import ShredItem, shred_strategies
 from exhibits.interfaces.leads_csv import export_leads, leads_csv
 from exhibits.models import BoothDailyStats, Lead
+from exhibits.services.audit_words import LEADS_EXPORTED, STAFF_ROLE
 from exhibits.services.leads import (
     LeadError,
     LeadShredder,
@@ -410,8 +411,8 @@ def test_export_leads_writes_the_audit_log(minji, booth_a, event, staff_a):
     assert (*who, entry.action, entry.subject, entry.rows, entry.details) == (
         event,
         staff_a,
-        AuditActor.EXHIBITOR_STAFF,
-        AuditAction.LEADS_EXPORTED,
+        STAFF_ROLE,
+        LEADS_EXPORTED,
         f"exhibitor:{booth_a.exhibitor_id}",
         1,
         {"kind": "leads_csv", "exhibitor": booth_a.exhibitor_id},

@@ -11,9 +11,10 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from events.enums import AttendeeStatus, AuditAction, EventStatus
+from events.enums import AttendeeStatus, EventStatus
 from events.models import AuditLogEntry
 from exhibits.models import Lead
+from exhibits.services.audit_words import LEADS_EXPORTED
 from exhibits.services.leads import share_contact, update_lead
 from tests.events.views.helpers import messages_of
 from tests.registration_factories import AnswerFactory, AttendeeFactory, QuestionFactory
@@ -346,7 +347,7 @@ def test_leads_csv_download_is_written_to_the_audit_log(client, lead, staff_a, e
     )
     assert entries == [
         (
-            AuditAction.LEADS_EXPORTED,
+            LEADS_EXPORTED,
             "staff-a@example.org",
             f"exhibitor:{lead.exhibitor_id}",
             1,
