@@ -22,6 +22,7 @@ app registers all it adds in one module, ``<app>/contributions.py``, loaded by i
   webhooks hear of, who manages them).
 - `audit_actions`, `audit_actors`, `audit_subjects`: what other apps write in the audit log, in
   the organiser's words.
+- `push_shapes`: the shape of each push frame the live socket sends.
 """
 
 from __future__ import annotations
@@ -480,3 +481,10 @@ audit_subjects: Registry[Callable[[str], str]] = Registry("audit subject kind")
 def audit_action_choices() -> list[tuple[str, Any]]:
     """The audit log's actions: the event's own (events.enums.AuditAction) and the registered."""
     return [*AuditAction.choices, *audit_actions.items()]
+
+
+# --- The shapes of the live socket's pushes ---------------------------------------------------
+
+#: Each push frame type's shape (a TypedDict of its `data`), by type: events' own are in
+#: events.live.pushes; an app registers those of the places it adds ("<kind>.count"...).
+push_shapes: Registry[type] = Registry("push shape")

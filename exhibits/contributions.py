@@ -18,6 +18,7 @@ from . import (
 )
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
+from .pushes import PLACE_PUSH_SHAPES
 from .services import api_party, appointment_privacy, attendee_data, audit_words, bookmarks, leads, presence
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
@@ -92,6 +93,8 @@ registry.presence_listeners.register("exhibits.booth_visits", presence.count_boo
 # On the live socket: hall.enter, booth.enter and booth.leave.
 register_place_frames("hall")
 register_place_frames("booth", leave=True)
+for push_type, shape in PLACE_PUSH_SHAPES.items():
+    registry.push_shapes.register(push_type, shape)
 
 # The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
 registry.publish_checks.register("exhibits.floor", check_floor)

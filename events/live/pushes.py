@@ -2,12 +2,14 @@
 each as a transcript) and the reply frames. Other apps' pushes (doc.*, rtc.*) are theirs to shape.
 
 tests/events/test_protocol_doc.py holds the code to this: every push type handed to a push
-function is in PUSH_SHAPES, and every one is documented.
+function has its shape in push_shapes (PUSH_SHAPES), and every one is documented.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
+
+from events.registry import push_shapes
 
 
 class Person(TypedDict):
@@ -18,37 +20,6 @@ class Person(TypedDict):
 
 
 # --- Presence --------------------------------------------------------------------------------
-
-
-class BoothDiff(TypedDict):
-    """booth.joined, booth.left: one person came or went, to a small booth's group at once."""
-
-    booth: int
-    count: int
-    version: int
-    person: int | None
-    name: str | None
-
-
-class BoothCount(TypedDict):
-    """booth.count: the tick's whole state of a booth; `people` only when the first names changed."""
-
-    booth: int
-    count: int
-    version: int
-    anonymous: int
-    next: str | None
-    people: NotRequired[list[Person]]
-
-
-class HallCount(TypedDict):
-    """hall.count: the hall page's count and those of its booths whose version moved."""
-
-    hall: int
-    count: int
-    version: int
-    booths: dict[str, int]
-    versions: dict[str, int]
 
 
 class LobbyCount(TypedDict):
@@ -63,12 +34,11 @@ class SessionCount(TypedDict):
 
 
 class DashboardCounts(TypedDict):
-    """dashboard.counts: people per place of the event, to the team's dashboards."""
+    """dashboard.counts: people per place of the event, to the team's dashboards. Beside these, one
+    {id: count} per kind of place another app registers, under its plural (PlaceKind.plural)."""
 
     online: int
     lobby: int
-    halls: dict[str, int]
-    booths: dict[str, int]
     sessions: dict[str, int]
 
 
@@ -131,11 +101,9 @@ class SocketClosing(TypedDict):
     message: NotRequired[str]
 
 
-PUSH_SHAPES: dict[str, type] = {
-    "booth.joined": BoothDiff,
-    "booth.left": BoothDiff,
-    "booth.count": BoothCount,
-    "hall.count": HallCount,
+# Every push's shape by frame type: events' own here, other apps' through the registry
+# (events.registry.push_shapes, e.g. the places they add to presence: "<kind>.count").
+for push_type, shape in {
     "lobby.count": LobbyCount,
     "session.count": SessionCount,
     "dashboard.counts": DashboardCounts,
@@ -145,7 +113,9 @@ PUSH_SHAPES: dict[str, type] = {
     "qa.votes": QuestionVotes,
     "qa.hidden": QuestionHidden,
     "socket.closing": SocketClosing,
-}
+}.items():
+    push_shapes.register(push_type, shape)
+PUSH_SHAPES = push_shapes
 
 
 # --- Replies ---------------------------------------------------------------------------------
