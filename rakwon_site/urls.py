@@ -41,6 +41,7 @@ urlpatterns = [
     # Public pages: halls and booths (exhibits) before the event's own catch-all /<slug>/.
     path("", include("media_rtc.urls")),  # "Join" on a booked meeting
     path("", include("events.urls.attendee")),
+    path("", include("events.urls.session_questions")),  # Q&A forms on a session's page
     path("", include("exhibits.urls.public")),
     path("", include("events.urls.privacy")),
     path("", include("events.urls.public")),

@@ -113,6 +113,26 @@ def _visitor_lead(world) -> None:
     )
 
 
+def _visitor_asked(world, response) -> bool:
+    from events.models import SessionQuestion
+
+    return SessionQuestion.objects.filter(session_id=world["ids"]["session"], text="And the slides?").exists()
+
+
+def _voted_for_question(world, response) -> bool:
+    from events.models import QuestionVote
+
+    return QuestionVote.objects.filter(question_id=world["ids"]["session_question"]).exists()
+
+
+def _approval_turned_off(world, response) -> bool:
+    from events.models import SessionQuestionSettings
+
+    return SessionQuestionSettings.objects.filter(
+        session_id=world["ids"]["session"], needs_approval=False
+    ).exists()
+
+
 def _bookmarked(field: str, key: str):
     def check(world, response) -> bool:
         from exhibits.models import Bookmark
@@ -299,6 +319,21 @@ EXPECTED: dict[str, dict] = {
     "visit:agenda": get(PUBLIC),
     "visit:session": get(PUBLIC),  # a session's page: as public as the agenda; chat needs the live event
     "visit:session_calendar": get(PUBLIC),
+    # Q&A on the session page without JavaScript: POST only. Only confirmed attendees ask (staff and
+    # the team are told so, 400); the team votes too; moderating is the team's here (the session is
+    # at no booth, so no exhibitor staff moderate it).
+    "questions:ask": post(
+        _row(TO_SIGNIN, DONE, 400, 400, 400, 400), {"text": "And the slides?"}, changed=_visitor_asked
+    ),
+    "questions:vote": post(_row(TO_SIGNIN, DONE, 400, 400, DONE, DONE), changed=_voted_for_question),
+    "questions:moderate": post(
+        _row(TO_SIGNIN, 403, 403, 403, DONE, DONE),
+        {"action": "pin"},
+        changed=_field_is("events.SessionQuestion", "session_question", "pinned", True),
+    ),
+    "questions:approval": post(
+        _row(TO_SIGNIN, 403, 403, 403, DONE, DONE), {"needs_approval": "off"}, changed=_approval_turned_off
+    ),
     "visit:calendar_feed": get(_row(404, 404, 404, 404, 404, 404)),  # an unknown token
     "visit:bookmarks": get(_row(TO_SIGNIN, 200, 200, 200, 200, 200)),
     "visit:bookmark_booth": post(

@@ -99,6 +99,17 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
     job_path(job).write_text("Registration\n", encoding="utf-8")
     empty_hall = HallFactory(event=event, name="Empty hall")
     session = SessionFactory(event=event)
+    from events.models import SessionQuestion
+
+    # An approved question another attendee asked in the session: voted for, pinned.
+    session_question = SessionQuestion.objects.create(
+        event=event,
+        session=session,
+        author=attendee.user,
+        author_label="Attendee",
+        text="Why?",
+        status="approved",
+    )
     extra_staff = StaffFactory(exhibitor=exhibitor_a)
     from events.models import ChatSanction, EventTeamMember, TeamInvitation
     from exhibits.models import StaffInvitation
@@ -173,6 +184,7 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "exhibitor_id": exhibitor_a.pk,
         "booth_id": booth_a.pk,
         "session_id": session.pk,
+        "question_id": session_question.pk,
         "member_id": EventTeamMember.objects.get(event=event, user=moderator).pk,
         "staff_id": extra_staff.pk,
         "token": team_invitation.token,
@@ -220,6 +232,7 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "job": job.pk,
         "empty_hall": empty_hall.pk,
         "session": session.pk,
+        "session_question": session_question.pk,
         "extra_staff": extra_staff.pk,
         "member": kwargs["member_id"],
         "invitation": team_invitation.pk,

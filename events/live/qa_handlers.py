@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -170,3 +171,17 @@ async def pin(connection: LiveConnection, data: dict, question: SessionQuestion)
     question = await database_sync_to_async(qa.pin_question)(question, pin=pinned, by=connection.user)
     await _push_question(question)  # pinned: true tells every page to unpin the one before
     return {"id": question.pk, "pinned": pinned}
+
+
+# --- From the no-JavaScript forms (events/views/session_questions.py): the same pushes ----------
+
+
+def announce(question: SessionQuestion) -> None:
+    """Push a question changed outside the socket to the pages that show it."""
+    async_to_sync(_push_question)(question)
+
+
+def announce_votes(question: SessionQuestion) -> None:
+    """A form's vote, pushed at once: forms are few beside the socket's coalesced votes."""
+    votes = QuestionVotes(session=question.session_id, votes={str(question.pk): question.votes})
+    async_to_sync(push_to_group)(questions_group(question.session_id), "qa.votes", votes)
