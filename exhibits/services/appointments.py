@@ -243,6 +243,10 @@ def _take_slot(
         raise AppointmentError(
             _("Someone else has just booked this time. Choose another one."), code="appointment.taken"
         )
+    # The person too: bookings of two booths' times lock two different slots, and accepting a
+    # visitor meeting locks the people (visitor_meetings), so only this lock keeps anyone from
+    # holding two meetings at one time. Slot first, then person: no path locks them the other way.
+    Attendee.objects.select_for_update().filter(pk=attendee.pk).first()
     busy = Appointment.objects.filter(
         attendee=attendee,
         status__in=OPEN_STATUSES,
@@ -320,8 +324,10 @@ def invite_lead(lead: Lead, slot: MeetingSlot, *, note: str = "", by: User) -> A
 
 
 def _locked(appointment: Appointment) -> Appointment:
+    # The meeting's own row only: locking the joined booth, event and attendee rows too would take
+    # the person before the slot when a new time is proposed, the other way round from booking.
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("booth__event", "booth__exhibitor", "attendee")
         .get(pk=appointment.pk)
     )

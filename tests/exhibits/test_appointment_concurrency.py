@@ -122,3 +122,32 @@ def test_the_database_refuses_a_second_open_meeting_in_one_slot():
             asked_by="visitor",
         )
     assert list(Appointment.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_visitor_booking_two_booths_at_the_same_time_at_once_gets_one():
+    # Each booking locks its own slot, so only a lock on the person keeps them from holding two
+    # meetings at one time (the same holds against a visitor meeting being accepted).
+    event = EventFactory()
+    day = timezone.localdate(timezone=event.tz) + dt.timedelta(days=1)
+    slots = []
+    for _ in range(THREADS):
+        booth = BoothFactory(event=event)
+        staff = StaffFactory(exhibitor=booth.exhibitor).user
+        slots += appointments.publish_availability(
+            booth, day=day, start=dt.time(10), end=dt.time(10, 30), length_minutes=30, by=staff
+        )
+    visitor = AttendeeFactory(event=event)
+
+    def book(number: int) -> None:
+        appointments.book_slot(
+            MeetingSlot.objects.select_related("booth__event", "booth__exhibitor").get(pk=slots[number].pk),
+            visitor,
+            by=visitor.user,
+        )
+
+    results = run_at_once(book, THREADS)
+
+    assert results.count("ok") == 1, results
+    assert Appointment.objects.filter(attendee=visitor).count() == 1
