@@ -389,7 +389,7 @@ class ChatRole(models.TextChoices):
     """Who wrote a chat message, shown beside the name."""
 
     ATTENDEE = "attendee", _("Visitor")
-    STAFF = "staff", _("Exhibitor staff")
+    STAFF = "staff", _("Staff")  # shown as the registered role names itself (event_roles.chat_label)
     TEAM = "team", _("Organiser")
 
 

@@ -278,6 +278,9 @@ class ConnectGuardRegistry(Registry[Callable[[Any, Any], bool]]):
 connect_guards = ConnectGuardRegistry("connect guard")
 
 
+_STAFF = _lazy("Staff")
+
+
 @dataclass(frozen=True)
 class EventRole:
     """People other than the team and the attendees who work in an event: they enter it while
@@ -285,8 +288,10 @@ class EventRole:
 
     of_event: Callable[[User, Event], bool]  # has this role somewhere in the event
     of_place: Callable[[User, str, int], bool]  # has it at this place (kind, id): its chat's staff
-    # The accounts among these ids with this role in any event: deleting a registration keeps them.
+    # The accounts among these ids with this role in any event: deleting a registration keeps them,
+    # and they sign in with their password, never by a link or code alone.
     accounts: Callable[[list[int]], set[int]]
+    chat_label: Any = _STAFF  # beside their name in chat
 
 
 class EventRoleRegistry(Registry[EventRole]):
@@ -298,6 +303,10 @@ class EventRoleRegistry(Registry[EventRole]):
 
     def accounts(self, user_ids: list[int]) -> set[int]:
         return set().union(*(role.accounts(user_ids) for role in self)) if user_ids else set()
+
+    def chat_label(self) -> Any:
+        """How chat names staff (one stored role, "staff"): as the first registered role does."""
+        return next((role.chat_label for role in self), _STAFF)
 
 
 event_roles = EventRoleRegistry("event role")

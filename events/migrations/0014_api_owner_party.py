@@ -58,4 +58,14 @@ class Migration(migrations.Migration):
                 verbose_name="by",
             ),
         ),
+        # Chat shows staff as the registered role names itself (events.registry.event_roles).
+        migrations.AlterField(
+            model_name="chatmessage",
+            name="author_role",
+            field=models.CharField(
+                choices=[("attendee", "Visitor"), ("staff", "Staff"), ("team", "Organiser")],
+                max_length=12,
+                verbose_name="role",
+            ),
+        ),
     ]

@@ -91,7 +91,11 @@ def message_payload(message: ChatMessage) -> dict[str, Any]:
         "room": message.room,
         "author": message.author_label,
         "role": message.author_role,
-        "role_label": str(ChatRole(message.author_role).label),
+        "role_label": str(
+            event_roles.chat_label()
+            if message.author_role == ChatRole.STAFF
+            else ChatRole(message.author_role).label
+        ),
         "text": "" if deleted else message.text,
         "deleted": deleted,
         "sent_at": message.created_at.isoformat(),

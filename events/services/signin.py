@@ -27,6 +27,7 @@ from ..errors import RakwonError
 from ..models import Attendee, Event, SignInLink
 from ..models.registration import is_placeholder_email
 from ..queue import enqueue_after_commit
+from ..registry import event_roles
 from .attempts import attempt_key, check_limit, check_mail_limits, count_attempt, count_mail, digest, limit
 from .mail import send_invitation_mail
 from .registration import confirm_registration
@@ -85,13 +86,13 @@ def issue_signin_link(attendee: Attendee) -> tuple[SignInLink, str, str]:
 
 def signs_in_with_password(user) -> bool:
     """Accounts with a password or any rights are never signed in by a link or code: a mailbox
-    alone must not open an organiser's, an exhibitor's or an administrator's account."""
+    alone must not open an organiser's, a place's staff's or an administrator's account."""
     if user is None:
         return False
     if user.has_usable_password() or user.is_staff or user.is_superuser or user.teams.exists():
         return True
-    # By the reverse relation's name: events never imports exhibits (which keeps the staff).
-    return hasattr(user, "exhibitor_roles") and user.exhibitor_roles.exists()
+    # Other apps' roles in events (events.registry.event_roles) are rights too.
+    return bool(event_roles.accounts([user.pk]))
 
 
 def _use(link: SignInLink) -> Attendee:

@@ -1,9 +1,11 @@
-"""What a chat room offers the person looking at it: `{% chat_moderation chat_room as level %}`."""
+"""What a chat room offers the person looking at it: `{% chat_moderation chat_room as level %}`, and
+how it names staff: `{% chat_staff_label %}` (as the registered role names itself)."""
 
 from __future__ import annotations
 
 from django import template
 
+from ..registry import event_roles
 from ..services.chat import moderation_level
 
 register = template.Library()
@@ -16,3 +18,8 @@ def chat_moderation(context, room: str) -> str:
     if request is None or event is None or not request.user.is_authenticated:
         return ""
     return moderation_level(event, room, request.user)
+
+
+@register.simple_tag
+def chat_staff_label() -> str:
+    return str(event_roles.chat_label())

@@ -4,6 +4,8 @@ when a registration of theirs is deleted."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from events.models import Event, User
 from events.registry import EventRole
 
@@ -27,4 +29,6 @@ def staff_accounts(user_ids: list[int]) -> set[int]:
     return set(ExhibitorStaff.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
 
 
-exhibitor_staff = EventRole(of_event=is_staff_in_event, of_place=is_staff_at, accounts=staff_accounts)
+exhibitor_staff = EventRole(
+    of_event=is_staff_in_event, of_place=is_staff_at, accounts=staff_accounts, chat_label=_("Exhibitor staff")
+)
