@@ -18,7 +18,11 @@ GO_LIVE = "media_rtc.go_live"
 
 #: On a room (the socket's checks, each with what the refused person reads).
 ENTER_ROOM = ObjectPermission(
-    "media_rtc.enter_room", _("This meeting is private. Ask the booth's staff for one from the booth page.")
+    "media_rtc.enter_room",
+    _(
+        "This meeting is private: only the people it was arranged for can join. Arrange your own "
+        "from a booth page or from “People open to meetings”."
+    ),
 )
 PUBLISH = ObjectPermission("media_rtc.publish", _("Only the booth's staff can go live here."))
 ANSWER_MEETING = ObjectPermission(

@@ -88,7 +88,8 @@ async def test_someone_else_cannot_enter_the_meeting(media):
 
     assert error_of(refused) == (
         "auth.forbidden",
-        "This meeting is private. Ask the booth's staff for one from the booth page.",
+        "This meeting is private: only the people it was arranged for can join. Arrange your own "
+        "from a booth page or from “People open to meetings”.",
     )
     pc, offer = await publisher_offer()
     media.append(pc)
