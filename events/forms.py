@@ -275,7 +275,7 @@ class SessionForm(PerLanguageFieldsMixin, SingleLineFieldsMixin, forms.Form):
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["place"].choices = [("", _("— no booth —")), *session_places.choices(event)]
+        self.fields["place"].choices = [("", session_places.none_label()), *session_places.choices(event)]
         self.fields["day"].help_text = _("Between %(first)s and %(last)s.") % {
             "first": date_format(event.starts_on, "Y-m-d"),
             "last": date_format(event.ends_on, "Y-m-d"),

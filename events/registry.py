@@ -8,6 +8,7 @@ app registers all it adds in one module, ``<app>/contributions.py``, loaded by i
 - `socket_handlers`: the live socket's handlers, by frame type ("chat.send"), optionally with the
   loader of the object the frame names and the permissions checked on it.
 - `session_places`: where a scheduled session can take place, by kind.
+- `reserved_slugs`, `mail_kinds`: slugs an event may not take; the names of other apps' mails.
 - `presence_places`, `presence_listeners`: the kinds of place presence knows (the session is the
   event's own; others come from other apps) and who hears that someone entered one.
 - `socket_disconnect_listeners`, `connect_guards`: a socket closing; who may not open one.
@@ -218,9 +219,18 @@ class SessionPlaceProvider(Protocol):
     def assign(self, session: Session, key: str) -> None: ...
 
 
+_NO_PLACE = _lazy("— no place —")
+
+
 class SessionPlaceRegistry(Registry[SessionPlaceProvider]):
     def choices(self, event: Event) -> list[tuple[str, str]]:
         return [choice for provider in self for choice in provider.choices(event)]
+
+    def none_label(self) -> Any:
+        """The choice of no place, worded by the first kind that words it (its `none_label`)."""
+        return next(
+            (provider.none_label for provider in self if getattr(provider, "none_label", None)), _NO_PLACE
+        )
 
     def split(self, key: str) -> tuple[SessionPlaceProvider | None, str]:
         kind, _sep, rest = (key or "").partition(":")
@@ -244,6 +254,13 @@ class SessionPlaceRegistry(Registry[SessionPlaceProvider]):
 
 
 session_places = SessionPlaceRegistry("session place kind")
+
+#: Event slugs other apps' URLs need ("/<slug>/" must not shadow them): {slug: what uses it}.
+reserved_slugs: Registry[Any] = Registry("reserved slug")
+
+#: The failed mails other apps record (events.services.mail.record_failed_mail's `what`), as the
+#: organisers read them: {what: lazy label}.
+mail_kinds: Registry[Any] = Registry("mail kind")
 
 
 # --- Attendees: what other apps hold about them, and forgetting it ---------------------------

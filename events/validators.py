@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from .registry import reserved_slugs
+
 RESERVED_SLUGS = {
     "admin",
     "static",
@@ -17,7 +19,6 @@ RESERVED_SLUGS = {
     "ws",
     "accounts",
     "organiser",
-    "exhibitor",
     "api",
     "i18n",
     "signin",
@@ -43,7 +44,7 @@ def validate_colour(value: str) -> None:
 
 
 def validate_event_slug(value: str) -> None:
-    if value.lower() in RESERVED_SLUGS:
+    if value.lower() in RESERVED_SLUGS or value.lower() in reserved_slugs:
         raise ValidationError(
             _("“%(value)s” is reserved for the site itself. Choose another short name."),
             code="reserved_slug",

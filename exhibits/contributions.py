@@ -27,6 +27,10 @@ from .services.staff_roles import exhibitor_staff
 
 # Sessions can take place at a booth.
 registry.session_places.register(BoothPlaces.kind, BoothPlaces())
+# The exhibitors' back office lives at /exhibitor/: no event may be called that; its staff's
+# invitations are among the mails an organiser sees failed.
+registry.reserved_slugs.register("exhibitor", "the exhibitors' pages (/exhibitor/)")
+registry.mail_kinds.register("staff_invitation", _("Exhibitor staff invitation"))
 
 # Shredding an event removes the floor's personal data too.
 for strategy in (

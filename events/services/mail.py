@@ -17,13 +17,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ..models import TeamInvitation
+from ..registry import mail_kinds
 
 logger = logging.getLogger(__name__)
 
 # What a failed mail was, as the organisers read it (keys are the `what` of record_failed_mail).
 MAIL_KINDS = {
     "team_invitation": _("Team invitation"),
-    "staff_invitation": _("Exhibitor staff invitation"),
     "registration": _("Registration mail"),
 }
 FAILED_MAILS_KEPT = 50  # per event: the newest ones; an organiser needs the pattern, not a log
@@ -96,6 +96,7 @@ def failed_mails(event) -> list[dict]:
         except ValueError:
             continue  # a line cut short by a crash mid-write
         entry["at"] = parse_datetime(entry.get("at") or "")
-        entry["label"] = MAIL_KINDS.get(entry.get("what"), entry.get("what"))
+        what = entry.get("what")
+        entry["label"] = MAIL_KINDS.get(what) or mail_kinds.get(what) or what
         entries.append(entry)
     return entries[::-1]

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Booth, BoothSession
 
 
 class BoothPlaces:
     kind = "booth"
+    none_label = gettext_lazy("— no booth —")
 
     def choices(self, event):
         return [
