@@ -144,3 +144,17 @@ def test_korean_page_says_questions_in_korean(expo, english_afterwards):
     html = client.get(_page(expo)).content.decode()
     assert "질문" in html
     assert "익명" in html
+
+
+def test_page_with_questions_fits_the_budget_on_a_phone(expo):
+    question = qa.approve_question(
+        qa.ask_question(expo["session"], "Why?", by=expo["bo"]), by=expo["moderator"]
+    )
+    page = _client(expo["moderator"]).get(_page(expo))
+    html = page.content.decode()
+    assert len(page.content) < 60 * 1024
+    assert 'name="viewport"' in html
+    assert f'data-qa-question="{question.pk}"' in html
+    assert "/static/events/qa.js" in html
+    assert "https://" not in html.split("<body")[1]  # nothing from another host
+    assert '<label for="qa-text">' in html

@@ -38,9 +38,9 @@
     return node;
   }
 
-  function badge(text, strong) {
+  function badge(text, strong, kind) {
     var node = document.createElement(strong ? "strong" : "span");
-    node.className = "badge";
+    node.className = kind ? "badge " + kind : "badge";
     node.textContent = text;
     return node;
   }
@@ -58,7 +58,7 @@
     var meta = document.createElement("p");
     meta.className = "qa-meta";
     if (question.pinned) meta.appendChild(badge(label("pinned"), true));
-    if (question.status === "pending") meta.appendChild(badge(label("waiting"), true));
+    if (question.status === "pending") meta.appendChild(badge(label("waiting"), true, "pending"));
     if (question.answered) meta.appendChild(badge(label("answered")));
     var who = document.createElement("span");
     who.textContent = " " + (question.author || label("anonymous"));
