@@ -6,9 +6,11 @@ Loaded once by ExhibitsConfig.ready(); each registration names the registry it f
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from events import registry
+from events.live.presence import ticker
 from events.live.socket_handlers import register_place_frames
 from events.shredder import shred_strategies
 
@@ -19,7 +21,17 @@ from . import (
 from .models import Booth, Exhibitor, Hall
 from .publish_checks import check_floor, check_floor_texts
 from .pushes import PLACE_PUSH_SHAPES
-from .services import api_party, appointment_privacy, attendee_data, audit_words, bookmarks, leads, presence
+from .services import (
+    api_party,
+    appointment_privacy,
+    appointments,
+    attendee_data,
+    audit_words,
+    bookmarks,
+    leads,
+    presence,
+    visitor_meetings,
+)
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
 from .services.charts import FLOOR_CHARTS
@@ -144,3 +156,13 @@ for key, page, template, context in (
 # The organiser's dashboard charts the floor: its busiest halls and booths, contacts and meetings.
 for name, make in FLOOR_CHARTS.items():
     registry.dashboard_charts.register(name, make)
+
+
+def remind_due_meetings_here() -> int:
+    """The web process's reminder chore: the same reminders as beat's task, but its pushes reach
+    the open tabs, which live in this process's memory when there is no Redis."""
+    return appointments.remind_due_meetings() + visitor_meetings.remind_due_meetings()
+
+
+if not settings.REDIS_URL:
+    ticker.add_chore("meeting reminders", appointments.REMINDER_CHORE_SECONDS, remind_due_meetings_here)

@@ -53,4 +53,8 @@ def remind_due_meetings() -> int:
     """Each minute: both sides of meetings starting soon are reminded, by mail and on the live
     socket; each meeting once, however often this runs (services.appointments), meetings
     between two visitors too (services.visitor_meetings)."""
-    return appointments.remind_due_meetings() + visitor_meetings.remind_due_meetings()
+    # Without Redis the live socket lives in the web process's memory and a worker's push would be
+    # lost: the web process reminds first, from its tick (exhibits/contributions.py); this worker
+    # takes what is left a little later, when no tab was open to hear it (by mail, as always).
+    grace = appointments.NO_GRACE if settings.REDIS_URL else appointments.WORKER_REMINDER_GRACE
+    return appointments.remind_due_meetings(grace=grace) + visitor_meetings.remind_due_meetings(grace=grace)

@@ -35,6 +35,12 @@ from .appointment_mail import visitor_label
 
 #: Reminders go out this long before a confirmed meeting starts (remind_due_meetings runs each minute).
 REMINDER_LEAD = dt.timedelta(minutes=15)
+# Embedded mode (no Redis): the live socket is in the web process's memory, so that process reminds
+# first, from its tick, every REMINDER_CHORE_SECONDS while anyone is connected; a Celery worker
+# leaves each reminder to it this long (its push would reach nobody), then mails what is left.
+REMINDER_CHORE_SECONDS = 30
+WORKER_REMINDER_GRACE = dt.timedelta(minutes=2)
+NO_GRACE = dt.timedelta(0)
 #: "Join" opens this long before the start, and stays open until the end.
 JOIN_EARLY = dt.timedelta(minutes=5)
 
@@ -443,7 +449,7 @@ def join_meeting(appointment: Appointment, *, by: User, now: dt.datetime | None 
     )
 
 
-def remind_due_meetings(*, now: dt.datetime | None = None) -> int:
+def remind_due_meetings(*, now: dt.datetime | None = None, grace: dt.timedelta = NO_GRACE) -> int:
     """Each minute: both sides of every confirmed meeting starting within REMINDER_LEAD are told
     once, by mail and on the live socket. Claiming `reminded_at` first makes a second run (or a
     second worker) skip it: nobody is reminded twice."""
@@ -452,7 +458,7 @@ def remind_due_meetings(*, now: dt.datetime | None = None) -> int:
         status=AppointmentStatus.CONFIRMED,
         reminded_at__isnull=True,
         starts_at__gt=now,
-        starts_at__lte=now + REMINDER_LEAD,
+        starts_at__lte=now + REMINDER_LEAD - grace,
     ).values_list("pk", flat=True)
     reminded = 0
     for pk in list(due):

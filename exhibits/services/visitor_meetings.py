@@ -25,7 +25,7 @@ from ..models import Appointment, VisitorMeeting
 from ..models.appointments import AppointmentStatus
 from ..models.visitor_meetings import VISITOR_MEETING_LENGTHS
 from . import appointment_mail
-from .appointments import JOIN_EARLY, REMINDER_LEAD, AppointmentError, MeetingRoom, _check_note
+from .appointments import JOIN_EARLY, NO_GRACE, REMINDER_LEAD, AppointmentError, MeetingRoom, _check_note
 
 ASKER, INVITEE = "asker", "invitee"
 #: A meeting is asked for at most this far ahead (a typo in the year is refused, not booked).
@@ -350,14 +350,14 @@ def join_meeting(meeting: VisitorMeeting, *, by: User, now: dt.datetime | None =
     )
 
 
-def remind_due_meetings(*, now: dt.datetime | None = None) -> int:
+def remind_due_meetings(*, now: dt.datetime | None = None, grace: dt.timedelta = NO_GRACE) -> int:
     """Both people of each confirmed meeting starting within REMINDER_LEAD, told once."""
     now = now or timezone.now()
     due = VisitorMeeting.objects.filter(
         status=AppointmentStatus.CONFIRMED,
         reminded_at__isnull=True,
         starts_at__gt=now,
-        starts_at__lte=now + REMINDER_LEAD,
+        starts_at__lte=now + REMINDER_LEAD - grace,
     ).values_list("pk", flat=True)
     reminded = 0
     for pk in list(due):

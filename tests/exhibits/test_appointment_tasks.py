@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.live.groups import user_group
+from events.live.presence import ticker
 from exhibits import tasks
 from exhibits.services import appointments
 from tests.registration_factories import AttendeeFactory
@@ -38,7 +39,7 @@ def test_the_task_run_twice_reminds_once(event, booth_a, staff_a):
     )
     mail.outbox.clear()
 
-    with mock.patch("django.utils.timezone.now", return_value=booked.starts_at - dt.timedelta(minutes=14)):
+    with mock.patch("django.utils.timezone.now", return_value=booked.starts_at - dt.timedelta(minutes=10)):
         assert [tasks.remind_due_meetings(), tasks.remind_due_meetings()] == [1, 0]
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([attendee.email, "staff-a@example.org"])
@@ -67,3 +68,46 @@ def test_the_reminder_is_pushed_to_both_sides_open_tabs(event, booth_a, staff_a)
             "meeting.reminder",
             {"meeting": booked.pk, "booth": booth_a.pk, "starts_at": booked.starts_at.isoformat()},
         )
+
+
+# --- The embedded mode: the web process reminds first, as only it holds the live sockets ------
+
+
+def _confirmed_meeting(event, booth, staff):
+    day = timezone.localdate(timezone=event.tz) + dt.timedelta(days=1)
+    slot = appointments.publish_availability(
+        booth, day=day, start=dt.time(10), end=dt.time(10, 30), length_minutes=30, by=staff
+    )[0]
+    attendee = AttendeeFactory(event=event)
+    return attendee, appointments.confirm_meeting(
+        appointments.book_slot(slot, attendee, by=attendee.user), by=staff
+    )
+
+
+def test_without_redis_the_web_process_reminds_from_its_tick_and_the_push_reaches_the_tab(
+    event, booth_a, staff_a
+):
+    assert not settings.REDIS_URL  # the tests' embedded mode: a worker's push would be lost
+    attendee, booked = _confirmed_meeting(event, booth_a, staff_a)
+    layer = get_channel_layer()
+    tab = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(event.pk, attendee.user_id), tab)
+    chore = next(chore for chore in ticker.chores if chore.name == "meeting reminders")
+    chore.due = 0.0
+
+    with mock.patch("django.utils.timezone.now", return_value=booked.starts_at - dt.timedelta(minutes=15)):
+        async_to_sync(ticker.run_due_chores)()
+
+    pushed = async_to_sync(layer.receive)(tab)
+    assert (pushed["frame_type"], pushed["data"]["meeting"]) == ("meeting.reminder", booked.pk)
+    booked.refresh_from_db()
+    assert booked.reminded_at is not None
+
+
+def test_without_redis_the_worker_leaves_the_first_minutes_to_the_web_process(event, booth_a, staff_a):
+    _attendee, booked = _confirmed_meeting(event, booth_a, staff_a)
+
+    with mock.patch("django.utils.timezone.now", return_value=booked.starts_at - dt.timedelta(minutes=14)):
+        assert tasks.remind_due_meetings() == 0  # the web process's turn: its push reaches the tabs
+    with mock.patch("django.utils.timezone.now", return_value=booked.starts_at - dt.timedelta(minutes=12)):
+        assert tasks.remind_due_meetings() == 1  # nobody reminded yet (no tab open): mail, a little later
