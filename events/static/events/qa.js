@@ -69,7 +69,8 @@
     var actions = document.createElement("p");
     actions.className = "qa-actions";
     var votes = document.createElement("span");
-    votes.textContent = question.votes + " " + label("count");
+    votes.setAttribute("data-qa-votes", "");
+    votes.textContent = question.votes + " " + (question.votes === 1 ? label("count-one") : label("count"));
     actions.appendChild(votes);
     if (question.status === "approved" && !question.mine) {
       var vote = button(question.voted ? label("withdraw") : label("votes"), function () {
@@ -124,6 +125,7 @@
   live.on("open", function () {
     live.request("qa.join", { session: session }).then(function (state) {
       joined = true;
+      box.setAttribute("data-qa-live", "1"); // asking and voting now go through the socket
       moderator = state.moderator;
       questions = {};
       state.questions.forEach(keep);
