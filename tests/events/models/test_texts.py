@@ -49,6 +49,8 @@ NOT_PER_LANGUAGE = {
     # The API and webhooks: organisers' and exhibitors' machinery, never shown to visitors.
     "ApiToken.name": "the token maker's own label",
     "ApiToken.prefix": "a secret's visible start",
+    "ApiToken.owner_kind": "a registered party's kind, an internal code",
+    "Webhook.owner_kind": "a registered party's kind, an internal code",
     "IdempotentAnswer.body": "a stored API answer",
     "IdempotentAnswer.key": "an internal key",
     "Webhook.disabled_reason": "the organisers' delivery log",
