@@ -34,11 +34,13 @@ from events.live.presence import entries, ticker
 from events.live.presence.store import MemoryStore, RedisStore, get_store, use_store
 from events.models import Attendee, Event, ExportJob, User
 from events.services.chat import post_message
+from events.services.session_questions import ask_question
 from exhibits.models import BoothVisitMark
 from exhibits.services.analytics import record_booth_visit, visit_key
 from exhibits.services.bookmarks import add_bookmark, calendar_feed_of
 from exhibits.services.leads import share_contact, shareable_fields, update_lead
 from rakwon_site.asgi import application
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -230,6 +232,8 @@ def leave_traces(event: Event, booth, staff, owner) -> dict:
     assert first.get(f"/{event.slug}/me/download/").status_code == 200  # an audit entry
 
     post_message(event, f"booth:{booth.pk}", f"Hello from the booth, {CHAT_SIGNATURE}", by=user)
+    # A question in a session, under their public name (they chose to be visible).
+    ask_question(SessionFactory(event=event), f"A question for the stage, {CHAT_SIGNATURE}", by=user)
     offered = [field.key for field in shareable_fields(attendee, "en")]
     lead = share_contact(booth, attendee, keys=offered, by=user)
     update_lead(lead, notes=f"{NAME} {LEAD_NOTE}", rating=4, by=staff)
@@ -387,6 +391,7 @@ async def test_search_finds_every_trace_before_shredding(
         "table events.Attendee",
         "table events.Answer",
         "table events.ChatMessage",
+        "table events.SessionQuestion",
         "table events.User",
         "table exhibits.Lead",
     } <= places
