@@ -35,6 +35,7 @@ from .services import (
 from .services.analytics import VisitMarkShredder
 from .services.booth_sessions import BoothPlaces
 from .services.charts import FLOOR_CHARTS
+from .services.staff_calendar import StaffCalendarFeedShredder
 from .services.staff_roles import exhibitor_staff
 
 # Sessions can take place at a booth.
@@ -51,6 +52,7 @@ for strategy in (
     VisitMarkShredder(),
     appointment_privacy.AppointmentShredder(),
     appointment_privacy.VisitorMeetingShredder(),
+    StaffCalendarFeedShredder(),
 ):
     shred_strategies.register(strategy.name, strategy)
 

@@ -1,5 +1,6 @@
-"""Calendar files (iCalendar, RFC 5545): one session to add to a calendar, and an attendee's feed
-of bookmarked sessions, of meetings booked with exhibitors and of meetings with other visitors.
+"""Calendar files (iCalendar, RFC 5545): one session to add to a calendar, an attendee's feed
+of bookmarked sessions, of meetings booked with exhibitors and of meetings with other visitors,
+and a staff member's feed of their exhibitor's meetings.
 Written with the `icalendar` library, which folds lines at 75 octets, escapes text and ends lines
 with CRLF; times in UTC.
 
@@ -23,9 +24,12 @@ from icalendar import Event as CalendarEvent
 from events.models import Attendee, Event, Session
 from events.models.texts import text_in
 
-from ..models import Appointment, AppointmentStatus, VisitorMeeting
+from ..models import Appointment, AppointmentStatus, ExhibitorStaff, VisitorMeeting
+from ..models.appointments import AskedBy
+from ..services.appointment_mail import visitor_label
 from ..services.appointments import meetings_of_attendee
 from ..services.bookmarks import bookmarks_of
+from ..services.staff_calendar import meetings_of_staff
 from ..services.tour import booth_of, with_places
 from ..services.visitor_meetings import shown_name, visitor_meetings_of
 
@@ -103,17 +107,32 @@ def meeting_uid(appointment: Appointment) -> str:
     return f"meeting-{appointment.pk}@{_host()}"
 
 
-def meeting_entry(appointment: Appointment, *, event: Event, stamp: dt.datetime) -> CalendarEvent:
-    """A meeting booked with an exhibitor; "Join" is on the attendee's meetings page."""
+def _meeting_page(appointment: Appointment, event: Event, side: str) -> str:
+    """Where "Join" is: the attendee's meetings page, or the staff's agenda of that day."""
+    if side == AskedBy.STAFF:
+        day = timezone.localdate(appointment.starts_at, timezone=event.tz)
+        path = reverse("exhibitor:meetings", args=[appointment.booth.exhibitor_id]) + f"?day={day}"
+    else:
+        path = reverse("visit:meetings", args=[event.slug])
+    return _absolute(path + f"#meeting-{appointment.pk}")
+
+
+def meeting_entry(
+    appointment: Appointment, *, event: Event, stamp: dt.datetime, side: str = AskedBy.VISITOR
+) -> CalendarEvent:
+    """A meeting booked with an exhibitor, as `side` reads it: the visitor sees the exhibitor's
+    name, staff see the visitor as staff may (visitor_label: never a hidden attendee's name)."""
     booth = appointment.booth
     entry = CalendarEvent()
     entry.add("uid", meeting_uid(appointment))
     entry.add("dtstamp", stamp.astimezone(dt.UTC))
     entry.add("dtstart", appointment.starts_at.astimezone(dt.UTC))
     entry.add("dtend", appointment.ends_at.astimezone(dt.UTC))
-    entry.add(
-        "summary", vText(_("Meeting with %(exhibitor)s") % {"exhibitor": text_in(booth.exhibitor, "name")})
-    )
+    if side == AskedBy.STAFF:
+        summary = _("Meeting with %(name)s") % {"name": visitor_label(appointment)}
+    else:
+        summary = _("Meeting with %(exhibitor)s") % {"exhibitor": text_in(booth.exhibitor, "name")}
+    entry.add("summary", vText(summary))
     entry.add("status", _MEETING_STATUS[appointment.status])
     entry.add(
         "location",
@@ -126,7 +145,7 @@ def meeting_entry(appointment: Appointment, *, event: Event, stamp: dt.datetime)
             }
         ),
     )
-    entry.add("url", _absolute(reverse("visit:meetings", args=[event.slug]) + f"#meeting-{appointment.pk}"))
+    entry.add("url", _meeting_page(appointment, event, side))
     return entry
 
 
@@ -168,6 +187,11 @@ def session_calendar(session: Session) -> bytes:
     return _calendar(session.event, [session], name=name).to_ical()
 
 
+def _feed_refresh(calendar: Calendar) -> None:
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # unknown to the library: typed here
+
+
 def feed_calendar(attendee: Attendee) -> bytes:
     """The attendee's bookmarked sessions, as a feed a calendar app subscribes to: in the
     attendee's language, since a calendar app polling the feed sends no language of its own."""
@@ -183,6 +207,24 @@ def feed_calendar(attendee: Attendee) -> bytes:
             calendar.add_component(meeting_entry(appointment, event=event, stamp=stamp))
         for meeting in visitor_meetings_of(attendee):
             calendar.add_component(visitor_meeting_entry(meeting, attendee, event=event, stamp=stamp))
-    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # unknown to the library: typed here
+    _feed_refresh(calendar)
+    return calendar.to_ical()
+
+
+def staff_feed_calendar(member: ExhibitorStaff) -> bytes:
+    """The exhibitor's meetings `member` takes part in, as a feed: in the language the address
+    was made in (else the event's first), since a calendar app sends none of its own."""
+    exhibitor = member.exhibitor
+    event = exhibitor.event
+    feed = getattr(member, "calendar_feed", None)
+    languages = event.languages or [settings.LANGUAGE_CODE]
+    language = feed.language if feed is not None and feed.language in languages else languages[0]
+    with translation.override(language):
+        calendar = _calendar(
+            event, [], name=_("%(exhibitor)s: my meetings") % {"exhibitor": text_in(exhibitor, "name")}
+        )
+        stamp = timezone.now()
+        for appointment in meetings_of_staff(member):
+            calendar.add_component(meeting_entry(appointment, event=event, stamp=stamp, side=AskedBy.STAFF))
+    _feed_refresh(calendar)
     return calendar.to_ical()

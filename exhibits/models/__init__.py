@@ -6,6 +6,7 @@ from .booth import Booth, BoothSession, Tag
 from .exhibitor import Exhibitor, ExhibitorStaff, StaffInvitation
 from .hall import Hall
 from .leads import Lead
+from .staff_calendar import StaffCalendarFeed
 from .visitor_meetings import VisitorMeeting
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Hall",
     "Lead",
     "MeetingSlot",
+    "StaffCalendarFeed",
     "StaffInvitation",
     "Tag",
     "VisitorMeeting",

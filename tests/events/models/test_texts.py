@@ -45,6 +45,8 @@ NOT_PER_LANGUAGE = {
     "BoothAsset.original_format": "a file format",
     "BoothAsset.error_code": "an internal code",
     "CalendarFeed.token": "a secret",
+    "StaffCalendarFeed.token": "a secret",
+    "StaffCalendarFeed.language": "a language code",
     "Lead.notes": "the exhibitor's own notes, never shown to visitors",
     # The API and webhooks: organisers' and exhibitors' machinery, never shown to visitors.
     "ApiToken.name": "the token maker's own label",
