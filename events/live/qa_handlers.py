@@ -61,6 +61,7 @@ def question_named(connection: LiveConnection, data: dict[str, Any]) -> SessionQ
 # --- Vote counts, coalesced: one push per session per QA_VOTE_PUSH_SECONDS, not one per vote -----
 
 _voted: dict[int, set[int]] = {}  # session id -> questions whose count moved since the last push
+_pushing: set[asyncio.Task] = set()  # held until done: the loop keeps only weak references to tasks
 
 
 def _count_votes(question_ids: set[int]) -> dict[str, int]:
@@ -69,8 +70,10 @@ def _count_votes(question_ids: set[int]) -> dict[str, int]:
 
 
 async def _push_votes_later(session_id: int) -> None:
-    await asyncio.sleep(settings.QA_VOTE_PUSH_SECONDS)
-    question_ids = _voted.pop(session_id, set())
+    try:
+        await asyncio.sleep(settings.QA_VOTE_PUSH_SECONDS)
+    finally:  # even cancelled: a session left in _voted would never be pushed again
+        question_ids = _voted.pop(session_id, set())
     if question_ids:
         votes = await database_sync_to_async(_count_votes)(question_ids)
         await push_to_group(
@@ -82,7 +85,9 @@ def _count_changed(question: SessionQuestion) -> None:
     waiting = _voted.get(question.session_id)
     if waiting is None:
         _voted[question.session_id] = {question.pk}
-        asyncio.get_running_loop().create_task(_push_votes_later(question.session_id))
+        task = asyncio.get_running_loop().create_task(_push_votes_later(question.session_id))
+        _pushing.add(task)
+        task.add_done_callback(_pushing.discard)
     else:
         waiting.add(question.pk)
 
