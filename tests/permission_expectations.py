@@ -143,6 +143,12 @@ def _bookmarked(field: str, key: str):
     return check
 
 
+def _has_staff_calendar_feed(world, response) -> bool:
+    from exhibits.models import StaffCalendarFeed
+
+    return StaffCalendarFeed.objects.filter(staff__exhibitor_id=world["ids"]["exhibitor"]).exists()
+
+
 def _has_calendar_feed(world, response) -> bool:
     from exhibits.models import CalendarFeed
 
@@ -479,6 +485,11 @@ EXPECTED: dict[str, dict] = {
     "exhibitor:meeting_slot_withdraw": post(
         _row(LOGIN, 404, DONE, 404, 403, 403),
         changed=_field_set("exhibits.MeetingSlot", "free_slot", "withdrawn_at"),
+    ),
+    # The staff member's own calendar feed: an unknown token answers nobody; renewing is one's own.
+    "exhibitor:meetings_calendar_feed": get(_row(404, 404, 404, 404, 404, 404)),
+    "exhibitor:meetings_calendar_renew": post(
+        _row(LOGIN, 404, DONE, 404, 403, 403), changed=_has_staff_calendar_feed
     ),
     "visit:book_meeting": get(ATTENDEE),
     "visit:meetings": get(_row(TO_SIGNIN, 200, 200, 200, 200, 200)),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import analytics, appointments, exhibitor, exhibitor_api, leads
+from ..views import analytics, appointments, exhibitor, exhibitor_api, leads, staff_calendar
 from ..views import booth_editor as editor
 
 urlpatterns = [
@@ -43,6 +43,17 @@ urlpatterns = [
         "<int:exhibitor_id>/meetings/slots/<int:slot_id>/withdraw/",
         appointments.WithdrawSlotView.as_view(),
         name="meeting_slot_withdraw",
+    ),
+    # The staff member's own calendar feed of these meetings: a secret address, no log-in.
+    path(
+        "<int:exhibitor_id>/meetings/calendar/<str:token>.ics",
+        staff_calendar.StaffCalendarFeedView.as_view(),
+        name="meetings_calendar_feed",
+    ),
+    path(
+        "<int:exhibitor_id>/meetings/calendar/renew/",
+        staff_calendar.RenewStaffCalendarFeedView.as_view(),
+        name="meetings_calendar_renew",
     ),
     path("booths/<int:booth_id>/analytics/", analytics.BoothAnalyticsView.as_view(), name="booth_analytics"),
     path(

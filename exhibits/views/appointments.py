@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -32,6 +32,7 @@ from ..permissions import MANAGE_MEETINGS, VIEW_MEETING
 from ..services import appointments as service
 from ..services import visitor_meetings
 from ..services.appointments import AppointmentError
+from ..services.staff_calendar import staff_calendar_feed_of
 from .leads import BoothAttendeeMixin
 from .mixins import ExhibitorBackofficeMixin
 
@@ -311,9 +312,18 @@ class AgendaView(StaffMeetingsMixin, TemplateView):
             leads=[(lead.pk, lead.shared_name or _("A visitor (no name shared)")) for lead in leads],
             zone=event.time_zone,
             exhibitor_name=text_in(self.exhibitor, "name"),
+            feed_url=self.feed_url(),
         )
         context.setdefault("publish_form", PublishForm(exhibitor=self.exhibitor, initial={"day": self.day}))
         return context
+
+    def feed_url(self) -> str:
+        """The address of the viewer's own calendar feed of these meetings (made on first view)."""
+        feed = staff_calendar_feed_of(
+            self.exhibitor, by=self.request.user, language=translation.get_language() or ""
+        )
+        path = reverse("exhibitor:meetings_calendar_feed", args=[self.exhibitor.pk, feed.token])
+        return self.request.build_absolute_uri(path)
 
 
 class PublishSlotsView(AgendaView):
