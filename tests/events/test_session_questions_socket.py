@@ -13,8 +13,9 @@ from django.test import Client, override_settings
 
 from events.enums import EventStatus, TeamRole
 from events.models import QuestionStatus, SessionQuestion
+from exhibits.models import BoothSession
 from rakwon_site.asgi import application
-from tests.factories import EventFactory, SessionFactory, TeamMemberFactory
+from tests.factories import BoothFactory, EventFactory, SessionFactory, StaffFactory, TeamMemberFactory
 from tests.registration_factories import AttendeeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,8 +44,7 @@ async def _next(communicator, timeout: float = 2) -> dict:
     return json.loads(await communicator.receive_from(timeout=timeout))
 
 
-@database_sync_to_async
-def _expo(slug: str):
+def _make_expo(slug: str):
     event = EventFactory(slug=slug, status=EventStatus.PUBLISHED)
     session = SessionFactory(event=event)
     moderator = TeamMemberFactory(event=event, role=TeamRole.MODERATOR).user
@@ -52,6 +52,9 @@ def _expo(slug: str):
     bo = AttendeeFactory(event=event, display_name="Bo", visible_to_others=True).user
     cy = AttendeeFactory(event=event, display_name="Cy", visible_to_others=True).user
     return event, session, moderator, ada, bo, cy
+
+
+_expo = database_sync_to_async(_make_expo)
 
 
 async def test_anonymous_question_waits_for_the_moderator_then_reaches_everyone():
@@ -163,3 +166,31 @@ async def test_bad_frames_get_clear_errors_and_nothing_is_saved():
     assert await database_sync_to_async(SessionQuestion.objects.count)() == 0
     await socket.disconnect()
     await asyncio.sleep(0)
+
+
+@database_sync_to_async
+def _session_at_a_booth(slug: str):
+    event, session, _moderator, ada, _bo, _cy = _make_expo(slug)
+    booth = BoothFactory(event=event)
+    BoothSession.objects.create(booth=booth, session=session)
+    staff = StaffFactory(exhibitor=booth.exhibitor).user
+    other_staff = StaffFactory(exhibitor=BoothFactory(event=event).exhibitor).user
+    question = SessionQuestion.objects.create(
+        event=event, session=session, author=ada, author_label="Ada", text="Why?"
+    )
+    return event, session, staff, other_staff, question
+
+
+async def test_staff_of_the_sessions_booth_moderate_on_the_socket_and_other_staff_do_not():
+    event, session, staff, other_staff, question = await _session_at_a_booth("qa-booth")
+    theirs, others = await _connect(staff, event.slug), await _connect(other_staff, event.slug)
+    joined = await _ask(theirs, 1, "qa.join", session=session.pk)
+    assert (joined["data"]["moderator"], [row["id"] for row in joined["data"]["questions"]]) == (
+        True,
+        [question.pk],
+    )
+    refused = await _ask(others, 1, "qa.approve", question=question.pk)
+    assert (refused["type"], refused["code"]) == ("error", "auth.forbidden")
+    assert (await _ask(theirs, 2, "qa.approve", question=question.pk))["data"]["status"] == "approved"
+    for socket in (theirs, others):
+        await socket.disconnect()

@@ -168,6 +168,10 @@
           show();
         },
         function (failure) {
+          if (failure && failure.code === "client.offline") {
+            form.submit(); // the socket dropped: the plain form sends it instead, nothing is lost
+            return;
+          }
           errorLine.textContent = (failure && failure.message) || box.getAttribute("data-qa-offline");
         }
       );
