@@ -63,6 +63,11 @@ NOT_PER_LANGUAGE = {
     # Meetings by appointment: what the two sides wrote to each other, and the room's key.
     "Appointment.note": "what a person wrote, in their own language",
     "Appointment.room_token": "a secret",
+    "VisitorMeeting.note": "what a person wrote, in their own language",
+    "VisitorMeeting.room_token": "a secret",
+    # Q&A on a session: what a visitor asked, in their own words, under their public name.
+    "SessionQuestion.text": "what a person wrote, in their own language",
+    "SessionQuestion.author_label": "a person's name",
     # The dashboard's counts: keys of places and counters, numbers only.
     "HourlyCount.place": "an internal key",
     "HourlyCount.what": "an internal code",
