@@ -20,6 +20,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
+
 from .registry import Registry
 
 if TYPE_CHECKING:
@@ -65,8 +67,6 @@ class ShredStrategy(ABC):
         """The accounts among `user_ids` this app still needs; override to answer in one query."""
         if type(self).keeps_account is ShredStrategy.keeps_account or not user_ids:
             return set()
-        from django.contrib.auth import get_user_model
-
         users = get_user_model().objects.filter(pk__in=user_ids)
         return {user.pk for user in users if self.keeps_account(user)}
 

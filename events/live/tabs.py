@@ -19,11 +19,15 @@ import time
 import weakref
 from typing import Protocol
 
+import redis.asyncio
 from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from events.redis_layer import waiting_pool
+
 from .connection import LiveConnection
+from .presence.store import RedisStore, get_store
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +79,6 @@ class RedisTabs:
     """Keys (under `prefix`): ``<event id>:<user id>``, socket id → expiry (Unix seconds)."""
 
     def __init__(self, url: str, *, prefix: str, ttl_seconds: float, pool=None, client=None) -> None:
-        import redis.asyncio
-
-        from events.redis_layer import waiting_pool
-
         # A client of the presence store (its pool) when given; else one on a waiting pool.
         self._owns_client = client is None
         self.redis = client or redis.asyncio.Redis(connection_pool=pool or waiting_pool(url))
@@ -123,8 +123,6 @@ def get_tabs() -> Tabs:
     loop = asyncio.get_running_loop()
     store = _per_loop.get(loop)
     if store is None:
-        from .presence.store import RedisStore, get_store
-
         presence = get_store()
         store = _per_loop[loop] = RedisTabs(
             settings.REDIS_URL,

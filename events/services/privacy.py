@@ -39,6 +39,7 @@ from ..models.registration import PLACEHOLDER_EMAIL_DOMAIN, is_placeholder_email
 from ..registry import attendee_data, attendee_deleted, event_roles
 from ..shredder import ShredItem, ShredStrategy, shred_strategies
 from .audit import record_audit
+from .exports import delete_export_files
 from .shredding_traces import close_live_sockets, forget_sent_mail, sign_out_everywhere
 from .signin import attempt_key
 
@@ -337,8 +338,6 @@ class AttendeeDataShredder(ShredStrategy):
         }
 
     def shred(self, event: Event) -> dict[str, int]:
-        from .exports import delete_export_files
-
         attendees = Attendee.objects.filter(event=event)
         emails = list(attendees.exclude(email="").values_list("email", flat=True))
         user_ids = list(attendees.filter(user__isnull=False).values_list("user_id", flat=True))
@@ -374,8 +373,6 @@ class AttendeeDataShredder(ShredStrategy):
     def forget_attendee(self, attendee: Attendee) -> dict[str, int]:
         """One attendee leaves: attendee lists written since they registered hold them, so those
         files go; so do mails to their address and their open live sockets."""
-        from .exports import delete_export_files
-
         lists = ExportJob.objects.filter(
             event=attendee.event, kind=ExportKind.ATTENDEES_CSV, created_at__gte=attendee.created_at
         ).exclude(file_name="")

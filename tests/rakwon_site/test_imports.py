@@ -15,21 +15,11 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ("events", "exhibits", "media_rtc", "rakwon_site")
-# Function-local imports in modules another engineer is moving right now (the live socket into
-# events/live/, the privacy and shredder modules with the registries, issue 11 items 1-2): theirs
-# to hoist in that move, none of them needs to wait. privacy.py's import of exports no longer
-# dodges a loop (exports stopped importing privacy when the attendee CSV moved to interfaces/).
-# Remove an entry when its import moves; a stale entry fails the test.
+# The one function-local import left that dodges a loop: presence's places and ticker need each
+# other (places marks the tick, the tick reads the places). Remove it when that loop is cut; a
+# stale entry fails the test.
 PENDING = {
-    ("events/live/presence/places.py", "from events.models import Session"),
-    ("events/live/presence/store.py", "import redis.asyncio as redis"),
-    ("events/live/presence/store.py", "from events.redis_layer import waiting_pool"),
     ("events/live/presence/ticker.py", "from . import places"),
-    ("events/live/tabs.py", "import redis.asyncio"),
-    ("events/live/tabs.py", "from events.redis_layer import waiting_pool"),
-    ("events/live/tabs.py", "from .presence.store import RedisStore, get_store"),
-    ("events/services/privacy.py", "from .exports import delete_export_files"),
-    ("events/shredder.py", "from django.contrib.auth import get_user_model"),
 }
 PRAGMA = re.compile(r"noqa(:\s*[A-Z]+[0-9]+(,\s*[A-Z]+[0-9]+)*)?|type:\s*ignore(\[[^\]]*\])?|pragma:[^#]*")
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from events.errors import RakwonError
+from events.models import Session
 from events.registry import PresencePlace, presence_places
 
 from ..connection import LiveConnection
@@ -97,16 +98,12 @@ async def find(connection: LiveConnection, kind: str, place_id: Any) -> Presence
 
 
 def find_session(event, session_id: int) -> PresencePlace | None:
-    from events.models import Session
-
     if not Session.objects.filter(event=event, pk=session_id).exists():
         return None
     return PresencePlace("session", session_id)
 
 
 def sessions_in_event(event_id: int) -> list[tuple[int, int | None]]:
-    from events.models import Session
-
     return [
         (pk, None)
         for pk in Session.objects.filter(event_id=event_id).order_by("pk").values_list("pk", flat=True)

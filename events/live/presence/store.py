@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import redis.asyncio as redis
 from django.conf import settings
 from django.utils.translation import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -24,6 +25,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from events.errors import RakwonError
+from events.redis_layer import waiting_pool
 
 Person = dict[str, Any]  # what others may know of a present person: {"person": id|None, "name": str|None}
 
@@ -282,10 +284,6 @@ class RedisStore(_Shared):
         max_connections: int | None = None,
         pool_timeout: float | None = None,
     ) -> None:
-        import redis.asyncio as redis
-
-        from events.redis_layer import waiting_pool
-
         pool = waiting_pool(url, max_connections=max_connections, timeout=pool_timeout)
         self._redis = redis.Redis(connection_pool=pool)
         self.prefix = prefix
