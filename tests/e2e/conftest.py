@@ -221,6 +221,7 @@ def rakwon_server(tmp_path_factory) -> Iterator[RakwonServer]:
                 "rakwon_site",
                 "worker",
                 "--pool=solo",
+                "--queues=celery,mail",  # one worker does both here; mail has its own queue
                 "-l",
                 "INFO",
             ]
