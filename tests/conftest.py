@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from events.enums import TeamRole
+from events.live.presence import ticker
 from events.live.presence.store import MemoryStore, use_store
 
 from .factories import (
@@ -35,6 +38,21 @@ def _in_process_live_layers(settings):
     use_store(MemoryStore())
     yield
     use_store(None)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if inspect.iscoroutinefunction(getattr(item, "obj", None)):
+            item.fixturenames.append("_presence_ticker_stopped")
+
+
+@pytest.fixture
+async def _presence_ticker_stopped():
+    """Every async test ends its presence tick before the database is emptied: a tick still
+    writing the last visits in its thread would find the tables gone (or lock them from the
+    flush, "database table is locked", on SQLite)."""
+    yield
+    await ticker.stop()
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ _sent_people: dict[PresencePlace, list] = {}  # the first names last sent to a p
 _newcomers: set[PresencePlace] = set()  # places with sockets that have not had a tick frame yet
 _children: dict[PresencePlace, tuple[float, list[int]]] = {}
 _task: asyncio.Task | None = None
+_working = False  # the tick task is inside a step (database work may be under way in a thread)
+_stopping = False  # stop() asked the tick to end after the step under way
 
 
 @dataclass
@@ -98,21 +100,46 @@ async def start() -> None:
 async def _run() -> None:
     from . import places
 
+    global _working
     while True:
         await asyncio.sleep(float(settings.PRESENCE_TICK_SECONDS))
+        _working = True
         try:
-            await tick()
-        except (PresenceBusy, RedisError) as failure:  # Redis saturated or away: the next tick retries
-            log.warning("presence tick skipped: %s", failure)
-        except Exception:  # a failed tick must not stop the next one
-            log.exception("presence tick failed")
-        await run_due_chores()
-        if not places.local_connections() and not _dirty:
             try:
-                await entries.flush()  # the last visits before going quiet
-            except Exception:
-                log.exception("writing presence entries failed")
-            return  # nothing to watch; the next connection starts the tick again
+                await tick()
+            except (PresenceBusy, RedisError) as failure:  # Redis saturated or away: the next tick retries
+                log.warning("presence tick skipped: %s", failure)
+            except Exception:  # a failed tick must not stop the next one
+                log.exception("presence tick failed")
+            await run_due_chores()
+            if _stopping or (not places.local_connections() and not _dirty):
+                try:
+                    await entries.flush()  # the last visits before going quiet
+                except Exception:
+                    log.exception("writing presence entries failed")
+                return  # nothing to watch; the next connection starts the tick again
+        finally:
+            _working = False
+
+
+async def stop(timeout: float = 10.0) -> None:
+    """End this loop's tick and wait for it: a process shutting down, a test ending. A tick is
+    never cut off inside its database work (a write left running in a thread would outlive the
+    loop); a tick asleep is simply cancelled. The last visits are written on the way out."""
+    global _stopping
+    task = _task
+    if task is None or task.done() or task.get_loop() is not asyncio.get_running_loop():
+        return
+    if _working:
+        _stopping = True
+    else:
+        task.cancel()
+    try:
+        await asyncio.wait({task}, timeout=timeout)
+    finally:
+        _stopping = False
+    if not _working:
+        await entries.flush()
 
 
 async def tick() -> None:
