@@ -4,6 +4,7 @@ and booth pages. Public read-only for a published event; acting on them needs a 
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -116,6 +117,8 @@ class BoothView(TourMixin, TemplateView):
         attendance = context["attendance"]
         # Names of the exhibitor's staff only: attendees at the booth are never listed here.
         staff = exhibitor.staff.select_related("user").order_by("user__display_name", "pk")
+        assets = assets_for_visitors(booth)
+        prefetch_related_objects(assets.documents, "pages")
         context.update(
             booth=booth,
             exhibitor=exhibitor,
@@ -123,7 +126,9 @@ class BoothView(TourMixin, TemplateView):
             tags=list(booth.tags.all()),
             staff_names=[member.user.display_name for member in staff if member.user.display_name],
             sessions=with_places(Session.objects.filter(booth_link__booth=booth).order_by("starts_at", "id")),
-            assets=assets_for_visitors(booth),
+            assets=assets,
+            # Their pages for the live presentation beside the video, and its links without JavaScript.
+            presentable_documents=assets.documents,
             # Only a confirmed attendee has a lead to show; the include explains itself to others.
             lead=lead_for(booth, attendance) if context["can_bookmark"] else None,
             zone=zone_label(event),

@@ -26,6 +26,17 @@
   // --- The booth's room ----------------------------------------------------------------------
 
   var meetBox = find("[data-rtc-meet]");
+  var lastViewers = 0;
+  // Tells the page how the booth's room stands (exhibits/static/exhibits/live_with_slides.js
+  // shows the speaker beside the slides, and staff how many watch them).
+  function announce(room) {
+    root.dispatchEvent(new CustomEvent("rakwon:rtc-state", { bubbles: true, detail: {
+      booth: booth,
+      players: Object.keys(room.players).length,
+      publishing: Boolean(room.publications.camera || room.publications.screen),
+      viewers: lastViewers,
+    } }));
+  }
   var boothRoom = booth === null ? null : rtc.room({ booth: booth }, find("[data-rtc-players]"), {
     onState: function (state, room) {
       var anyone = state.publishers.length > 0;
@@ -33,6 +44,8 @@
       find("[data-rtc-live-badge]").hidden = !anyone;
       find("[data-rtc-quality]").hidden = Object.keys(room.players).length === 0;
       if (meetBox) meetBox.hidden = !staffAreLive(state) || meeting !== null;
+      lastViewers = state.viewers || 0;
+      announce(room);
     },
   });
 
@@ -172,6 +185,7 @@
       }).then(function () {
         studioStatus("");
         showLive(true);
+        announce(boothRoom);
       }, function (failure) {
         studioStatus(failure && failure.message ? failure.message : text("no-devices"));
       }).then(function () { button.disabled = false; });
@@ -208,6 +222,7 @@
       (publication ? publication.close(true) : Promise.resolve()).then(function () {
         if (!meeting) closeCamera();
         showLive(false);
+        announce(boothRoom);
       });
     });
   }
