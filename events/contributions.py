@@ -11,6 +11,7 @@ from .live import (
     dashboard_handlers,  # noqa: F401  the organiser's live dashboard
     qa_handlers,  # noqa: F401  questions to a session
     socket_handlers,  # noqa: F401  the event's own socket handlers
+    stage_handlers,  # noqa: F401  raised hands on a session's stage
 )
 from .live.presence import ticker
 from .live.presence.places import find_session, sessions_in_event
@@ -18,6 +19,8 @@ from .services import (
     chat_shredding,  # noqa: F401  chat's shredding strategy
     privacy,  # noqa: F401  the event's own shredding strategy
     session_question_shredding,  # noqa: F401  Q&A's shredding strategy
+    stage,  # noqa: F401  the stage's permissions (events.speak_on_stage...)
+    stage_shredding,  # noqa: F401  the stage's shredding strategy
 )
 from .services.activity import sample_online
 from .services.chat import attendee_messages

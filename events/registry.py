@@ -12,6 +12,7 @@ app registers all it adds in one module, ``<app>/contributions.py``, loaded by i
 - `presence_places`, `presence_listeners`: the kinds of place presence knows (the session is the
   event's own; others come from other apps) and who hears that someone entered one.
 - `socket_disconnect_listeners`, `connect_guards`: a socket closing; who may not open one.
+- `stage_exits`: someone left a session's stage (their live streams there end).
 - `event_roles`: who else enters the live event, and whom chat shows as a place's staff.
 - `attendee_data`, `attendee_deleted`: what other apps hold about an attendee (their download)
   and forgetting it when the attendee deletes their registration.
@@ -398,6 +399,10 @@ presence_listeners: Registry[Callable[[list[Any]], Any]] = Registry("presence li
 socket_disconnect_listeners: Registry[Callable[[Any], Awaitable[None]]] = Registry(
     "socket disconnect listener"
 )
+
+#: Awaited as ``leave(session_id, user_id)`` when someone leaves a session's stage (taken off by
+#: a moderator, or no longer named a speaker): live video ends their streams there at once.
+stage_exits: Registry[Callable[[int, int], Awaitable[None]]] = Registry("stage exit")
 
 
 # --- Before publishing ----------------------------------------------------------------------

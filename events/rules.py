@@ -5,6 +5,7 @@ from __future__ import annotations
 import rules
 
 from .enums import AttendeeStatus, TeamRole
+from .models import StageSpeaker
 from .permissions import (
     CHANGE_EVENT,
     CHANGE_EVENT_STATUS,
@@ -79,9 +80,17 @@ def has_event_role(user, event) -> bool:
     return event_roles.has_role(user, event)
 
 
-# Entering the live event (its pages, the socket): the team always; attendees and people with a
-# role in the event while it is public.
+@rules.predicate
+def is_stage_speaker(user, event) -> bool:
+    """Named to speak on one of the event's stages (an outside speaker has no registration)."""
+    if not user or not user.is_authenticated or event is None:
+        return False
+    return StageSpeaker.objects.filter(event=event, user=user).exists()
+
+
+# Entering the live event (its pages, the socket): the team always; attendees, people with a
+# role in the event and its stages' speakers while it is public.
 rules.add_perm(
     ENTER_EVENT,
-    is_event_team | (event_is_public & (is_confirmed_attendee | has_event_role)),
+    is_event_team | (event_is_public & (is_confirmed_attendee | has_event_role | is_stage_speaker)),
 )

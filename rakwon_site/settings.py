@@ -394,6 +394,8 @@ WEBHOOK_GIVE_UP_SECONDS = env_int("WEBHOOK_GIVE_UP_SECONDS", 3 * 24 * 3600)  # t
 RTC_BOOTH_MAX_PUBLISHERS = env_int("RTC_BOOTH_MAX_PUBLISHERS", 4)
 RTC_BOOTH_MAX_VIEWERS = env_int("RTC_BOOTH_MAX_VIEWERS", 200)
 RTC_MEETING_MAX_MEMBERS = env_int("RTC_MEETING_MAX_MEMBERS", 8)
+# Speakers on a session's stage publishing at once (each with camera+microphone and a screen).
+RTC_STAGE_MAX_SPEAKERS = env_int("RTC_STAGE_MAX_SPEAKERS", 6)
 # A visitor's "Meet the exhibitor" request waits this long for staff to accept.
 RTC_MEETING_REQUEST_SECONDS = env_int("RTC_MEETING_REQUEST_SECONDS", 300)
 # ICE without a public network: the server offers host candidates only (never STUN). Which local

@@ -74,3 +74,14 @@ def questions_group(session_id: int) -> str:
 def question_moderators_group(session_id: int) -> str:
     """Those who moderate a session's questions: they also hear of each one waiting for approval."""
     return f"qa.{int(session_id)}.moderators"
+
+
+def stage_group(session_id: int) -> str:
+    """Everyone with a session's stage open: how many hands are up. (Not "stage.<id>": that is the
+    live-video room's name, whose own group is "rtc.stage.<id>".)"""
+    return f"stage.hands.{int(session_id)}"
+
+
+def stage_moderators_group(session_id: int) -> str:
+    """Those who moderate a session's stage: they see who raised a hand."""
+    return f"stage.hands.{int(session_id)}.moderators"

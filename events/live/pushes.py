@@ -91,6 +91,41 @@ class QuestionHidden(TypedDict):
     session: int
 
 
+# --- The stage of a session: raised hands ------------------------------------------------------
+
+
+class RaisedHand(TypedDict):
+    """A raised hand as its session's moderators see it (nobody else sees who raised it)."""
+
+    id: int
+    name: str
+    on_stage: bool
+    raised_at: str  # ISO 8601
+
+
+class StageHands(TypedDict):
+    """stage.hands: every hand of the session, to its moderators."""
+
+    session: int
+    hands: list[RaisedHand]
+    raised: int
+
+
+class StageRaised(TypedDict):
+    """stage.raised: how many hands are up, to everyone with the stage open."""
+
+    session: int
+    raised: int
+
+
+class StageYou(TypedDict):
+    """stage.you: to one person's tabs, when a moderator brought them on stage or took them off."""
+
+    session: int
+    on_stage: bool
+    hand: Literal["none", "raised", "on_stage"]
+
+
 # --- The socket itself -----------------------------------------------------------------------
 
 
@@ -112,6 +147,9 @@ for push_type, shape in {
     "qa.question": AskedQuestion,
     "qa.votes": QuestionVotes,
     "qa.hidden": QuestionHidden,
+    "stage.hands": StageHands,
+    "stage.raised": StageRaised,
+    "stage.you": StageYou,
     "socket.closing": SocketClosing,
 }.items():
     push_shapes.register(push_type, shape)

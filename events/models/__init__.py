@@ -16,6 +16,7 @@ from .registration import (
 )
 from .schedule import Session, Speaker
 from .session_questions import QuestionStatus, QuestionVote, SessionQuestion, SessionQuestionSettings
+from .stage import StageHand, StageSpeaker
 from .team import EventTeamMember, TeamInvitation
 from .user import User
 
@@ -45,6 +46,8 @@ __all__ = [
     "SessionQuestion",
     "SessionQuestionSettings",
     "SignInLink",
+    "StageHand",
+    "StageSpeaker",
     "Speaker",
     "TeamInvitation",
     "User",
