@@ -336,6 +336,26 @@ class MediaEngine:
             "tiers": tiers,
         }
 
+    def published_sources(self, room: str) -> dict[str, dict[str, EncodedSource]]:
+        """Each ready publisher's encoded sources in `room` ({"audio": ..., "video": ...} by
+        publisher id, only the kinds it sends): a recorder subscribes to them like a viewer
+        (media_rtc/recording.py), so it gets the same encoded frames and decodes nothing."""
+        the_room = self._rooms.get(room)
+        if the_room is None:
+            return {}
+        return {
+            publisher.id: {
+                kind: source
+                for kind, source, sent in (
+                    ("audio", publisher.audio, publisher.has_audio),
+                    ("video", publisher.video, publisher.has_video),
+                )
+                if sent
+            }
+            for publisher in the_room.publishers.values()
+            if publisher.ready
+        }
+
     def on_change(self, listener: RoomListener) -> None:
         """`listener(room, state)` after publishers or viewers change; may be a coroutine function."""
         self._listeners.append(listener)

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from . import errors
 from .engine import MediaEngine, publisher_id
+from .recording_rooms import RoomRecordings
 from .rooms import room_group, room_ref
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class RoomHost:
         self.patterns: set[str] = set()
         self._push = push
         engine.on_change(self._changed)
+        self.recordings = RoomRecordings(engine, push=push)
 
     async def _changed(self, room: str, state: dict) -> None:
         if state.get("kind") is None:  # the room is gone: forget its names and pattern
@@ -66,6 +68,8 @@ class RoomHost:
             "watch": self.watch,
             "tier": self.set_tier,
             "leave": self.leave,
+            "record.start": self.recordings.start,
+            "record.stop": self.recordings.stop,
         }.get(op)
         if handler is None:
             raise errors.BadRequest()
