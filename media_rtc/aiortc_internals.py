@@ -59,7 +59,17 @@ import aiortc.clock
 import aiortc.rtcrtpsender
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import vpx
-from aiortc.rtp import RTP_HISTORY_SIZE, RtcpSenderInfo, RtcpSrPacket, RtpPacket, pack_header_extensions
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTP_HISTORY_SIZE,
+    RtcpPsfbPacket,
+    RtcpSenderInfo,
+    RtcpSrPacket,
+    RtpPacket,
+    pack_header_extensions,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 from pylibsrtp import _binding
 
 logger = logging.getLogger(__name__)
@@ -448,3 +458,66 @@ def report_counters_from(sender: RTCRtpSender, counters: Callable[[], dict]) -> 
         await original(packets)
 
     sender._send_rtcp = send_rtcp
+
+
+# --- a conference's publishers: their audio levels and the bitrate they are told --------------------
+# - `RTCRtpReceiver._handle_rtp_packet(packet, arrival_time_ms)`: called by the DTLS transport for
+#   every RTP packet (looked up on the instance), with the header extensions already parsed
+#   (`packet.extensions.audio_level`: RFC 6464 (voice activity, level), aiortc negotiates
+#   urn:ietf:params:rtp-hdrext:ssrc-audio-level on audio by default).
+# - `RTCRtpReceiver._send_rtcp(packet)` and `__rtcp_ssrc`: the REMB aiortc's remote bitrate
+#   estimator sends goes through `_send_rtcp`, so a clamp there caps what the publisher is told.
+
+RECEIVER_RTCP_SSRC_ATTRIBUTE = "_RTCRtpReceiver__rtcp_ssrc"
+
+#: `on_level(level)`: RFC 6464 -dBov, 0 (loudest) to 127 (silence), for one audio packet.
+LevelSink = Callable[[int], None]
+
+
+def read_audio_levels(receiver: RTCRtpReceiver, on_level: LevelSink) -> None:
+    """Hand every audio packet's RFC 6464 level to `on_level` before aiortc handles the packet.
+    Nothing is decoded: the level is a header extension. Packets without it are not reported."""
+    original = receiver._handle_rtp_packet
+
+    async def handle_rtp_packet(packet: RtpPacket, arrival_time_ms: int) -> None:
+        level = packet.extensions.audio_level
+        if level is not None:
+            try:
+                on_level(level[1])
+            except Exception:  # a bookkeeping bug must not kill the publisher's receive path
+                logger.exception("reading an audio level failed")
+        await original(packet, arrival_time_ms)
+
+    receiver._handle_rtp_packet = handle_rtp_packet
+
+
+def clamp_remb(receiver: RTCRtpReceiver, cap_bps: Callable[[], int]) -> None:
+    """The REMB this receiver sends its publisher never says more than `cap_bps()`."""
+    original = receiver._send_rtcp
+
+    async def send_rtcp(packet: Any) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+            except ValueError:
+                pass
+            else:
+                packet.fci = pack_remb_fci(min(bitrate, cap_bps()), ssrcs)
+        await original(packet)
+
+    receiver._send_rtcp = send_rtcp
+
+
+def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
+    """Tell the publisher of every stream this receiver has seen to send at most `bitrate_bps`
+    now (RTCP REMB), without waiting for the estimator's next report. False before the first
+    packet (there is nobody to tell yet)."""
+    rtcp_ssrc = getattr(receiver, RECEIVER_RTCP_SSRC_ATTRIBUTE)
+    ssrcs = [source.source for source in receiver.getSynchronizationSources()]
+    if rtcp_ssrc is None or not ssrcs:
+        return False
+    packet = RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate_bps, ssrcs))
+    sending = asyncio.ensure_future(receiver._send_rtcp(packet))
+    _pending_requests.add(sending)
+    sending.add_done_callback(_pending_requests.discard)
+    return True

@@ -200,13 +200,21 @@ class SpeakerSelector:
                 state.speaking = False
 
     def _video_ranking(self, audible: list[str]) -> list[str]:
-        """The floor and the pin first, then the most recent speakers, then everyone else in the
-        order they arrived (the grid is full before anyone has said a word)."""
-        chosen = [s for s in (self._floor, self._pinned) if s is not None and s in audible]
-        chosen = list(dict.fromkeys(chosen))
+        """The floor and the pin first; then who speaks now, those already in the grid before
+        newcomers (the loudest first), so that five people talking at once do not make the grid
+        flap; then the most recent speakers; then everyone else in the order they arrived (the grid
+        is full before anyone has said a word)."""
+        chosen = list(dict.fromkeys(s for s in (self._floor, self._pinned) if s is not None and s in audible))
         rest = [s for s in audible if s not in chosen]
-        rest.sort(key=lambda s: (-self._sites[s].spoke_at, self._sites[s].joined))
-        return chosen + rest
+        in_grid = set(self._slots)
+        talking = [s for s in rest if self._sites[s].speaking]
+        staying = [s for s in talking if s in in_grid]
+        arriving = sorted((s for s in talking if s not in in_grid), key=lambda s: self._sites[s].level)
+        quiet = sorted(
+            (s for s in rest if not self._sites[s].speaking),
+            key=lambda s: (-self._sites[s].spoke_at, self._sites[s].joined),
+        )
+        return chosen + staying + arriving + quiet
 
     def _place_in_slots(self, wanted: list[str]) -> None:
         """Sites that stay keep their slot; newcomers take the freed ones, in rank order."""

@@ -11,10 +11,13 @@ from rakwon_site.health import readiness_checks, redis_heartbeat_check
 from . import (
     rules,  # noqa: F401  media_rtc.go_live and the room permissions (media_rtc.rules)
     socket_handlers,  # live video signalling ("rtc.*") on the live socket
+    stage,  # a session's stage ("stage.<session id>")
 )
 
 # A closed socket leaves its rooms at once (not when its peer connections time out).
 registry.socket_disconnect_listeners.register("media_rtc.leave_rooms", socket_handlers.leave_everything)
+# Someone taken off a session's stage stops publishing there at once.
+registry.stage_exits.register("media_rtc.end_streams_on_stage", stage.end_streams_on_stage)
 
 # /readyz: with media workers in use, at least one must be beating its heartbeat.
 if settings.RTC_MEDIA_WORKERS:

@@ -21,11 +21,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc import (
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCSessionDescription,
+)
 
 from . import aiortc_internals as internals
 from . import native
-from .errors import BadOffer, NoSuchPublisher, NotWatching, RoomFull, RtcError, TooManyPublishers
+from .conference_media import ConferenceLimits, ConferenceMedia
+from .errors import BadOffer, NoSuchPublisher, NotWatching, RoomFull, RtcError, StageFull, TooManyPublishers
 from .forwarding import FRAME_STEP, EncodedSource, ForwardedTrack
 from .pattern_source import PatternSource
 from .sdp import codec_preferences, limit_publisher_bitrate, parse_offer
@@ -41,7 +49,11 @@ from .tiers import (
 logger = logging.getLogger(__name__)
 
 RoomListener = Callable[[str, dict], Any]
-BOOTH, MEETING = "booth", "meeting"
+BOOTH, MEETING, STAGE = "booth", "meeting", "stage"
+#: Many organisations on one screen: every site publishes, each seat receives only the active
+#: speakers (media_rtc/conference_media.py).
+CONFERENCE = "conference"
+ConferenceListener = Callable[[str, dict], Any]
 #: Offer/answer with host candidates takes milliseconds; this only bounds a stuck negotiation.
 NEGOTIATION_TIMEOUT = 15.0
 #: aiortc starts a viewer's senders right after DTLS connects; this only bounds a stuck start.
@@ -121,7 +133,9 @@ class MediaEngine:
         host_addresses: Sequence[str] = (),
         max_booth_publishers: int = 4,
         max_meeting_members: int = 8,
+        max_stage_speakers: int = 6,
         native_fanout: bool = True,
+        conference: ConferenceLimits = ConferenceLimits(),
     ) -> None:
         """`ice_servers`: aiortc RTCIceServer objects or dicts {"urls", "username", "credential"}
         (TURN); empty means host candidates only (never a public STUN server).
@@ -139,10 +153,14 @@ class MediaEngine:
             internals.restrict_host_addresses(host_addresses)
         self.max_booth_publishers = max_booth_publishers
         self.max_meeting_members = max_meeting_members
+        self.max_stage_speakers = max_stage_speakers
         self._rooms: dict[str, _Room] = {}
         self._listeners: list[RoomListener] = []
         self._background: set[asyncio.Future] = set()
         self._fanout = native.load() if native_fanout else None
+        self.conference_limits = conference
+        self._conferences: dict[str, ConferenceMedia] = {}
+        self._conference_listeners: list[ConferenceListener] = []
 
     # --- publishing ---------------------------------------------------------------------------
 
@@ -155,10 +173,12 @@ class MediaEngine:
         and continue on the new stream from its first keyframe.
         """
         sections = parse_offer(offer_sdp)
+        if kind == CONFERENCE:
+            self._conference(room).check_room_for(member)
         the_room = self._room_for(room, kind)
         publisher = self._reserve_publisher(the_room, member, label)
         pc = self._new_pc()
-        video_receiver = None
+        video_receiver = audio_receiver = None
         try:
             for section in sections:
                 transceiver = pc.addTransceiver(section.kind, direction="recvonly")
@@ -167,6 +187,8 @@ class MediaEngine:
                 internals.tap_encoded_frames(transceiver.receiver, self._deliverer(publisher, pc, source))
                 if section.kind == "video":
                     video_receiver = transceiver.receiver
+                else:
+                    audio_receiver = transceiver.receiver
             answer = await self._negotiate(pc, offer_sdp)
         except BaseException:
             await self._discard_pc(pc)
@@ -185,8 +207,20 @@ class MediaEngine:
             publisher.video.new_generation()
             self._in_background(old_pc.close())
         publisher.ready = True
+        if kind == CONFERENCE:
+            self._conference(room).add_site(
+                publisher.id,
+                member,
+                audio=publisher.audio,
+                video=publisher.video,
+                audio_receiver=audio_receiver,
+                video_receiver=video_receiver,
+                current=lambda: publisher.pc is pc,
+            )
         pc.on("connectionstatechange", self._publisher_watchdog(the_room, publisher, pc))
         self._notify(room)
+        if kind == CONFERENCE:
+            return self._conference(room).limit_answer(limit_publisher_bitrate(answer))
         return limit_publisher_bitrate(answer)
 
     async def start_test_pattern(self, room: str, member: str = "demo", label: str = "") -> str:
@@ -282,6 +316,7 @@ class MediaEngine:
 
     async def leave(self, room: str, member: str) -> None:
         """Close every connection `member` has in `room` (publishing and watching)."""
+        await self._leave_conference_seat(room, member)
         the_room = self._rooms.get(room)
         if the_room is None:
             return
@@ -306,6 +341,9 @@ class MediaEngine:
         self._notify(room)
 
     async def close_room(self, room: str) -> None:
+        conference = self._conferences.pop(room, None)
+        if conference is not None:
+            await conference.close()
         the_room = self._rooms.pop(room, None)
         if the_room is None:
             return
@@ -315,9 +353,70 @@ class MediaEngine:
         self._notify(room)
 
     async def close(self) -> None:
-        await asyncio.gather(*(self.close_room(name) for name in list(self._rooms)))
+        await asyncio.gather(*(self.close_room(name) for name in {*self._rooms, *self._conferences}))
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+
+    # --- a conference's seats and its chair (media_rtc/conference_media.py) ---------------------
+
+    async def take_seat(self, room: str, member: str, offer_sdp: str, *, audio_only: bool = False) -> str:
+        """A seat's recvonly offer (up to N video and 3 audio sections) in a conference room; the
+        answer. Its tracks then carry whoever the speaker selection picks."""
+        return await self._conference(room).seat(member, offer_sdp, audio_only=audio_only)
+
+    def chair_conference(self, room: str, action: str, site: str | None, on: bool = True) -> dict:
+        """The chair mutes a site, gives it the floor or pins it; returns the new selection."""
+        conference = self._conferences.get(room)
+        if conference is None:
+            raise NoSuchPublisher()
+        conference.control(action, site, on)
+        return conference.describe()
+
+    def conference_state(self, room: str) -> dict | None:
+        conference = self._conferences.get(room)
+        return conference.state() if conference is not None else None
+
+    def on_conference_change(self, listener: ConferenceListener) -> None:
+        """`listener(room, speakers)` when a conference's grid, audio set, speaking or chair's
+        choices change (speaking coalesced); may be a coroutine function."""
+        self._conference_listeners.append(listener)
+
+    def _conference(self, room: str) -> ConferenceMedia:
+        conference = self._conferences.get(room)
+        if conference is None:
+            conference = self._conferences[room] = ConferenceMedia(
+                room,
+                self.conference_limits,
+                new_pc=self._new_bundled_pc,
+                negotiate=self._negotiate,
+                on_speakers=lambda speakers: self._notify_conference(room, speakers),
+            )
+        return conference
+
+    def _new_bundled_pc(self) -> RTCPeerConnection:
+        # A seat has several tracks of one kind; with aiortc's default (balanced) policy the second
+        # and later of a kind keep a transport of their own that BUNDLE never replaces (no media).
+        return RTCPeerConnection(
+            RTCConfiguration(iceServers=list(self.ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
+
+    async def _leave_conference_seat(self, room: str, member: str) -> None:
+        conference = self._conferences.get(room)
+        if conference is None:
+            return
+        await conference.leave(member)
+        if conference.empty and self._conferences.get(room) is conference:
+            del self._conferences[room]
+            await conference.close()
+
+    def _notify_conference(self, room: str, speakers: dict) -> None:
+        for listener in list(self._conference_listeners):
+            try:
+                result = listener(room, speakers)
+                if inspect.isawaitable(result):
+                    self._in_background(result)
+            except Exception:
+                logger.exception("conference listener failed")
 
     # --- looking ------------------------------------------------------------------------------
 
@@ -407,8 +506,13 @@ class MediaEngine:
         return pc.localDescription.sdp
 
     def _room_for(self, room: str, kind: str) -> _Room:
-        if kind not in (BOOTH, MEETING):
-            raise ValueError(f"room kind must be {BOOTH!r} or {MEETING!r}, not {kind!r}")
+        if kind == CONFERENCE:
+            the_room = self._rooms.setdefault(room, _Room(room, kind))
+            if the_room.kind != kind:
+                raise ValueError(f"room {room!r} is a {the_room.kind} room, not a {kind} room")
+            return the_room
+        if kind not in (BOOTH, MEETING, STAGE):
+            raise ValueError(f"room kind must be {BOOTH!r}, {MEETING!r} or {STAGE!r}, not {kind!r}")
         the_room = self._rooms.get(room)
         if the_room is None:
             the_room = self._rooms[room] = _Room(room, kind)
@@ -430,6 +534,10 @@ class MediaEngine:
         if room.kind == BOOTH and len(room.publishers) >= self.max_booth_publishers:
             self._forget_if_empty(room)
             raise TooManyPublishers()
+        speakers = {p.member for p in room.publishers.values()}
+        if room.kind == STAGE and member not in speakers and len(speakers) >= self.max_stage_speakers:
+            self._forget_if_empty(room)
+            raise StageFull()
         if room.kind == MEETING:
             try:
                 self._check_meeting_size(room, member)
@@ -573,6 +681,9 @@ class MediaEngine:
         """Stop a publisher and close its viewers' connections (they re-watch when it returns)."""
         if room.publishers.get(publisher.id) is publisher:
             del room.publishers[publisher.id]
+            conference = self._conferences.get(room.name)
+            if conference is not None:
+                conference.remove_site(publisher.id)
         publisher.ready = False
         viewers = [v for v in list(room.viewers.values()) if v.publisher == publisher.id]
         publisher.audio.close()

@@ -32,6 +32,13 @@ class TooManyPublishers(RtcError):
     )
 
 
+class StageFull(RtcError):
+    code = "rtc.stage_full"
+    default_message = _(
+        "The stage is full: as many speakers as it allows are on air. Wait until one of them leaves the stage."
+    )
+
+
 class NoSuchPublisher(RtcError):
     code = "rtc.no_such_publisher"
     default_message = _("This live stream has ended. Refresh the list of live streams.")
@@ -78,6 +85,7 @@ _BY_CODE = {
     for error in (
         RoomFull,
         TooManyPublishers,
+        StageFull,
         NoSuchPublisher,
         NotWatching,
         BadOffer,

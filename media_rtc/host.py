@@ -70,6 +70,7 @@ class RoomHost:
             "leave": self.leave,
             "record.start": self.recordings.start,
             "record.stop": self.recordings.stop,
+            "cut_off": self.cut_off,
         }.get(op)
         if handler is None:
             raise errors.BadRequest()
@@ -116,6 +117,16 @@ class RoomHost:
         return {}
 
 
+    async def cut_off(self, room: str, user: int) -> dict:
+        """End every stream one person publishes in the room, in every tab (a moderator took them
+        off a stage); what they watch goes on."""
+        tabs = f"{int(user)}-"
+        for publisher in self.engine.room_state(room)["publishers"]:
+            if publisher["member"].startswith(tabs):
+                await self.engine.unpublish(room, publisher["member"], publisher["label"])
+        return {}
+
+
 def new_engine():
     """The engine as settings configure it: host candidates only, unless TURN is set up."""
     return MediaEngine(
@@ -123,4 +134,5 @@ def new_engine():
         host_addresses=tuple(settings.RTC_HOST_ADDRESSES),
         max_booth_publishers=settings.RTC_BOOTH_MAX_PUBLISHERS,
         max_meeting_members=settings.RTC_MEETING_MAX_MEMBERS,
+        max_stage_speakers=settings.RTC_STAGE_MAX_SPEAKERS,
     )

@@ -1,13 +1,14 @@
 """Live rooms by name, and the groups of sockets that look at them: a booth's live room
 ("booth.<id>": its staff publish, everyone in the event watches) and a meeting started from a booth
-("meeting.<token>": everyone publishes; one between two visitors has no booth)."""
+("meeting.<token>": everyone publishes; one between two visitors has no booth) and a session's stage
+("stage.<session id>": its speakers and those brought on publish, everyone in the event watches)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-BOOTH, MEETING = "booth", "meeting"
+BOOTH, MEETING, STAGE = "booth", "meeting", "stage"
 #: What a member may publish in a room, each under its own publisher id.
 PUBLISH_LABELS = ("camera", "screen")
 
@@ -20,6 +21,11 @@ def meeting_room(token: str) -> str:
     return f"meeting.{token}"
 
 
+def stage_room(session_id: int) -> str:
+    """A session's stage; the recording helper names it the same way."""
+    return f"stage.{int(session_id)}"
+
+
 def room_group(room: str) -> str:
     """The sockets looking at a room (its page is open): they get rtc.room.changed and
     rtc.worker_lost."""
@@ -27,9 +33,10 @@ def room_group(room: str) -> str:
 
 
 def room_ref(room: str) -> dict:
-    """How frames name a room: {"room": "booth.12", "booth": 12} or {"room": ..., "meeting": "..."}."""
+    """How frames name a room: {"room": "booth.12", "booth": 12}, {"room": ..., "meeting": "..."}
+    or {"room": "stage.7", "stage": 7}."""
     kind, _dot, key = room.partition(".")
-    return {"room": room, kind: int(key) if kind == "booth" else key}
+    return {"room": room, kind: int(key) if kind in (BOOTH, STAGE) else key}
 
 
 def staff_group(booth_id: int) -> str:
@@ -44,10 +51,11 @@ class Room:
     decides on it who may enter, publish or answer."""
 
     name: str
-    kind: str  # BOOTH or MEETING
+    kind: str  # BOOTH, MEETING or STAGE
     booth: Any  # exhibits.models.Booth, with its exhibitor and event; None for two visitors' meeting
     members: tuple[int, ...] = ()  # a meeting's users (the visitor, then the staff member)
     test_pattern: bool = False
+    session: Any = None  # a stage's events.models.Session, with its event
 
     @property
     def booth_id(self) -> int | None:

@@ -54,6 +54,10 @@ class MediaRouter:
     async def leave(self, room: str, member: str) -> None:
         await self.call(room, "leave", member=member)
 
+    async def cut_off(self, room: str, user: int) -> None:
+        """End everything one person publishes in the room (all their tabs)."""
+        await self.call(room, "cut_off", user=user)
+
     async def close(self) -> None:
         pass
 

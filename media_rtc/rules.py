@@ -1,6 +1,7 @@
 """Who may do what in live video, on the room a frame names (media_rtc.rooms.Room) or on a booth:
 the booth's own staff go live and answer meeting requests; everyone in the event looks at a booth's
-room; a meeting is its members' and the booth staff's. Permission names live here, once."""
+room; a meeting is its members' and the booth staff's; a session's stage is watched by everyone in
+the event and published on by its speakers (events.speak_on_stage). Permission names live here, once."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from events.registry import ObjectPermission
+from events.services.stage import SPEAK_ON_STAGE as SPEAKS_ON_SESSION_STAGE
 from exhibits.rules import booth_event_closed, is_staff_of_booth
 
-from .rooms import BOOTH, MEETING
+from .rooms import BOOTH, MEETING, STAGE
 
 #: On a booth: its camera, microphone or screen, and "Meet the exhibitor". Only the booth's own
 #: staff, not the event team (a moderator ends a stream by other means), never once closed.
@@ -25,6 +27,13 @@ ENTER_ROOM = ObjectPermission(
     ),
 )
 PUBLISH = ObjectPermission("media_rtc.publish", _("Only the booth's staff can go live here."))
+SPEAK_ON_STAGE = ObjectPermission(
+    "media_rtc.speak_on_stage",
+    _(
+        "Only the session's speakers, and people a moderator brought on stage, go on air here. "
+        "Raise your hand to ask to join them."
+    ),
+)
 ANSWER_MEETING = ObjectPermission(
     "media_rtc.answer_meeting", _("Only the booth's staff answer meeting requests.")
 )
@@ -41,12 +50,26 @@ def is_meeting_member(user, room) -> bool:
 
 
 @rules.predicate
+def is_stage_room(user, room) -> bool:
+    return room is not None and room.kind == STAGE
+
+
+@rules.predicate
+def speaks_on_room_stage(user, room) -> bool:
+    return is_stage_room(user, room) and user.has_perm(SPEAKS_ON_SESSION_STAGE, room.session)
+
+
+@rules.predicate
 def goes_live_in_room_booth(user, room) -> bool:
     return room is not None and room.booth is not None and user.has_perm(GO_LIVE, room.booth)
 
 
 rules.add_perm(GO_LIVE, is_staff_of_booth & ~booth_event_closed)
-# A booth's room: anyone the live socket let into the event (checked at connect).
-rules.add_perm(ENTER_ROOM.permission, is_booth_room | is_meeting_member | goes_live_in_room_booth)
-rules.add_perm(PUBLISH.permission, is_meeting_member | goes_live_in_room_booth)
+# A booth's room and a stage: anyone the live socket let into the event (checked at connect).
+rules.add_perm(
+    ENTER_ROOM.permission, is_booth_room | is_stage_room | is_meeting_member | goes_live_in_room_booth
+)
+rules.add_perm(PUBLISH.permission, is_meeting_member | goes_live_in_room_booth | speaks_on_room_stage)
+# Checked before PUBLISH, so that on a stage the refusal speaks of the stage, not of a booth.
+rules.add_perm(SPEAK_ON_STAGE.permission, ~is_stage_room | speaks_on_room_stage)
 rules.add_perm(ANSWER_MEETING.permission, is_booth_room & goes_live_in_room_booth)

@@ -26,10 +26,21 @@ from exhibits.models import Booth
 from . import errors, tiers
 from .ice import ice_servers_for
 from .models import LiveRoom
-from .rooms import BOOTH, MEETING, PUBLISH_LABELS, Room, booth_room, meeting_room, room_group, staff_group
+from .rooms import (
+    BOOTH,
+    MEETING,
+    PUBLISH_LABELS,
+    STAGE,
+    Room,
+    booth_room,
+    meeting_room,
+    room_group,
+    staff_group,
+)
 from .routing import get_router
-from .rules import ANSWER_MEETING, ENTER_ROOM, PUBLISH
+from .rules import ANSWER_MEETING, ENTER_ROOM, PUBLISH, SPEAK_ON_STAGE
 from .services import meetings
+from .stage import name_on_stage, stage_room_in_frame
 
 ENTER = ENTER_EVENT
 _TAB = re.compile(r"^[A-Za-z0-9]{4,16}$")
@@ -101,7 +112,7 @@ def _load_meeting_room(event, token: str, meeting: meetings.Meeting | None) -> R
 
 
 async def room_in_frame(connection, data: dict) -> Room:
-    """The booth's or the meeting's room the frame names ({"booth": 12} or {"meeting": "..."})."""
+    """The room the frame names: {"booth": 12}, {"meeting": "..."} or a session's {"stage": 7}."""
     if "meeting" in data:
         token = data["meeting"]
         if not meetings.is_token(token):
@@ -110,7 +121,9 @@ async def room_in_frame(connection, data: dict) -> Room:
         return await database_sync_to_async(_load_meeting_room)(connection.event, token, meeting)
     if "booth" in data:
         return await booth_room_in_frame(connection, data)
-    raise errors.BadRequest(_("Say which booth or meeting: send “booth” or “meeting”."))
+    if "stage" in data:
+        return await stage_room_in_frame(connection, data)
+    raise errors.BadRequest(_("Say which booth, meeting or stage: send “booth”, “meeting” or “stage”."))
 
 
 async def booth_room_in_frame(connection, data: dict) -> Room:
@@ -197,12 +210,15 @@ async def open_room(connection, data: dict, room: Room) -> dict:
     return {**state, "may_publish": may_publish, "tiers": presence.tiers.get(room.name, {})}
 
 
-@rtc_request("rtc.publish", load=room_in_frame, check=(ENTER_ROOM, PUBLISH))
+@rtc_request("rtc.publish", load=room_in_frame, check=(ENTER_ROOM, SPEAK_ON_STAGE, PUBLISH))
 async def go_live(connection, data: dict, room: Room) -> dict:
     label, offer = _label(data), _offer(data)
     presence = _presence(connection, data)
     await connection.join_group(room_group(room.name))
-    name = await meetings.shown_name(connection.user, connection.event)
+    if room.kind == STAGE:
+        name = await name_on_stage(connection.user, room.session)
+    else:
+        name = await meetings.shown_name(connection.user, connection.event)
     published = await get_router().publish(
         room.name, presence.member, offer, kind=room.kind, label=label, name=name
     )

@@ -51,9 +51,10 @@ def may_name_speakers(user: User, session: Session) -> bool:
     return user.has_perm(CHANGE_EVENT, session.event) or _is_staff_of_place(user, session)
 
 
-def may_moderate_stage(user: User, session: Session) -> bool:
-    """Those who moderate the session's questions moderate its hands too."""
-    return may_moderate(user, session)
+def may_moderate_stage(user: User, target: Session | StageHand) -> bool:
+    """Those who moderate the session's questions moderate its hands too (the socket asks it of
+    the hand a frame names)."""
+    return may_moderate(user, target.session if isinstance(target, StageHand) else target)
 
 
 def is_named_speaker(user: User, session: Session) -> bool:
@@ -200,7 +201,11 @@ def lower_hand(session: Session, *, by: User) -> bool:
 def find_hand(session: Session, hand_id: Any) -> StageHand:
     found = None
     if isinstance(hand_id, int) and not isinstance(hand_id, bool):
-        found = StageHand.objects.filter(session=session, pk=hand_id).select_related("user").first()
+        found = (
+            StageHand.objects.filter(session=session, pk=hand_id)
+            .select_related("user", "session__event")
+            .first()
+        )
     if found is None:
         raise StageError(_("That hand is down already; reload the list."), code="stage.no_such_hand")
     return found

@@ -1,12 +1,15 @@
-"""A session's own page: when and where it is, who is there now, and its chat."""
+"""A session's own page: when and where it is, its stage (starts in…, live, ended; the speakers'
+video, the green room, raised hands), who is there now, and its chat."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from events.models import Session
 from events.permissions import ENTER_EVENT
+from events.services import stage
 from events.views.public import zone_label
 
 from ..services.tour import with_places
@@ -26,5 +29,21 @@ class SessionView(TourMixin, TemplateView):
             session=with_places(Session.objects.filter(pk=session.pk))[0],
             zone=zone_label(self.event),
             chat_room=f"session:{session.pk}" if in_event else "",
+            stage=self.stage_of(session, in_event),
         )
         return context
+
+    def stage_of(self, session, in_event: bool) -> dict:
+        """The stage as this person sees it; its status by the server's clock (the page's script
+        counts on from the seconds given here, not from the visitor's clock)."""
+        now = timezone.now()
+        user = self.request.user
+        shown = {
+            "status": stage.stage_status(session, now),
+            "starts_in": round((session.starts_at - now).total_seconds()),
+            "ends_in": round((session.ends_at - now).total_seconds()),
+            "may_name_speakers": stage.may_name_speakers(user, session),
+        }
+        if in_event:
+            shown.update(stage.stage_state(session, user))
+        return shown

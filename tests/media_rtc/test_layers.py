@@ -94,7 +94,7 @@ def test_every_room_handler_declares_its_loader_and_object_permission():
         "rtc.meeting.accept": (True, ["media_rtc.answer_meeting"]),
         "rtc.meeting.decline": (True, ["media_rtc.answer_meeting"]),
         "rtc.meeting.request": (True, ["media_rtc.enter_room"]),
-        "rtc.publish": (True, ["media_rtc.enter_room", "media_rtc.publish"]),
+        "rtc.publish": (True, ["media_rtc.enter_room", "media_rtc.speak_on_stage", "media_rtc.publish"]),
         "rtc.room": (True, ["media_rtc.enter_room"]),
         "rtc.tier": (True, ["media_rtc.enter_room"]),
         "rtc.unpublish": (True, ["media_rtc.enter_room"]),

@@ -233,7 +233,8 @@
 
     function Room(ref, container, options) {
       this.ref = ref;
-      this.name = ref.booth !== undefined ? "booth." + ref.booth : "meeting." + ref.meeting;
+      this.name = ref.booth !== undefined ? "booth." + ref.booth
+        : ref.stage !== undefined ? "stage." + ref.stage : "meeting." + ref.meeting;
       this.container = container;
       this.options = options || {};
       this.players = {};

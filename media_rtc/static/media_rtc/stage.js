@@ -1,0 +1,370 @@
+// A session's stage on its page (exhibits/public/session.html, [data-stage-live]): the audience's
+// player (the speakers as a grid, or the active speaker large), the green room for speakers and
+// for attendees a moderator brought on (devices, preview, then "Go on air", mute, camera off,
+// screen, leave the stage), raising a hand, and the moderators' list of raised hands.
+// Signalling and players are rtc_room.js's; hands are the "stage.*" frames (docs/protocol.md).
+// Without JavaScript the page's plain forms raise hands and bring people on stage.
+(function () {
+  "use strict";
+
+  // live.js may come later in the page than this script: start once every deferred script ran.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", stage);
+  else stage();
+
+  function stage() {
+    var root = document.querySelector("[data-stage-live]");
+    var live = window.rakwonLive;
+    if (!root || !live) return;
+    var session = parseInt(root.getAttribute("data-stage-live"), 10);
+    var statusBadge = root.querySelector("[data-stage-status]");
+    var handBox = root.querySelector("[data-stage-hand-box]");
+    var handsBox = root.querySelector("[data-stage-hands]");
+    var video = root.querySelector("[data-stage-video]");
+    var hasRtc = !!(window.RTCPeerConnection && window.rakwonRtc && navigator.mediaDevices);
+    var rtc = hasRtc ? window.rakwonRtc.create(root) : null;
+
+    function text(key) {
+      return root.getAttribute("data-text-" + key) || "";
+    }
+
+    function find(selector) {
+      return root.querySelector(selector);
+    }
+
+    // --- Starts in…, live, ended: the server said when; the page follows without a reload. -------
+
+    var rendered = Date.now();
+    var startsIn = parseFloat(root.getAttribute("data-stage-starts-in")) * 1000;
+    var endsIn = parseFloat(root.getAttribute("data-stage-ends-in")) * 1000;
+    var onAir = false;
+
+    function showStatus() {
+      var elapsed = Date.now() - rendered;
+      var status = elapsed < startsIn ? "upcoming" : elapsed < endsIn ? "live" : "ended";
+      if (onAir) status = "live";
+      statusBadge.setAttribute("data-status", status);
+      if (status === "upcoming") {
+        var minutes = Math.max(1, Math.round((startsIn - elapsed) / 60000));
+        statusBadge.textContent = minutes >= 120
+          ? text("starts-in-hours").replace("{n}", Math.round(minutes / 60))
+          : text("starts-in-minutes").replace("{n}", minutes);
+      } else {
+        statusBadge.textContent = text(status);
+      }
+    }
+    showStatus();
+    setInterval(showStatus, 30000);
+
+    // --- The audience's player: grid, or the active speaker large ------------------------------
+
+    var players = find("[data-rtc-players]");
+    var layout = find("[data-stage-layout]");
+    var active = null; // the publisher id shown large
+
+    function applyLayout() {
+      if (!players) return;
+      var speaker = layout && layout.value === "speaker";
+      players.setAttribute("data-layout", speaker ? "speaker" : "grid");
+      var cards = Array.prototype.slice.call(players.children);
+      var chosen = cards.filter(function (card) { return card.getAttribute("data-publisher") === active; })[0];
+      cards.forEach(function (card) {
+        card.classList.toggle("stage-active", speaker && card === (chosen || cards[0]));
+      });
+    }
+    if (layout) layout.addEventListener("change", applyLayout);
+    if (players) {
+      players.addEventListener("click", function (event) {
+        var card = event.target.closest(".rtc-player");
+        if (!card || event.target.closest("button")) return;
+        active = card.getAttribute("data-publisher");
+        applyLayout();
+      });
+    }
+
+    var room = null;
+    var mayPublish = root.getAttribute("data-stage-may-speak") === "1";
+
+    function onState(state, theRoom) {
+      onAir = state.publishers.length > 0;
+      find("[data-stage-idle]").hidden = onAir;
+      Object.keys(theRoom.players).forEach(function (id) {
+        theRoom.players[id].card.setAttribute("data-publisher", id);
+      });
+      find("[data-rtc-quality]").hidden = Object.keys(theRoom.players).length === 0;
+      if (state.may_publish !== undefined) setMayPublish(state.may_publish);
+      showStatus();
+      applyLayout();
+    }
+
+    // --- The green room -----------------------------------------------------------------------------
+
+    var greenRoom = find("[data-stage-green-room]");
+    var camera = null;
+    var share = null;
+
+    function say(message) {
+      find("[data-stage-green-status]").textContent = message || "";
+    }
+
+    function setMayPublish(may) {
+      mayPublish = may;
+      if (greenRoom) greenRoom.hidden = !may || !rtc;
+      if (!may && room) stopPublishing(false);
+    }
+
+    function constraints() {
+      var cameraId = find("[data-stage-camera]").value;
+      var microphoneId = find("[data-stage-microphone]").value;
+      var wanted = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } };
+      if (cameraId) wanted.deviceId = { exact: cameraId };
+      return {
+        video: cameraId === "none" ? false : wanted,
+        audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
+      };
+    }
+
+    function fillDevices() {
+      return navigator.mediaDevices.enumerateDevices().then(function (devices) {
+        [["[data-stage-camera]", "videoinput"], ["[data-stage-microphone]", "audioinput"]].forEach(function (pair) {
+          var select = find(pair[0]);
+          devices.forEach(function (device, index) {
+            if (device.kind !== pair[1] || !device.deviceId || device.deviceId === "default") return;
+            if (select.querySelector('option[value="' + window.CSS.escape(device.deviceId) + '"]')) return;
+            var option = document.createElement("option");
+            option.value = device.deviceId;
+            option.textContent = device.label || pair[1] + " " + (index + 1);
+            select.appendChild(option);
+          });
+        });
+      });
+    }
+
+    function openCamera() {
+      if (camera) return Promise.resolve(camera);
+      return navigator.mediaDevices.getUserMedia(constraints()).then(function (stream) {
+        camera = stream;
+        var preview = find("[data-stage-preview]");
+        preview.srcObject = stream;
+        preview.hidden = stream.getVideoTracks().length === 0;
+        preview.play().catch(function () {});
+        fillDevices().catch(function () {});
+        return stream;
+      });
+    }
+
+    function closeCamera() {
+      if (!camera) return;
+      camera.getTracks().forEach(function (track) { track.stop(); });
+      camera = null;
+      var preview = find("[data-stage-preview]");
+      preview.srcObject = null;
+      preview.hidden = true;
+    }
+
+    function showOnAir(isOn) {
+      find("[data-stage-go]").hidden = isOn;
+      find("[data-stage-preview-start]").hidden = isOn;
+      ["[data-stage-mic]", "[data-stage-cam]", "[data-stage-share]", "[data-stage-leave]"].forEach(function (s) {
+        find(s).hidden = !isOn;
+      });
+      find("[data-stage-camera]").disabled = isOn;
+      find("[data-stage-microphone]").disabled = isOn;
+      greenRoom.setAttribute("data-on-air", isOn ? "1" : "0");
+    }
+
+    function toggle(kind, button, onKey, offKey) {
+      var tracks = camera ? (kind === "audio" ? camera.getAudioTracks() : camera.getVideoTracks()) : [];
+      tracks.forEach(function (track) { track.enabled = !track.enabled; });
+      var on = tracks.length > 0 && tracks[0].enabled;
+      button.textContent = on ? text(offKey) : text(onKey);
+      button.setAttribute("aria-pressed", on ? "false" : "true");
+    }
+
+    function stopSharing(tellServer) {
+      if (!share) return;
+      var publication = room && room.publications.screen;
+      if (publication) publication.close(tellServer);
+      share.getTracks().forEach(function (track) { track.stop(); });
+      share = null;
+      find("[data-stage-share]").textContent = text("share");
+    }
+
+    // tellServer false: the server already ended our streams (taken off the stage).
+    function stopPublishing(tellServer) {
+      if (!greenRoom || !room) return;
+      stopSharing(tellServer);
+      var publication = room.publications.camera;
+      if (publication) publication.close(tellServer);
+      closeCamera();
+      showOnAir(false);
+    }
+
+    if (greenRoom && rtc) {
+      find("[data-stage-camera]").addEventListener("change", closeCamera);
+      find("[data-stage-microphone]").addEventListener("change", closeCamera);
+      find("[data-stage-preview-start]").addEventListener("click", function () {
+        closeCamera();
+        openCamera().catch(function () { say(text("no-devices")); });
+      });
+      find("[data-stage-go]").addEventListener("click", function (event) {
+        var button = event.currentTarget;
+        button.disabled = true;
+        say(text("connecting"));
+        openCamera().then(function (stream) {
+          return rtc.publish(room, "camera", stream);
+        }).then(function () {
+          say("");
+          showOnAir(true);
+        }, function (failure) {
+          say(failure && failure.message ? failure.message : text("no-devices"));
+        }).then(function () { button.disabled = false; });
+      });
+      find("[data-stage-mic]").addEventListener("click", function (event) {
+        toggle("audio", event.currentTarget, "mic-on", "mic-off");
+      });
+      find("[data-stage-cam]").addEventListener("click", function (event) {
+        toggle("video", event.currentTarget, "camera-on", "camera-off");
+      });
+      find("[data-stage-share]").addEventListener("click", function (event) {
+        var button = event.currentTarget;
+        if (share) {
+          stopSharing(true);
+          return;
+        }
+        if (!navigator.mediaDevices.getDisplayMedia) {
+          say(text("no-screen"));
+          return;
+        }
+        navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { max: 15 } }, audio: false }).then(function (stream) {
+          share = stream;
+          stream.getVideoTracks()[0].addEventListener("ended", function () { stopSharing(true); });
+          button.textContent = text("stop-share");
+          return rtc.publish(room, "screen", stream);
+        }).catch(function (failure) {
+          stopSharing(true);
+          say(failure && failure.message ? failure.message : text("no-screen"));
+        });
+      });
+      find("[data-stage-leave]").addEventListener("click", function () {
+        stopPublishing(true);
+      });
+    }
+
+    // --- Raised hands ---------------------------------------------------------------------------
+
+    var hand = "none";
+
+    function showHand(state) {
+      hand = state;
+      if (!handBox) return;
+      var raise = handBox.querySelector("[data-stage-hand-raise]");
+      var lower = handBox.querySelector("[data-stage-hand-lower]");
+      if (raise) raise.hidden = state !== "none";
+      if (lower) lower.hidden = state !== "raised";
+      handBox.querySelector("[data-stage-hand-state]").textContent =
+        state === "raised" ? text("hand-raised") : state === "on_stage" ? text("hand-on-stage") : "";
+    }
+
+    if (handBox) {
+      handBox.addEventListener("submit", function (event) {
+        event.preventDefault(); // the socket does what the form would
+        var raised = event.target.querySelector('[name="raised"]').value === "1";
+        live.request("stage.hand", { session: session, raised: raised }).then(function (reply) {
+          showHand(reply.hand);
+        }, function (failure) {
+          handBox.querySelector("[data-stage-hand-state]").textContent = (failure && failure.message) || text("offline");
+        });
+      });
+    }
+
+    function handButton(label, type, id) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = type === "stage.take_off" ? "danger" : "";
+      button.textContent = label;
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        live.request(type, { session: session, hand: id }).catch(function (failure) {
+          button.disabled = false;
+          find("[data-stage-hands-error]").textContent = (failure && failure.message) || text("offline");
+        });
+      });
+      return button;
+    }
+
+    function showHands(hands) {
+      if (!handsBox) return;
+      var list = handsBox.querySelector("[data-stage-hands-list]");
+      while (list.firstChild) list.removeChild(list.firstChild);
+      hands.forEach(function (raised) {
+        var item = document.createElement("li");
+        item.setAttribute("data-hand", raised.id);
+        var name = document.createElement("span");
+        name.textContent = raised.name + (raised.on_stage ? " · " + text("hand-on-stage-short") : ""); // text, never markup
+        item.appendChild(name);
+        item.appendChild(raised.on_stage
+          ? handButton(text("take-off"), "stage.take_off", raised.id)
+          : handButton(text("bring-on"), "stage.bring_on", raised.id));
+        list.appendChild(item);
+      });
+      handsBox.querySelector("[data-stage-no-hands]").hidden = hands.length > 0;
+    }
+
+    function showRaised(count) {
+      var counter = find("[data-stage-raised]");
+      if (counter) counter.textContent = text("raised-count").replace("{n}", count);
+    }
+
+    live.on("stage.hands", function (pushed) {
+      if (pushed.session === session) showHands(pushed.hands);
+    });
+    live.on("stage.raised", function (pushed) {
+      if (pushed.session === session) showRaised(pushed.raised);
+    });
+    live.on("stage.you", function (pushed) {
+      if (pushed.session !== session) return;
+      showHand(pushed.hand);
+      setMayPublish(pushed.on_stage);
+      if (pushed.on_stage && greenRoom) {
+        say(text("brought-on"));
+        greenRoom.scrollIntoView({ behavior: "smooth", block: "start" });
+      }
+    });
+
+    // --- Starting -------------------------------------------------------------------------------
+
+    function join() {
+      return live.request("stage.join", { session: session }).then(function (state) {
+        showHand(state.hand);
+        showRaised(state.raised);
+        if (state.hands) showHands(state.hands);
+        setMayPublish(state.on_stage);
+        root.setAttribute("data-stage-joined", "1");
+      });
+    }
+
+    var started = false;
+    function start() {
+      if (started) return;
+      started = true;
+      var media = Promise.resolve();
+      if (rtc) {
+        video.hidden = false;
+        room = rtc.room({ stage: session }, players, { onState: onState });
+        if (greenRoom) fillDevices().catch(function () {});
+        media = rtc.configure().then(function () { return room.open(); });
+      }
+      Promise.all([join(), media]).catch(function (failure) {
+        if (failure && failure.code === "client.offline") {
+          started = false; // "open" starts us again
+          if (room) room.close();
+          return;
+        }
+        if (rtc) rtc.showError(failure);
+      });
+    }
+    live.on("open", start);
+    live.on("resume", function () { join().catch(function () {}); });
+    start();
+  }
+})();
