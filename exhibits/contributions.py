@@ -6,6 +6,7 @@ Loaded once by ExhibitsConfig.ready(); each registration names the registry it f
 
 from __future__ import annotations
 
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,7 @@ from .services import (
     bookmarks,
     leads,
     presence,
+    presentation_followers,
     visitor_meetings,
 )
 from .services.analytics import VisitMarkShredder
@@ -113,6 +115,18 @@ register_place_frames("hall")
 register_place_frames("booth", leave=True)
 for push_type, shape in PLACE_PUSH_SHAPES.items():
     registry.push_shapes.register(push_type, shape)
+# A booth's staff hear how many follow its presentation; a closing socket follows no more, and in
+# the scaled mode each process beats for its followers and sweeps those of dead processes.
+registry.push_shapes.register("doc.followers", presentation_followers.Followers)
+registry.socket_disconnect_listeners.register(
+    "exhibits.uncount_follower", presentation_followers.forget_socket
+)
+if settings.REDIS_URL:
+    ticker.add_chore(
+        "presentation followers",
+        float(settings.PRESENCE_PROCESS_TTL_SECONDS) / 3,
+        async_to_sync(presentation_followers.keep_counting),
+    )
 
 # The checklist before publishing: the floor's halls, booths, exhibitors and their texts.
 registry.publish_checks.register("exhibits.floor", check_floor)

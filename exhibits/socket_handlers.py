@@ -9,6 +9,10 @@
 -> {"id": 4, "type": "doc.stop", "data": {"booth": 12}}                             (staff)
 <= {"type": "doc.stopped", "data": {"booth": 12}}
 -> {"id": 5, "type": "doc.unfollow", "data": {"booth": 12}}
+   the booth's staff, who are not counted: their doc.follow reply has "followers", and pushes follow
+<- {"id": 6, "type": "ok", "data": {"booth": 12, "presenting": ...,
+     "followers": {"booth": 12, "count": 3, "version": 8}}}
+<= {"type": "doc.followers", "data": {"booth": 12, "count": 4, "version": 9}}
 Errors: auth.forbidden (not the booth's staff), doc.no_such_booth, doc.no_such_document,
 doc.no_such_page, doc.not_presenting.
 """
@@ -22,6 +26,12 @@ from events.permissions import ENTER_EVENT
 from events.registry import socket_handlers
 
 from .services import presenting
+from .services.presentation_followers import (
+    count_follower,
+    followers_of,
+    staff_group,
+    uncount_follower,
+)
 
 ENTER = ENTER_EVENT
 
@@ -67,9 +77,16 @@ async def follow(connection, data: dict) -> dict:
     booth = await database_sync_to_async(presenting.find_booth)(connection.event, data.get("booth"))
     # Joined before reading the current page: a page turned in between arrives as a push.
     await connection.join_group(follow_group(booth.pk))
+    staff = await database_sync_to_async(presenting.may_present)(booth, connection.user)
+    if staff:
+        await connection.join_group(staff_group(booth.pk))  # before the count: none is missed
+    else:
+        await count_follower(connection, booth.pk)
     booth_id, current = await database_sync_to_async(presenting.current_presentation)(
         connection.event, booth.pk
     )
+    if staff:
+        return {"booth": booth_id, "presenting": current, "followers": await followers_of(booth_id)}
     return {"booth": booth_id, "presenting": current}
 
 
@@ -78,4 +95,6 @@ async def unfollow(connection, data: dict) -> dict:
     booth_id = data.get("booth")
     if isinstance(booth_id, int) and not isinstance(booth_id, bool):
         await connection.leave_group(follow_group(booth_id))
+        await connection.leave_group(staff_group(booth_id))
+        await uncount_follower(connection, booth_id)
     return {}

@@ -40,9 +40,13 @@ def find_booth(event: Event, booth_id: Any) -> Booth:
     return booth
 
 
+def may_present(booth: Booth, user: User) -> bool:
+    """The same people who may edit the booth: its exhibitor's staff and the event team."""
+    return user.has_perm("exhibits.change_booth", booth)
+
+
 def _check_presenter(booth: Booth, user: User) -> None:
-    # The same people who may edit the booth: its exhibitor's staff and the event team.
-    if not user.has_perm("exhibits.change_booth", booth):
+    if not may_present(booth, user):
         raise NotAllowed(_("Only the booth's staff may present its documents."))
 
 

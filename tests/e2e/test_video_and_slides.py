@@ -2,7 +2,8 @@
 camera and present a document from the booth page; a visitor's booth page shows the video
 (decoded frames rising) beside the presented page, follows the presenter's Next, reads on their
 own with Previous and comes back with "Back to the presenter's page"; at 390 px the two are
-stacked, on a wide screen side by side and swappable; staff see how many watch their video.
+stacked, on a wide screen side by side and swappable; staff see how many watch their video and
+follow their presentation (a second tab of the same visitor is not a second follower).
 Media stays on 127.0.0.1 (the server of tests/e2e/test_live_video.py).
 """
 
@@ -63,10 +64,11 @@ print(json.dumps({{"booth": booth.pk, "asset": asset.pk, "images": images,
 
 def _boxes(page) -> tuple[dict, dict]:
     section = page.locator("#live-with-slides")
-    return section.locator("[data-lws-slide]").bounding_box(), section.locator("[data-lws-speaker]").bounding_box()
+    slide, speaker = section.locator("[data-lws-slide]"), section.locator("[data-lws-speaker]")
+    return slide.bounding_box(), speaker.bounding_box()
 
 
-def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, video_server):
+def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, video_server):  # noqa: F811
     done = video_server.manage("shell", "-c", SETUP.format(password=PASSWORD))
     ids = json.loads(done.strip().splitlines()[-1])
     images = {int(number): url for number, url in ids["images"].items()}
@@ -95,6 +97,8 @@ def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, 
         studio = staff.get_by_role("region", name="Live presentation")
         watching = studio.locator("[data-lws-watching]")
         expect(watching).to_have_text("0 people are watching your live video.")
+        following = studio.locator("[data-lws-following]")
+        expect(following).to_have_text("Nobody follows your presentation yet.")
         studio.get_by_label("Document to present").select_option(label="Robot deck")
         studio.get_by_role("button", name="Present this document").click()
         expect(studio.locator("[data-lws-status]")).to_have_text(
@@ -119,6 +123,7 @@ def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, 
         first, later = _frames_decoded_grow(visitor)
         assert later > first > 0, "the visitor's decoded frames did not rise"
         expect(watching).to_have_text("1 person is watching your live video.")
+        expect(following).to_have_text("1 person follows your presentation.")
 
         # At 390 px the page and the speaker are stacked: slides first, the speaker below.
         slide_box, speaker_box = _boxes(visitor)
@@ -170,10 +175,19 @@ def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, 
         assert speaker_box["x"] + speaker_box["width"] <= slide_box["x"] + 1
         assert speaker_box["width"] > 2 * slide_box["width"]
 
+        # A second tab of the same visitor is the same follower; closing both leaves none.
+        second_tab = contexts[1].new_page()
+        second_tab.goto(booth_path)
+        expect(second_tab.get_by_role("region", name="Live presentation")).to_be_visible()
+        expect(following).to_have_text("1 person follows your presentation.")
+
         # Stopping puts the video back in its own section and the presentation away.
         studio.get_by_role("button", name="Stop presenting").click()
         expect(together).to_be_hidden()
         visitor.locator("#live-video [data-rtc-players] .rtc-player").wait_for(state="visible")
+        visitor.close()
+        second_tab.close()
+        expect(following).to_have_text("Nobody follows your presentation yet.")
         assert elsewhere == []
     finally:
         for context in contexts:

@@ -1,7 +1,8 @@
 // Live video and the presented page together (exhibits/includes/live_with_slides.html), over
 // live.js's socket and the "doc.*" frames (docs/protocol.md). Slides large and the speaker small,
 // a switch to swap them; a follower turns pages on their own (Previous, Next) and comes back with
-// "Back to the presenter's page"; staff present from here and see how many watch their video.
+// "Back to the presenter's page"; staff present from here and see how many watch their video
+// (rtc.room's viewers) and follow their presentation (doc.followers, versioned).
 //
 // Each [data-live-with-slides] section on the page is attached on load. To use it elsewhere
 // (a session's stage), include the template and, if the players live somewhere else, call
@@ -63,6 +64,8 @@
     };
     var choice = find("[data-lws-document]");
     var watching = find("[data-lws-watching]");
+    var followingLine = find("[data-lws-following]");
+    var followersVersion = -1; // of the follower count shown: an older count never replaces it
     var mayPresent = section.getAttribute("data-may-present") === "1";
 
     var presented = null; // the presenter's page (a doc.page payload), or null
@@ -158,6 +161,13 @@
       render();
     }
 
+    function showFollowers(followers) {
+      if (!followingLine || typeof followers.version !== "number" || followers.version < followersVersion) return;
+      followersVersion = followers.version;
+      var key = followers.count === 0 ? "none" : followers.count === 1 ? "one" : "many";
+      followingLine.textContent = fill(followingLine.getAttribute("data-text-" + key), { count: followers.count });
+    }
+
     function failed(failure) {
       statusLine.textContent = (failure && failure.message) || text("offline");
     }
@@ -215,6 +225,9 @@
     live.on("doc.page", function (page) {
       if (page.booth === booth) follow(page);
     });
+    live.on("doc.followers", function (followers) {
+      if (followers.booth === booth) showFollowers(followers);
+    });
     live.on("doc.stopped", function (data) {
       if (data.booth !== booth) return;
       presenting = false;
@@ -228,6 +241,10 @@
         var page = data.presenting;
         presenting = Boolean(page && mayPresent && remembered(presentKey) === String(page.asset));
         if (!page) remember(presentKey, null);
+        // The reply is the whole count: after a reconnect (perhaps to a restarted server, whose
+        // versions start again) it replaces what is shown.
+        followersVersion = -1;
+        if (data.followers) showFollowers(data.followers);
         follow(page);
       }, failed);
     });

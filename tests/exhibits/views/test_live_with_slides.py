@@ -52,7 +52,9 @@ def page_links(html: str) -> list[tuple[str, str, str]]:
     return re.findall(r'<a href="([^"]+)" data-page="(\d+)" data-image="([^"]+)"', html)
 
 
-def test_visitor_gets_the_live_presentation_without_the_presenters_controls(client, booth_a, brochure, attendee):
+def test_visitor_gets_the_live_presentation_without_the_presenters_controls(
+    client, booth_a, brochure, attendee
+):
     client.force_login(attendee.user)
 
     section = live_section(booth_page(client, booth_a))
@@ -64,6 +66,7 @@ def test_visitor_gets_the_live_presentation_without_the_presenters_controls(clie
     assert "data-lws-presenter" not in section
     assert "Document to present" not in section
     assert "watching your live video" not in section
+    assert "follow your presentation" not in section and "data-lws-following" not in section
 
 
 def test_booth_staff_get_the_document_choice_and_the_watcher_count(client, booth_a, brochure, staff_a):
@@ -73,9 +76,11 @@ def test_booth_staff_get_the_document_choice_and_the_watcher_count(client, booth
 
     assert 'data-may-present="1"' in section
     assert re.findall(r'<option value="(\d+)">([^<]+)</option>', section) == [(str(brochure.pk), "Brochure")]
-    assert "<button type=\"button\" data-lws-present>Present this document</button>" in section
+    assert '<button type="button" data-lws-present>Present this document</button>' in section
     assert '<p class="lws-watching" data-lws-watching role="status"' in section
     assert 'data-text-many="{count} people are watching your live video."' in section
+    assert 'data-text-many="{count} people follow your presentation."' in section
+    assert ">Nobody follows your presentation yet.</p>" in section
 
 
 def test_another_exhibitors_staff_may_not_present_here(client, booth_a, brochure, staff_b):
