@@ -35,7 +35,9 @@ shared: a step where not every viewer got >= 14 fps (the other jobs starved us) 
   ratio_vs_janus = viewers_per_core / janus_viewers_per_core (1.0: as cheap per viewer as Janus).
   Without Janus installed, `janus_skipped` says why.
 - crowd_first_frame_ms_p95 (--crowd N SECONDS): N viewers all joining within SECONDS (spread
-  evenly, concurrently), from creating their offer to their first video frame.
+  evenly, concurrently), from creating their offer to their first video frame; split into
+  crowd_answer_ms_* (offer sent until the server's answer is back), crowd_connect_ms_* (ICE and
+  DTLS after it) and crowd_keyframe_ms_* (connected until the first complete frame), p50 and p95.
 
 Viewers are spread over many client processes and join --stagger seconds apart so neither the
 server's loop nor a client's is starved (a starved loop misses ICE consent checks). Loopback
@@ -279,6 +281,10 @@ def slope(result: dict, key: str = "cpu_cores") -> float | None:
     return marginal if marginal > 0 else None
 
 
+def percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 async def crowd(args) -> dict:
     """--crowd N SECONDS: N viewers join a running stream within SECONDS, all at once."""
     count, seconds = args.crowd
@@ -298,22 +304,30 @@ async def crowd(args) -> dict:
             started.extend(groups[pair : pair + 2])
         await asyncio.sleep(2)
         before = await server.op(op="cpu")
-        timings = [
-            t
+        arrivals = [
+            arrival
             for group in await asyncio.gather(
                 *(g.ask(f"crowd {seconds}", timeout=seconds + 60) for g in groups)
             )
-            for t in group
+            for arrival in group
         ]
         after = await server.op(op="cpu")
-        timings.sort()
+        timings = sorted(first for first, _answered, _connected in arrivals)
+        # Where a viewer's first frame waited: the server's answer, then ICE and DTLS, then the
+        # first complete keyframe.
+        phases = {
+            "answer": [answered for _first, answered, _connected in arrivals],
+            "connect": [connected - answered for _first, answered, connected in arrivals],
+            "keyframe": [first - connected for first, _answered, connected in arrivals],
+        }
         return {
             "crowd_viewers": len(timings),
             "crowd_seconds": seconds,
-            "crowd_first_frame_ms_p95": round(
-                timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-            ),
+            "crowd_first_frame_ms_p95": round(percentile(timings, 0.95)),
+            "crowd_first_frame_ms_p50": round(percentile(timings, 0.5)),
             "crowd_first_frame_ms_max": round(timings[-1]),
+            **{f"crowd_{name}_ms_p50": round(percentile(sorted(v), 0.5)) for name, v in phases.items()},
+            **{f"crowd_{name}_ms_p95": round(percentile(sorted(v), 0.95)) for name, v in phases.items()},
             "crowd_server_lag_ms_max": after["lag_ms"],
             "crowd_viewers_connected": after["stats"].get("viewers"),
             "crowd_native_tracks": after["stats"].get("native_tracks"),

@@ -13,7 +13,8 @@ another, STAGGER_SECONDS apart, so the server never negotiates a burst of connec
 Commands on stdin: "join" → COUNT viewers join; "drop" → they leave; "report" → JSON {"cpu": this
 process's CPU seconds, "viewers": counters per viewer}; "late N" → N late joiners one after
 another, JSON list of first-frame ms; "crowd SECONDS" → the COUNT viewers all join spread over
-SECONDS (not one after another), JSON list of their first-frame ms.
+SECONDS (not one after another), JSON list of [first frame, answer received, connected] ms per
+viewer (each from the moment it started its offer).
 """
 
 from __future__ import annotations
@@ -219,12 +220,23 @@ async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: fl
             spread = float(line.split()[1])
             crowd = [CountingViewer(f"{prefix}-crowd-{n}", janus_feed=feed) for n in range(count)]
 
-            async def arrive(n: int, viewer: CountingViewer, spread: float = spread) -> float:
+            async def arrive(n: int, viewer: CountingViewer, spread: float = spread) -> list[float]:
                 await asyncio.sleep(spread * n / count)
+                connected = asyncio.Event()
+
+                @viewer.pc.on("connectionstatechange")
+                def on_state() -> None:
+                    if viewer.pc.connectionState == "connected":
+                        connected.set()
+
                 started = time.monotonic()
                 await viewer.join(signalling, tier)
+                answered = time.monotonic()
+                await asyncio.wait_for(connected.wait(), 30)
+                connected_at = time.monotonic()
                 await asyncio.wait_for(viewer.first_video.wait(), 30)
-                return (time.monotonic() - started) * 1000
+                first = time.monotonic()
+                return [round((t - started) * 1000, 1) for t in (first, answered, connected_at)]
 
             timings = await asyncio.gather(*(arrive(n, v) for n, v in enumerate(crowd)))
             viewers.extend(crowd)
