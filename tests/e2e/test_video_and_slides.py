@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import only_this_server
+from .test_accessibility import AXE, FAILING_IMPACTS
 from .test_live_video import (  # noqa: F401 (fixtures)
     PASSWORD,
     RECORD_PEERS,
@@ -62,6 +63,18 @@ print(json.dumps({{"booth": booth.pk, "asset": asset.pk, "images": images,
 """
 
 
+def _axe_failures(page, selector: str) -> list[str]:
+    """Serious or critical violations inside `selector` (tests/e2e/test_accessibility.py's axe)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("(selector) => axe.run(selector, {resultTypes: ['violations']})", selector)
+    return [
+        f"{violation['id']} at {' '.join(map(str, node['target']))}: {violation['help']}"
+        for violation in result["violations"]
+        if violation["impact"] in FAILING_IMPACTS
+        for node in violation["nodes"]
+    ]
+
+
 def _boxes(page) -> tuple[dict, dict]:
     section = page.locator("#live-with-slides")
     slide, speaker = section.locator("[data-lws-slide]"), section.locator("[data-lws-speaker]")
@@ -74,7 +87,10 @@ def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, 
     images = {int(number): url for number, url in ids["images"].items()}
     booth_path = f"/slides-expo/booths/{ids['booth']}/"
     contexts = [
-        media_browser.new_context(viewport=SLIDES_PHONE, base_url=video_server.url, locale="en-GB")
+        # bypass_csp: only so that axe-core can be injected; the site's own scripts need no exception.
+        media_browser.new_context(
+            viewport=SLIDES_PHONE, base_url=video_server.url, locale="en-GB", bypass_csp=True
+        )
         for _ in range(2)
     ]
     for context in contexts:
@@ -129,6 +145,11 @@ def test_a_visitor_watches_the_speaker_beside_the_presented_page(media_browser, 
         slide_box, speaker_box = _boxes(visitor)
         assert slide_box["y"] + slide_box["height"] <= speaker_box["y"] + 1
         assert slide_box["width"] > 300 and speaker_box["width"] > 300
+
+        # axe-core finds no serious or critical failure in the two sections, for either side.
+        for page in (visitor, staff):
+            assert _axe_failures(page, "#live-with-slides") == []
+            assert _axe_failures(page, "[data-slide-pages]") == []
 
         # The presenter's Next turns the follower's page.
         studio.get_by_role("button", name="Next page").click()
