@@ -9,6 +9,7 @@ from . import registry
 from .live import (
     chat_handlers,  # noqa: F401  chat's socket handlers and connect guard
     dashboard_handlers,  # noqa: F401  the organiser's live dashboard
+    poll_handlers,  # noqa: F401  polls in a session
     qa_handlers,  # noqa: F401  questions to a session
     socket_handlers,  # noqa: F401  the event's own socket handlers
     stage_handlers,  # noqa: F401  raised hands on a session's stage
@@ -18,6 +19,7 @@ from .live.presence.places import find_session, sessions_in_event
 from .services import (
     chat_shredding,  # noqa: F401  chat's shredding strategy
     privacy,  # noqa: F401  the event's own shredding strategy
+    session_poll_shredding,  # noqa: F401  polls' shredding strategy (their votes)
     session_question_shredding,  # noqa: F401  Q&A's shredding strategy
     stage,  # noqa: F401  the stage's permissions (events.speak_on_stage...)
     stage_shredding,  # noqa: F401  the stage's shredding strategy
@@ -25,6 +27,7 @@ from .services import (
 from .services.activity import sample_online
 from .services.chat import attendee_messages
 from .services.publish_checks import register_event_checks
+from .services.session_polls import attendee_poll_votes
 from .services.session_questions import attendee_questions
 
 registry.presence_places.register(
@@ -35,6 +38,7 @@ registry.presence_places.register(
 )
 registry.attendee_data.register("chat_messages", attendee_messages)
 registry.attendee_data.register("session_questions", attendee_questions)
+registry.attendee_data.register("poll_votes", attendee_poll_votes)
 register_event_checks()  # before other apps' checks, so the checklist starts with the event's own texts
 if not settings.REDIS_URL:
     # The embedded mode's presence is in the web process's memory: it samples the online count for

@@ -86,6 +86,7 @@ class AttemptScope(models.TextChoices):
     ACCESS_CODE_EVENT = "access_event", _("Wrong access code for one event")
     ACCESS_CODE_PREFIX = "access_prefix", _("Wrong access code starting the same way")
     QUESTION_ASKED = "qa_question", _("Question asked in a session")
+    POLL_VOTE = "poll_vote", _("Vote in a session's poll")
 
 
 class Country(models.TextChoices):

@@ -372,6 +372,13 @@ QA_QUESTION_MAX_CHARS = 300  # one question to a session's speakers (the column'
 QA_QUESTIONS_PER_WINDOW = env_int("QA_QUESTIONS_PER_WINDOW", 5)  # questions one person may ask...
 QA_QUESTION_WINDOW_MINUTES = env_int("QA_QUESTION_WINDOW_MINUTES", 10)  # ...in this many minutes
 QA_VOTE_PUSH_SECONDS = float(env_str("QA_VOTE_PUSH_SECONDS") or 1.0)  # vote counts pushed at most this often
+POLL_QUESTION_MAX_CHARS = 200  # a poll's question (the column's size: not from env)
+POLL_OPTION_MAX_CHARS = 100  # one answer of a poll (the column's size)
+POLL_MAX_OPTIONS = 6  # answers a poll may offer (at least 2)
+POLL_VOTES_PER_WINDOW = env_int("POLL_VOTES_PER_WINDOW", 20)  # votes (and changes) one person may cast...
+POLL_VOTE_WINDOW_MINUTES = env_int("POLL_VOTE_WINDOW_MINUTES", 10)  # ...in this many minutes
+# A poll's results are pushed at most this often (per poll and process), not once per vote.
+POLL_RESULTS_PUSH_SECONDS = float(env_str("POLL_RESULTS_PUSH_SECONDS") or 1.0)
 
 # --- The organisers' API and webhooks (docs/api.md) ----------------------------------------
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)  # the longest a token may be made to last

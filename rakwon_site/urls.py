@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("media_rtc.urls")),  # "Join" on a booked meeting
     path("", include("events.urls.attendee")),
     path("", include("events.urls.session_questions")),  # Q&A forms on a session's page
+    path("", include("events.urls.session_polls")),  # poll forms on a session's page
     path("", include("events.urls.stage")),  # a session's stage: speakers, invitation links, hands
     path("", include("exhibits.urls.public")),
     path("", include("events.urls.privacy")),

@@ -133,6 +133,26 @@ def _approval_turned_off(world, response) -> bool:
     ).exists()
 
 
+_POLL_VOTE = {"option": ""}  # the answer's id exists only with the world: _poll_answer_chosen sets it
+
+
+def _poll_answer_chosen(world) -> None:
+    _POLL_VOTE["option"] = str(world["ids"]["poll_option"])
+
+
+def _voted_in_poll(world, response) -> bool:
+    from events.models import PollVote
+
+    voted = PollVote.objects.filter(poll_id=world["ids"]["poll"], option_id=world["ids"]["poll_option"])
+    return voted.exists()
+
+
+def _poll_created(world, response) -> bool:
+    from events.models import SessionPoll
+
+    return SessionPoll.objects.filter(session_id=world["ids"]["session"], question="Best talk?").exists()
+
+
 def _bookmarked(field: str, key: str):
     def check(world, response) -> bool:
         from exhibits.models import Bookmark
@@ -339,6 +359,24 @@ EXPECTED: dict[str, dict] = {
     ),
     "questions:approval": post(
         _row(TO_SIGNIN, 403, 403, 403, DONE, DONE), {"needs_approval": "off"}, changed=_approval_turned_off
+    ),
+    # Polls on the session page without JavaScript: POST only. Only confirmed attendees vote (staff
+    # and the team are told so, 400); the session's moderators (here the team) write and close polls.
+    "polls:vote": post(
+        _row(TO_SIGNIN, DONE, 400, 400, 400, 400),
+        _POLL_VOTE,
+        setup=_poll_answer_chosen,
+        changed=_voted_in_poll,
+    ),
+    "polls:create": post(
+        _row(TO_SIGNIN, 403, 403, 403, DONE, DONE),
+        {"question": "Best talk?", "option": ["Keynote", "Panel"], "action": "open"},
+        changed=_poll_created,
+    ),
+    "polls:state": post(
+        _row(TO_SIGNIN, 403, 403, 403, DONE, DONE),
+        {"action": "close"},
+        changed=_field_is("events.SessionPoll", "poll", "state", "closed"),
     ),
     "visit:calendar_feed": get(_row(404, 404, 404, 404, 404, 404)),  # an unknown token
     "visit:bookmarks": get(_row(TO_SIGNIN, 200, 200, 200, 200, 200)),

@@ -110,6 +110,12 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         text="Why?",
         status="approved",
     )
+    from events.models import PollOption, SessionPoll
+
+    # An open poll in the session: voted in, then closed.
+    poll = SessionPoll.objects.create(event=event, session=session, question="Lunch?", state="open")
+    poll_option = PollOption.objects.create(poll=poll, text="Yes")
+    PollOption.objects.create(poll=poll, text="No", position=1)
     extra_staff = StaffFactory(exhibitor=exhibitor_a)
     from events.models import ChatSanction, EventTeamMember, TeamInvitation
     from exhibits.models import StaffInvitation
@@ -185,6 +191,7 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "booth_id": booth_a.pk,
         "session_id": session.pk,
         "question_id": session_question.pk,
+        "poll_id": poll.pk,
         "member_id": EventTeamMember.objects.get(event=event, user=moderator).pk,
         "staff_id": extra_staff.pk,
         "token": team_invitation.token,
@@ -233,6 +240,8 @@ def world(event, owner, moderator, staff_a, staff_b, exhibitor_a, exhibitor_b, b
         "empty_hall": empty_hall.pk,
         "session": session.pk,
         "session_question": session_question.pk,
+        "poll": poll.pk,
+        "poll_option": poll_option.pk,
         "extra_staff": extra_staff.pk,
         "member": kwargs["member_id"],
         "invitation": team_invitation.pk,

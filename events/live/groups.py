@@ -85,3 +85,13 @@ def stage_group(session_id: int) -> str:
 def stage_moderators_group(session_id: int) -> str:
     """Those who moderate a session's stage: they see who raised a hand."""
     return f"stage.hands.{int(session_id)}.moderators"
+
+
+def polls_group(session_id: int) -> str:
+    """Everyone following a session's polls: each one opened or closed, and results shown to all."""
+    return f"polls.{int(session_id)}"
+
+
+def poll_moderators_group(session_id: int) -> str:
+    """Those who run a session's polls: they also hear of drafts and of results kept from the rest."""
+    return f"polls.{int(session_id)}.moderators"

@@ -15,6 +15,7 @@ from .registration import (
     SignInLink,
 )
 from .schedule import Session, Speaker
+from .session_polls import PollOption, PollState, PollVote, SessionPoll
 from .session_questions import QuestionStatus, QuestionVote, SessionQuestion, SessionQuestionSettings
 from .stage import StageHand, StageSpeaker
 from .team import EventTeamMember, TeamInvitation
@@ -38,11 +39,15 @@ __all__ = [
     "Institution",
     "InvitationBase",
     "OnlineSample",
+    "PollOption",
+    "PollState",
+    "PollVote",
     "Question",
     "QuestionStatus",
     "QuestionVote",
     "RegistrationSettings",
     "Session",
+    "SessionPoll",
     "SessionQuestion",
     "SessionQuestionSettings",
     "SignInLink",

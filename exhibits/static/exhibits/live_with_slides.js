@@ -139,8 +139,10 @@
         pageLabel.textContent = fill(text("page"), shown);
         reader.href = shown.url;
         var total = shown.pages || (presented ? presented.pages : 0);
-        buttons.previous.disabled = shown.page <= 1;
-        buttons.next.disabled = shown.page >= total;
+        // A document made ready after this page loaded has no page links here: follow it only.
+        var browsable = presenting || pagesOf(shown.asset).length > 0;
+        buttons.previous.disabled = !browsable || shown.page <= 1;
+        buttons.next.disabled = !browsable || shown.page >= total;
       }
       buttons.back.hidden = presenting || attached || !presented;
       placeSpeaker();

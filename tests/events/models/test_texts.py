@@ -68,6 +68,9 @@ NOT_PER_LANGUAGE = {
     # Q&A on a session: what a visitor asked, in their own words, under their public name.
     "SessionQuestion.text": "what a person wrote, in their own language",
     "SessionQuestion.author_label": "a person's name",
+    # Polls in a session: written live by its moderator in the session's language, like its questions.
+    "SessionPoll.question": "what a moderator wrote live, in the session's language",
+    "PollOption.text": "what a moderator wrote live, in the session's language",
     # The dashboard's counts: keys of places and counters, numbers only.
     "HourlyCount.place": "an internal key",
     "HourlyCount.what": "an internal code",

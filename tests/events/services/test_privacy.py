@@ -92,6 +92,7 @@ def test_export_attendee_data_holds_exactly_their_data(event, minji):
         "account": {"email": "minji@example.org", "name": "Kim Minji"},
         "chat_messages": [],
         "session_questions": {"questions": [], "votes": []},
+        "poll_votes": [],
         # Registered by the exhibits app (events.registry.attendee_data): nothing shared yet.
         "shared_with_exhibitors": [],
         "bookmarks": [],
