@@ -9,6 +9,7 @@ from events import registry
 from rakwon_site.health import readiness_checks, redis_heartbeat_check
 
 from . import (
+    conference_handlers,  # noqa: F401  a conference's frames ("rtc.conference.*")
     rules,  # noqa: F401  media_rtc.go_live and the room permissions (media_rtc.rules)
     socket_handlers,  # live video signalling ("rtc.*") on the live socket
     stage,  # a session's stage ("stage.<session id>")

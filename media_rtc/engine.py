@@ -260,6 +260,8 @@ class MediaEngine:
         the_room = self._rooms.get(room)
         if the_room is None or not self._ready_publisher(the_room, publisher):
             raise NoSuchPublisher()
+        if the_room.kind == CONFERENCE:  # seats only (take_seat): the selection and the mutes hold
+            raise NoSuchPublisher()
         sections = parse_offer(offer_sdp)
         key = (member, publisher)
         viewer_members = the_room.viewer_members()
@@ -371,6 +373,11 @@ class MediaEngine:
             raise NoSuchPublisher()
         conference.control(action, site, on)
         return conference.describe()
+
+    def conference_speakers(self, room: str) -> dict:
+        """Who is seen, heard and speaking now, as seats are told (rtc.conference.speakers)."""
+        conference = self._conferences.get(room)
+        return conference.describe() if conference is not None else {}
 
     def conference_state(self, room: str) -> dict | None:
         conference = self._conferences.get(room)

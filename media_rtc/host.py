@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from django.conf import settings
 
 from . import errors
+from .conference_media import ConferenceLimits
 from .engine import MediaEngine, publisher_id
 from .recording_rooms import RoomRecordings
 from .rooms import room_group, room_ref
@@ -30,6 +31,7 @@ class RoomHost:
         self.patterns: set[str] = set()
         self._push = push
         engine.on_change(self._changed)
+        engine.on_conference_change(self._speakers_changed)
         self.recordings = RoomRecordings(engine, push=push)
 
     async def _changed(self, room: str, state: dict) -> None:
@@ -40,6 +42,12 @@ class RoomHost:
             await self._push(room_group(room), "rtc.room.changed", self.describe(room, state))
         except Exception:  # a push that fails must not break the engine's bookkeeping
             log.exception("could not push the state of room %s", room)
+
+    async def _speakers_changed(self, room: str, speakers: dict) -> None:
+        try:
+            await self._push(room_group(room), "rtc.conference.speakers", {**room_ref(room), **speakers})
+        except Exception:
+            log.exception("could not push the speakers of conference %s", room)
 
     def describe(self, room: str, state: dict) -> dict:
         """The room as clients see it: no member ids beyond the publisher ids they watch."""
@@ -71,6 +79,8 @@ class RoomHost:
             "record.start": self.recordings.start,
             "record.stop": self.recordings.stop,
             "cut_off": self.cut_off,
+            "seat": self.take_seat,
+            "chair": self.chair,
         }.get(op)
         if handler is None:
             raise errors.BadRequest()
@@ -127,6 +137,14 @@ class RoomHost:
         return {}
 
 
+    async def take_seat(self, room: str, member: str, offer: str, audio_only: bool = False) -> dict:
+        answer = await self.engine.take_seat(room, member, offer, audio_only=audio_only)
+        return {"answer": answer, "speakers": {**room_ref(room), **self.engine.conference_speakers(room)}}
+
+    async def chair(self, room: str, action: str, site: str | None, on: bool = True) -> dict:
+        return {"speakers": {**room_ref(room), **self.engine.chair_conference(room, action, site, on)}}
+
+
 def new_engine():
     """The engine as settings configure it: host candidates only, unless TURN is set up."""
     return MediaEngine(
@@ -135,4 +153,13 @@ def new_engine():
         max_booth_publishers=settings.RTC_BOOTH_MAX_PUBLISHERS,
         max_meeting_members=settings.RTC_MEETING_MAX_MEMBERS,
         max_stage_speakers=settings.RTC_STAGE_MAX_SPEAKERS,
+        conference=ConferenceLimits(
+            video_speakers=settings.RTC_CONFERENCE_VIDEO_SPEAKERS,
+            audio_speakers=settings.RTC_CONFERENCE_AUDIO_SPEAKERS,
+            idle_kbps=settings.RTC_CONFERENCE_IDLE_KBPS,
+            active_kbps=settings.RTC_CONFERENCE_ACTIVE_KBPS,
+            max_sites=settings.RTC_CONFERENCE_MAX_SITES,
+            audio_kbps=settings.RTC_CONFERENCE_AUDIO_KBPS,
+            audio_only_kbps=settings.RTC_CONFERENCE_AUDIO_ONLY_KBPS,
+        ),
     )

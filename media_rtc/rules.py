@@ -8,6 +8,7 @@ from __future__ import annotations
 import rules
 from django.utils.translation import gettext_lazy as _
 
+from events.permissions import MANAGE_EVENT
 from events.registry import ObjectPermission
 from events.services.stage import SPEAK_ON_STAGE as SPEAKS_ON_SESSION_STAGE
 from exhibits.rules import booth_event_closed, is_staff_of_booth
@@ -38,6 +39,19 @@ ANSWER_MEETING = ObjectPermission(
     "media_rtc.answer_meeting", _("Only the booth's staff answer meeting requests.")
 )
 
+#: A conference: its seats (the invited exhibitors' staff, the invited people) and its chair (the
+#: event's team) enter and publish; checked first, so the refusal speaks of the conference.
+TAKE_SEAT = ObjectPermission(
+    "media_rtc.take_seat",
+    _(
+        "Only the organisations and people invited to this conference take a seat in it. Ask the "
+        "organisers to invite you."
+    ),
+)
+CHAIR_CONFERENCE = ObjectPermission(
+    "media_rtc.chair_conference",
+    _("Only the organisers chair a conference: they mute a site, give the floor and pin a speaker."),
+)
 
 @rules.predicate
 def is_booth_room(user, room) -> bool:
@@ -60,6 +74,21 @@ def speaks_on_room_stage(user, room) -> bool:
 
 
 @rules.predicate
+@rules.predicate
+def is_conference_room(user, room) -> bool:
+    return room is not None and room.kind == CONFERENCE
+
+
+@rules.predicate
+def has_conference_seat(user, room) -> bool:
+    return is_conference_room(user, room) and user.pk in room.members
+
+
+@rules.predicate
+def chairs_room_conference(user, room) -> bool:
+    return is_conference_room(user, room) and user.has_perm(MANAGE_EVENT, room.conference.event)
+
+
 def goes_live_in_room_booth(user, room) -> bool:
     return room is not None and room.booth is not None and user.has_perm(GO_LIVE, room.booth)
 
@@ -67,9 +96,20 @@ def goes_live_in_room_booth(user, room) -> bool:
 rules.add_perm(GO_LIVE, is_staff_of_booth & ~booth_event_closed)
 # A booth's room and a stage: anyone the live socket let into the event (checked at connect).
 rules.add_perm(
-    ENTER_ROOM.permission, is_booth_room | is_stage_room | is_meeting_member | goes_live_in_room_booth
+    ENTER_ROOM.permission,
+    is_booth_room
+    | is_stage_room
+    | is_meeting_member
+    | goes_live_in_room_booth
+    | has_conference_seat
+    | chairs_room_conference,
 )
-rules.add_perm(PUBLISH.permission, is_meeting_member | goes_live_in_room_booth | speaks_on_room_stage)
+rules.add_perm(
+    PUBLISH.permission,
+    is_meeting_member | goes_live_in_room_booth | speaks_on_room_stage | has_conference_seat | chairs_room_conference,
+)
+rules.add_perm(TAKE_SEAT.permission, ~is_conference_room | has_conference_seat | chairs_room_conference)
+rules.add_perm(CHAIR_CONFERENCE.permission, chairs_room_conference)
 # Checked before PUBLISH, so that on a stage the refusal speaks of the stage, not of a booth.
 rules.add_perm(SPEAK_ON_STAGE.permission, ~is_stage_room | speaks_on_room_stage)
 rules.add_perm(ANSWER_MEETING.permission, is_booth_room & goes_live_in_room_booth)

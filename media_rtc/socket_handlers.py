@@ -28,6 +28,7 @@ from .ice import ice_servers_for
 from .models import LiveRoom
 from .rooms import (
     BOOTH,
+    CONFERENCE,
     MEETING,
     PUBLISH_LABELS,
     STAGE,
@@ -38,8 +39,8 @@ from .rooms import (
     staff_group,
 )
 from .routing import get_router
-from .rules import ANSWER_MEETING, ENTER_ROOM, PUBLISH, SPEAK_ON_STAGE
-from .services import meetings
+from .rules import ANSWER_MEETING, ENTER_ROOM, PUBLISH, SPEAK_ON_STAGE, TAKE_SEAT
+from .services import conferences, meetings
 from .stage import name_on_stage, stage_room_in_frame
 
 ENTER = ENTER_EVENT
@@ -123,6 +124,8 @@ async def room_in_frame(connection, data: dict) -> Room:
         return await booth_room_in_frame(connection, data)
     if "stage" in data:
         return await stage_room_in_frame(connection, data)
+    if "conference" in data:
+        return await conferences.conference_room_in_frame(connection, data)
     raise errors.BadRequest(_("Say which booth, meeting or stage: send “booth”, “meeting” or “stage”."))
 
 
@@ -198,7 +201,7 @@ async def configure(connection, data: dict) -> dict:
     return {"ice_servers": ice_servers_for(connection.user), "tiers": list(tiers.TIERS)}
 
 
-@rtc_request("rtc.room", load=room_in_frame, check=(ENTER_ROOM,))
+@rtc_request("rtc.room", load=room_in_frame, check=(TAKE_SEAT, ENTER_ROOM))
 async def open_room(connection, data: dict, room: Room) -> dict:
     """The room's state; from now on this socket hears of its changes (rtc.room.changed)."""
     presence = _presence(connection, data)
@@ -210,13 +213,17 @@ async def open_room(connection, data: dict, room: Room) -> dict:
     return {**state, "may_publish": may_publish, "tiers": presence.tiers.get(room.name, {})}
 
 
-@rtc_request("rtc.publish", load=room_in_frame, check=(ENTER_ROOM, SPEAK_ON_STAGE, PUBLISH))
+@rtc_request("rtc.publish", load=room_in_frame, check=(TAKE_SEAT, ENTER_ROOM, SPEAK_ON_STAGE, PUBLISH))
 async def go_live(connection, data: dict, room: Room) -> dict:
     label, offer = _label(data), _offer(data)
     presence = _presence(connection, data)
     await connection.join_group(room_group(room.name))
     if room.kind == STAGE:
         name = await name_on_stage(connection.user, room.session)
+    elif room.kind == CONFERENCE:
+        if label != "camera":  # a site is its camera and microphone; what it shows is its thumbnail
+            raise errors.BadRequest(_("In a conference, publish your “camera”."))
+        name = await conferences.shown_site_name(connection.user, room.conference)
     else:
         name = await meetings.shown_name(connection.user, connection.event)
     published = await get_router().publish(

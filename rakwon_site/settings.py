@@ -403,6 +403,27 @@ RTC_BOOTH_MAX_VIEWERS = env_int("RTC_BOOTH_MAX_VIEWERS", 200)
 RTC_MEETING_MAX_MEMBERS = env_int("RTC_MEETING_MAX_MEMBERS", 8)
 # Speakers on a session's stage publishing at once (each with camera+microphone and a screen).
 RTC_STAGE_MAX_SPEAKERS = env_int("RTC_STAGE_MAX_SPEAKERS", 6)
+# A conference (many organisations on one screen, docs/conference.md): each seat receives the video
+# of the last N speakers (4 to 6) and the voices of the loudest few; sites outside the grid are held
+# to the idle bitrate (REMB), those in it to the active one. 4 × 200 kbit/s of video, three 16 kbit/s
+# voices and the thumbnails stay under 1 Mbit/s per seat. An audio-only seat gets as many voices
+# as fit in RTC_CONFERENCE_AUDIO_ONLY_KBPS (the loudest always).
+RTC_CONFERENCE_VIDEO_SPEAKERS = env_int("RTC_CONFERENCE_VIDEO_SPEAKERS", 4)
+RTC_CONFERENCE_AUDIO_SPEAKERS = env_int("RTC_CONFERENCE_AUDIO_SPEAKERS", 3)
+RTC_CONFERENCE_ACTIVE_KBPS = env_int("RTC_CONFERENCE_ACTIVE_KBPS", 200)
+RTC_CONFERENCE_IDLE_KBPS = env_int("RTC_CONFERENCE_IDLE_KBPS", 100)
+RTC_CONFERENCE_AUDIO_KBPS = env_int("RTC_CONFERENCE_AUDIO_KBPS", 16)
+RTC_CONFERENCE_AUDIO_ONLY_KBPS = env_int("RTC_CONFERENCE_AUDIO_ONLY_KBPS", 48)
+RTC_CONFERENCE_MAX_SITES = env_int("RTC_CONFERENCE_MAX_SITES", 40)
+# Each site's browser sends a still thumbnail (JPEG, at most this many bytes) this often; seats are
+# told of new ones at most every RTC_CONFERENCE_THUMBNAIL_PUSH_SECONDS.
+RTC_CONFERENCE_THUMBNAIL_BYTES = env_int("RTC_CONFERENCE_THUMBNAIL_BYTES", 8000)
+RTC_CONFERENCE_THUMBNAIL_SECONDS = env_int("RTC_CONFERENCE_THUMBNAIL_SECONDS", 10)
+RTC_CONFERENCE_THUMBNAIL_PUSH_SECONDS = float(env_str("RTC_CONFERENCE_THUMBNAIL_PUSH_SECONDS") or 2.0)
+if not 4 <= RTC_CONFERENCE_VIDEO_SPEAKERS <= 6:
+    raise ImproperlyConfigured("RTC_CONFERENCE_VIDEO_SPEAKERS must be 4, 5 or 6.")
+if not 1 <= RTC_CONFERENCE_AUDIO_SPEAKERS <= RTC_CONFERENCE_VIDEO_SPEAKERS:
+    raise ImproperlyConfigured("RTC_CONFERENCE_AUDIO_SPEAKERS must be at least 1 and at most the video speakers.")
 # A visitor's "Meet the exhibitor" request waits this long for staff to accept.
 RTC_MEETING_REQUEST_SECONDS = env_int("RTC_MEETING_REQUEST_SECONDS", 300)
 # ICE without a public network: the server offers host candidates only (never STUN). Which local

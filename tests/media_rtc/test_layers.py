@@ -89,13 +89,19 @@ def test_every_room_handler_declares_its_loader_and_object_permission():
     }
 
     assert declared == {
+        "rtc.conference.chair": (True, ["media_rtc.take_seat", "media_rtc.chair_conference"]),
+        "rtc.conference.seat": (True, ["media_rtc.take_seat", "media_rtc.enter_room"]),
+        "rtc.conference.thumbnail": (True, ["media_rtc.take_seat", "media_rtc.publish"]),
         "rtc.config": (False, []),
         "rtc.leave": (True, ["media_rtc.enter_room"]),
         "rtc.meeting.accept": (True, ["media_rtc.answer_meeting"]),
         "rtc.meeting.decline": (True, ["media_rtc.answer_meeting"]),
         "rtc.meeting.request": (True, ["media_rtc.enter_room"]),
-        "rtc.publish": (True, ["media_rtc.enter_room", "media_rtc.speak_on_stage", "media_rtc.publish"]),
-        "rtc.room": (True, ["media_rtc.enter_room"]),
+        "rtc.publish": (
+            True,
+            ["media_rtc.take_seat", "media_rtc.enter_room", "media_rtc.speak_on_stage", "media_rtc.publish"],
+        ),
+        "rtc.room": (True, ["media_rtc.take_seat", "media_rtc.enter_room"]),
         "rtc.tier": (True, ["media_rtc.enter_room"]),
         "rtc.unpublish": (True, ["media_rtc.enter_room"]),
         "rtc.watch": (True, ["media_rtc.enter_room"]),
