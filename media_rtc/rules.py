@@ -13,7 +13,7 @@ from events.registry import ObjectPermission
 from events.services.stage import SPEAK_ON_STAGE as SPEAKS_ON_SESSION_STAGE
 from exhibits.rules import booth_event_closed, is_staff_of_booth
 
-from .rooms import BOOTH, MEETING, STAGE
+from .rooms import BOOTH, CONFERENCE, MEETING, STAGE
 
 #: On a booth: its camera, microphone or screen, and "Meet the exhibitor". Only the booth's own
 #: staff, not the event team (a moderator ends a stream by other means), never once closed.
