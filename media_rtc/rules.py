@@ -38,7 +38,6 @@ SPEAK_ON_STAGE = ObjectPermission(
 ANSWER_MEETING = ObjectPermission(
     "media_rtc.answer_meeting", _("Only the booth's staff answer meeting requests.")
 )
-
 #: A conference: its seats (the invited exhibitors' staff, the invited people) and its chair (the
 #: event's team) enter and publish; checked first, so the refusal speaks of the conference.
 TAKE_SEAT = ObjectPermission(
@@ -52,6 +51,7 @@ CHAIR_CONFERENCE = ObjectPermission(
     "media_rtc.chair_conference",
     _("Only the organisers chair a conference: they mute a site, give the floor and pin a speaker."),
 )
+
 
 @rules.predicate
 def is_booth_room(user, room) -> bool:
@@ -74,7 +74,6 @@ def speaks_on_room_stage(user, room) -> bool:
 
 
 @rules.predicate
-@rules.predicate
 def is_conference_room(user, room) -> bool:
     return room is not None and room.kind == CONFERENCE
 
@@ -89,6 +88,7 @@ def chairs_room_conference(user, room) -> bool:
     return is_conference_room(user, room) and user.has_perm(MANAGE_EVENT, room.conference.event)
 
 
+@rules.predicate
 def goes_live_in_room_booth(user, room) -> bool:
     return room is not None and room.booth is not None and user.has_perm(GO_LIVE, room.booth)
 
@@ -113,3 +113,4 @@ rules.add_perm(CHAIR_CONFERENCE.permission, chairs_room_conference)
 # Checked before PUBLISH, so that on a stage the refusal speaks of the stage, not of a booth.
 rules.add_perm(SPEAK_ON_STAGE.permission, ~is_stage_room | speaks_on_room_stage)
 rules.add_perm(ANSWER_MEETING.permission, is_booth_room & goes_live_in_room_booth)
+
