@@ -1,7 +1,8 @@
 """How many people follow a booth's presentation, told to the booth's staff ("doc.followers").
 
-Counted per person, as presence counts (two tabs are one follower), in a presence store of its own:
-this process's memory, or Redis under PRESENCE_REDIS_PREFIX + "follow:" in the scaled mode. Every
+Counted per person, as presence counts (two tabs are one follower), in a presence store of its own
+of the same kind as presence's: this process's memory, or Redis under presence's prefix + "follow:"
+in the scaled mode. Every
 arrival and leave bumps the booth's version, so the staff's page never shows an older count over
 a newer one. A socket is counted once per booth however often it follows; closing it uncounts it
 (a socket disconnect listener), and a dead daphne process's followers are swept by the others (a
@@ -18,9 +19,18 @@ from django.conf import settings
 
 from events.live.connection import LiveConnection
 from events.live.groups import push_to_group
-from events.live.presence.store import ANONYMOUS, Change, MemoryStore, PresenceStore, RedisStore
+from events.live.presence.store import (
+    ANONYMOUS,
+    Change,
+    MemoryStore,
+    PresenceStore,
+    RedisStore,
+    get_store,
+)
 
 _tally: PresenceStore | None = None
+_tally_beside: PresenceStore | None = None  # the presence store `_tally` was made to go with
+_chosen: PresenceStore | None = None  # a store set by use_tally, kept whatever presence uses
 _counted: dict[str, set[int]] = {}  # this process's sockets -> the booths they are counted at
 _last_beat = 0.0
 
@@ -43,17 +53,28 @@ def _place(booth_id: int) -> str:
 
 
 def tally() -> PresenceStore:
-    global _tally
-    if _tally is None:
-        url = settings.REDIS_URL
-        _tally = RedisStore(url, prefix=f"{settings.PRESENCE_REDIS_PREFIX}follow:") if url else MemoryStore()
+    """The followers' store: made anew whenever presence's store is another one (tests give each
+    case a fresh presence store, in an event loop of its own that a Redis client may not outlive)."""
+    global _tally, _tally_beside, _last_beat
+    if _chosen is not None:
+        return _chosen
+    presence = get_store()
+    if _tally is None or _tally_beside is not presence:
+        if isinstance(presence, RedisStore):
+            _tally = RedisStore(settings.REDIS_URL, prefix=f"{presence.prefix}follow:")
+        else:
+            _tally = MemoryStore()
+        _tally_beside = presence
+        _counted.clear()
+        _last_beat = 0.0
     return _tally
 
 
 def use_tally(store: PresenceStore | None) -> None:
-    """Swap the store (tests start each case with a fresh one)."""
-    global _tally, _last_beat
-    _tally = store
+    """Use `store` whatever presence uses (tests), or None to follow presence's again."""
+    global _chosen, _tally, _last_beat
+    _chosen = store
+    _tally = None
     _counted.clear()
     _last_beat = 0.0
 
