@@ -4,6 +4,7 @@ MediaRtcConfig.ready()."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from events import registry
 from rakwon_site.health import readiness_checks, redis_heartbeat_check
@@ -19,6 +20,11 @@ from . import (
 registry.socket_disconnect_listeners.register("media_rtc.leave_rooms", socket_handlers.leave_everything)
 # Someone taken off a session's stage stops publishing there at once.
 registry.stage_exits.register("media_rtc.end_streams_on_stage", stage.end_streams_on_stage)
+
+# The organiser arranges conferences (many organisations on one screen) from their menu.
+registry.organiser_menu.register(
+    "media_rtc.conferences", registry.MenuEntry(_("Conferences"), "rtc_meetings:conferences")
+)
 
 # /readyz: with media workers in use, at least one must be beating its heartbeat.
 if settings.RTC_MEDIA_WORKERS:

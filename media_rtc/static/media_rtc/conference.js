@@ -1,0 +1,302 @@
+// A conference in the browser (docs/protocol-rtc.md, "Conferences"): this site publishes its camera
+// and microphone (rtc.publish), takes a seat (rtc.conference.seat: one connection with a fixed set
+// of tracks the server switches to the active speakers), sends a still thumbnail every few seconds
+// (rtc.conference.thumbnail), shows the other sites' thumbnails with their speaking and muted state,
+// and gives the chair their buttons (rtc.conference.chair). Signalling rides window.rakwonLive.
+(function () {
+  "use strict";
+
+  var GATHER_TIMEOUT_MS = 2000;
+  var root = document.querySelector("[data-conference]");
+  var live = window.rakwonLive;
+  if (!root || !live || !window.RTCPeerConnection) return;
+
+  var conference = Number(root.getAttribute("data-conference"));
+  var isChair = root.getAttribute("data-chair") === "1";
+  var videoSlots = Number(root.getAttribute("data-video-slots")) || 4;
+  var audioSlots = Number(root.getAttribute("data-audio-slots")) || 3;
+  var thumbnailMs = (Number(root.getAttribute("data-thumbnail-seconds")) || 10) * 1000;
+  var thumbnailBytes = Number(root.getAttribute("data-thumbnail-bytes")) || 8000;
+  var thumbnailUrl = root.getAttribute("data-thumbnail-url");
+  var grid = root.querySelector("[data-conference-grid]");
+  var siteList = root.querySelector("[data-conference-sites]");
+  var errorBox = root.querySelector("[data-conference-error]");
+  var mutedBox = root.querySelector("[data-conference-muted]");
+  var stateBox = root.querySelector("[data-conference-state]");
+  var slotTemplate = root.querySelector("[data-conference-slot-template]");
+  var siteTemplate = root.querySelector("[data-conference-site-template]");
+
+  var tab = tabId();
+  var iceServers = [];
+  var names = {}; // site id -> name (rtc.room / rtc.room.changed)
+  var speakers = { video: [], reserve: [], audio: [], speaking: [], muted: [], pinned: null, floor: null };
+  var versions = {}; // site id -> thumbnail version
+  var mySite = null;
+  var stream = null;
+  var publishing = null;
+  var seat = null;
+  var slots = [];
+  var audios = [];
+  var timer = null;
+
+  function text(key) { return root.getAttribute("data-text-" + key) || ""; }
+  function showError(failure) {
+    var message = failure && failure.message;
+    if (!message && failure && failure.code === "client.offline") message = text("offline");
+    errorBox.textContent = message || "";
+  }
+  function request(type, data) {
+    data.tab = tab;
+    data.conference = conference;
+    return live.request(type, data);
+  }
+  function tabId() {
+    try {
+      var id = window.sessionStorage.getItem("rakwon.rtc.tab");
+      if (!id) {
+        var bytes = new Uint8Array(6);
+        window.crypto.getRandomValues(bytes);
+        id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+        window.sessionStorage.setItem("rakwon.rtc.tab", id);
+      }
+      return id;
+    } catch (error) {
+      return "t" + Math.random().toString(36).slice(2, 12);
+    }
+  }
+  function gatheredOffer(pc) {
+    return pc.createOffer().then(function (offer) { return pc.setLocalDescription(offer); }).then(function () {
+      return new Promise(function (resolve) {
+        if (pc.iceGatheringState === "complete") return resolve();
+        var wait = setTimeout(resolve, GATHER_TIMEOUT_MS);
+        pc.addEventListener("icegatheringstatechange", function () {
+          if (pc.iceGatheringState === "complete") { clearTimeout(wait); resolve(); }
+        });
+      });
+    }).then(function () { return pc.localDescription.sdp; });
+  }
+  function has(list, site) { return (list || []).indexOf(site) !== -1; }
+
+  // --- What each of my tracks carries (the server's rule, docs/protocol-rtc.md) -------------------
+
+  function mySlots() {
+    var reserve = (speakers.reserve || []).filter(function (s) { return s !== mySite; });
+    return (speakers.video || []).map(function (site) { return site === mySite ? (reserve[0] || null) : site; });
+  }
+
+  function render() {
+    var shown = mySlots();
+    slots.forEach(function (slot, index) {
+      var site = shown[index] || null;
+      slot.card.hidden = !site;
+      label(slot.card, site);
+    });
+    var inGrid = shown.filter(Boolean);
+    var sites = Object.keys(names).filter(function (site) { return inGrid.indexOf(site) === -1 && site !== mySite; });
+    siteList.textContent = "";
+    sites.forEach(function (site) { siteList.appendChild(siteCard(site)); });
+    var muted = mySite && has(speakers.muted, mySite);
+    mutedBox.hidden = !muted;
+    mutedBox.textContent = muted ? text("you-muted") : "";
+  }
+
+  function label(card, site) {
+    card.querySelector("[data-name]").textContent = site ? (site === mySite ? text("you") : names[site] || text("site")) : "";
+    card.classList.toggle("is-speaking", !!site && has(speakers.speaking, site));
+    var badge = card.querySelector("[data-badge]");
+    var word = !site ? "" : has(speakers.muted, site) ? text("muted") : speakers.floor === site ? text("floor") :
+      speakers.pinned === site ? text("pinned") : has(speakers.speaking, site) ? text("speaking") : "";
+    badge.hidden = !word;
+    badge.textContent = word;
+  }
+
+  function siteCard(site) {
+    var item = siteTemplate.content.firstElementChild.cloneNode(true);
+    label(item, site);
+    var image = item.querySelector("img");
+    if (versions[site]) {
+      image.src = thumbnailUrl.replace("SITE", encodeURIComponent(site)) + "?v=" + versions[site];
+      image.alt = names[site] || "";
+    } else {
+      image.hidden = true;
+    }
+    if (isChair) {
+      var buttons = item.querySelector("[data-chair-buttons]");
+      buttons.hidden = false;
+      chairButton(buttons, "mute", site, has(speakers.muted, site) ? ["unmute", text("unmute")] : ["mute", text("mute")]);
+      chairButton(buttons, "floor", site, speakers.floor === site ? ["end_floor", text("end-floor")] : ["floor", text("give-floor")]);
+      chairButton(buttons, "pin", site, speakers.pinned === site ? ["unpin", text("unpin")] : ["pin", text("pin")]);
+    }
+    return item;
+  }
+
+  function chairButton(buttons, slot, site, choice) {
+    var button = buttons.querySelector('[data-action="' + slot + '"]');
+    button.textContent = choice[1];
+    button.addEventListener("click", function () {
+      request("rtc.conference.chair", { action: choice[0], site: site }).then(function (reply) {
+        speakers = reply.speakers || speakers;
+        render();
+      }, showError);
+    });
+  }
+
+  function buildGrid() {
+    grid.textContent = "";
+    slots = [];
+    for (var i = 0; i < videoSlots; i++) {
+      var card = slotTemplate.content.firstElementChild.cloneNode(true);
+      card.hidden = true;
+      grid.appendChild(card);
+      slots.push({ card: card, video: card.querySelector("video") });
+    }
+  }
+
+  // --- Publishing, the seat and the thumbnail -----------------------------------------------------
+
+  function publish() {
+    var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: "max-bundle" });
+    stream.getTracks().forEach(function (track) { pc.addTransceiver(track, { direction: "sendonly", streams: [stream] }); });
+    return gatheredOffer(pc).then(function (offer) {
+      return request("rtc.publish", { label: "camera", offer: offer });
+    }).then(function (reply) {
+      mySite = reply.publisher;
+      publishing = pc;
+      return pc.setRemoteDescription({ type: "answer", sdp: reply.answer });
+    });
+  }
+
+  function takeSeat(audioOnly) {
+    var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: "max-bundle" });
+    var videos = audioOnly ? 0 : videoSlots;
+    for (var v = 0; v < videos; v++) pc.addTransceiver("video", { direction: "recvonly" });
+    for (var a = 0; a < audioSlots; a++) pc.addTransceiver("audio", { direction: "recvonly" });
+    pc.addEventListener("track", function (event) {
+      var transceivers = pc.getTransceivers();
+      var index = transceivers.indexOf(event.transceiver);
+      var media = new MediaStream([event.track]);
+      if (event.track.kind === "video" && slots[index]) {
+        slots[index].video.srcObject = media;
+        slots[index].video.play().catch(function () {});
+      } else if (event.track.kind === "audio") {
+        var audio = new Audio();
+        audio.autoplay = true;
+        audio.srcObject = media;
+        audio.play().catch(function () {});
+        audios.push(audio);
+      }
+    });
+    return gatheredOffer(pc).then(function (offer) {
+      return request("rtc.conference.seat", { offer: offer, audio_only: audioOnly });
+    }).then(function (reply) {
+      seat = pc;
+      mySite = mySite || reply.site;
+      speakers = reply.speakers || speakers;
+      versions = reply.thumbnails || {};
+      render();
+      return pc.setRemoteDescription({ type: "answer", sdp: reply.answer });
+    });
+  }
+
+  function sendThumbnail() {
+    var video = document.createElement("video");
+    if (!stream || !stream.getVideoTracks().length) return;
+    video.muted = true;
+    video.srcObject = stream;
+    video.play().then(function () {
+      var canvas = document.createElement("canvas");
+      canvas.width = 160;
+      canvas.height = 90;
+      canvas.getContext("2d").drawImage(video, 0, 0, 160, 90);
+      var quality = 0.7;
+      var data = canvas.toDataURL("image/jpeg", quality);
+      while (data.length * 3 / 4 > thumbnailBytes && quality > 0.2) {
+        quality -= 0.15;
+        data = canvas.toDataURL("image/jpeg", quality);
+      }
+      video.srcObject = null;
+      return request("rtc.conference.thumbnail", { jpeg: data.slice(data.indexOf(",") + 1) });
+    }).catch(function () {});
+  }
+
+  function join(audioOnly) {
+    showError(null);
+    stateBox.textContent = text("connecting");
+    var wanted = audioOnly ? { audio: true } : { audio: true, video: { width: 320, height: 180, frameRate: 15 } };
+    navigator.mediaDevices.getUserMedia(wanted).catch(function (error) {
+      stateBox.textContent = "";
+      showError({ message: text("no-devices") });
+      throw error;
+    }).then(function (media) {
+      stream = media;
+      return publish();
+    }).then(function () {
+      return takeSeat(audioOnly);
+    }).then(function () {
+      stateBox.textContent = "";
+      root.querySelector("[data-conference-join]").hidden = true;
+      root.querySelector("[data-conference-controls]").hidden = false;
+      if (!audioOnly) {
+        sendThumbnail();
+        timer = setInterval(sendThumbnail, thumbnailMs);
+      }
+    }, function (failure) {
+      stateBox.textContent = "";
+      if (failure && failure.code) showError(failure);
+    });
+  }
+
+  function leave() {
+    clearInterval(timer);
+    request("rtc.leave", {}).catch(function () {});
+    [publishing, seat].forEach(function (pc) { if (pc) pc.close(); });
+    publishing = seat = null;
+    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    audios.forEach(function (audio) { audio.srcObject = null; });
+    audios = [];
+    root.querySelector("[data-conference-join]").hidden = false;
+    root.querySelector("[data-conference-controls]").hidden = true;
+    buildGrid();
+  }
+
+  // --- Wiring ---------------------------------------------------------------------------------
+
+  function describeRoom(state) {
+    names = {};
+    (state.publishers || []).forEach(function (publisher) { names[publisher.id] = publisher.name; });
+    render();
+  }
+
+  live.on("open", function () {
+    request("rtc.config", {}).then(function (reply) {
+      iceServers = reply.ice_servers || [];
+      return request("rtc.room", {});
+    }).then(function (state) {
+      root.hidden = false;
+      describeRoom(state);
+    }, showError);
+  });
+  live.on("rtc.room.changed", function (state) { if (state.conference === conference) describeRoom(state); });
+  live.on("rtc.conference.speakers", function (data) {
+    if (data.conference !== conference) return;
+    speakers = data;
+    render();
+  });
+  live.on("rtc.conference.thumbnails", function (data) {
+    if (data.conference !== conference) return;
+    Object.keys(data.thumbnails || {}).forEach(function (site) { versions[site] = data.thumbnails[site]; });
+    render();
+  });
+
+  buildGrid();
+  root.querySelector("[data-conference-join-camera]").addEventListener("click", function () { join(false); });
+  root.querySelector("[data-conference-join-audio]").addEventListener("click", function () { join(true); });
+  root.querySelector("[data-conference-leave]").addEventListener("click", leave);
+  var mic = root.querySelector("[data-conference-mic]");
+  mic.addEventListener("click", function () {
+    if (!stream) return;
+    var on = !stream.getAudioTracks().every(function (track) { return track.enabled; });
+    stream.getAudioTracks().forEach(function (track) { track.enabled = on; });
+    mic.textContent = on ? mic.getAttribute("data-text-off") || mic.textContent : mic.getAttribute("data-text-on") || mic.textContent;
+  });
+})();
