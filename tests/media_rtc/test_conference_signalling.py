@@ -235,3 +235,31 @@ async def test_a_seats_offer_with_too_many_videos_is_a_bad_offer(media):
     refused = await reply(site, 1, "rtc.conference.seat", conference=world["conference"], offer=offer)
     assert error_of(refused)[0] == "rtc.bad_offer"
     await site.disconnect()
+
+
+async def test_a_hidden_invited_person_is_named_in_no_conference_frame(media):
+    world = await make_conference("conf-hidden")
+    conference = world["conference"]
+    hidden = await connect(world["person"], world["event"].slug)
+    site = await connect(world["site"], world["event"].slug)
+    chair = await connect(world["organiser"], world["event"].slug)
+    frames = []
+    await reply(site, 1, "rtc.room", conference=conference)
+    hidden_id = (await _publish(hidden, conference, media, 1))["data"]["publisher"]
+    pc, offer = await seat_offer()
+    media.append(pc)
+    frames.append(await reply(site, 2, "rtc.conference.seat", conference=conference, offer=offer))
+    frames.append(await reply(hidden, 2, "rtc.conference.thumbnail", conference=conference, jpeg=base64.b64encode(JPEG).decode()))
+    frames.append(await reply(chair, 1, "rtc.conference.chair", conference=conference, action="pin", site=hidden_id))
+    frames.append(await next_push(site, "rtc.conference.speakers"))
+    frames.append(await next_push(site, "rtc.conference.thumbnails"))
+    frames.append(await reply(site, 3, "rtc.room", conference=conference))
+    walked = {frame["type"] for frame in frames}
+    assert {"rtc.conference.speakers", "rtc.conference.thumbnails"} <= walked
+    assert [p["name"] for p in frames[-1]["data"]["publishers"]] == ["Visitor"]
+    for frame in frames:
+        text = str(frame)
+        assert "Hidden Person" not in text
+        assert world["person"].email not in text
+    for communicator in (hidden, site, chair):
+        await communicator.disconnect()
