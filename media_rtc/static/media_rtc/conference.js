@@ -75,6 +75,16 @@
       });
     }).then(function () { return pc.localDescription.sdp; });
   }
+  // Offer only what the server forwards (VP8, Opus): seven sections with every codec Chromium
+  // knows would not fit in one socket frame (SOCKET_MAX_FRAME_BYTES).
+  var FORWARDED = { video: ["video/vp8", "video/rtx"], audio: ["audio/opus"] };
+  function onlyForwarded(transceiver, kind) {
+    if (!transceiver.setCodecPreferences || !window.RTCRtpReceiver || !RTCRtpReceiver.getCapabilities) return;
+    var codecs = RTCRtpReceiver.getCapabilities(kind).codecs.filter(function (codec) {
+      return FORWARDED[kind].indexOf(codec.mimeType.toLowerCase()) !== -1;
+    });
+    try { transceiver.setCodecPreferences(codecs); } catch (error) { /* the whole offer, then */ }
+  }
   function has(list, site) { return (list || []).indexOf(site) !== -1; }
 
   // --- What each of my tracks carries (the server's rule, docs/protocol-rtc.md) -------------------
@@ -169,8 +179,8 @@
   function takeSeat(audioOnly) {
     var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: "max-bundle" });
     var videos = audioOnly ? 0 : videoSlots;
-    for (var v = 0; v < videos; v++) pc.addTransceiver("video", { direction: "recvonly" });
-    for (var a = 0; a < audioSlots; a++) pc.addTransceiver("audio", { direction: "recvonly" });
+    for (var v = 0; v < videos; v++) onlyForwarded(pc.addTransceiver("video", { direction: "recvonly" }), "video");
+    for (var a = 0; a < audioSlots; a++) onlyForwarded(pc.addTransceiver("audio", { direction: "recvonly" }), "audio");
     pc.addEventListener("track", function (event) {
       var transceivers = pc.getTransceivers();
       var index = transceivers.indexOf(event.transceiver);

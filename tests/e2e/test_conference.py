@@ -1,0 +1,81 @@
+"""A conference in real browsers: two invited people open the conference page on phones, join with
+Chromium's fake camera and microphone, and each decodes the other's video in their grid, labelled
+with the other's name; a third person, not invited, is not told the conference exists.
+
+Reuses test_live_video's own daphne (it offers only 127.0.0.1 to ICE) and its media browser.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_live_video import (  # noqa: F401  fixtures: video_server, media_browser
+    _frames_decoded_grow,
+    _phones,
+    media_browser,
+    video_server,
+)
+
+pytestmark = pytest.mark.e2e
+
+SLUG = "conference-expo"
+
+SETUP = """
+import datetime as dt, json
+from django.utils import timezone
+from events.enums import AttendeeKind, AttendeeStatus, EventStatus
+from events.models import Attendee, Event, User
+from events.services.signin import issue_signin_link
+from media_rtc.models import ConferenceRoom
+
+today = timezone.localdate()
+event = Event.objects.create(name="Conference Expo", slug="{slug}", starts_on=today,
+    ends_on=today + dt.timedelta(days=1), time_zone="Asia/Seoul", languages=["en"],
+    status=EventStatus.PUBLISHED)
+conference = ConferenceRoom.objects.create(event=event, name="Opening meeting")
+tokens = {{}}
+for name in ("Ann", "Bea", "Cho"):
+    user = User.objects.create_user(f"{{name.lower()}}.{slug}@example.org", display_name=name)
+    attendee = Attendee.objects.create(event=event, user=user, kind=AttendeeKind.INDIVIDUAL,
+        status=AttendeeStatus.CONFIRMED, display_name=name, email=user.email, language="en",
+        visible_to_others=True, confirmed_at=timezone.now())
+    if name != "Cho":
+        conference.invited_people.add(user)
+    tokens[name] = issue_signin_link(attendee)[1]
+print(json.dumps({{"tokens": tokens, "conference": conference.pk}}))
+"""
+
+
+def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_browser, video_server):  # noqa: F811
+    done = video_server.manage("shell", "-c", SETUP.format(slug=SLUG))
+    made = json.loads(done.strip().splitlines()[-1])
+    page_path = f"/{SLUG}/conferences/{made['conference']}/"
+    contexts = _phones(media_browser, video_server)
+    outsider = media_browser.new_context(base_url=video_server.url, locale="en-GB")
+    try:
+        ann, bea = (context.new_page() for context in contexts)
+        for page, name in ((ann, "Ann"), (bea, "Bea")):
+            page.goto(f"/signin/{made['tokens'][name]}/")
+            page.wait_for_url(f"**/{SLUG}/lobby/")
+            page.goto(page_path)
+            expect(page.get_by_role("heading", name="Opening meeting")).to_be_visible()
+            page.locator("[data-conference]").wait_for(state="visible")
+            page.get_by_role("button", name="Join with camera and microphone").click()
+            expect(page.get_by_role("button", name="Leave")).to_be_visible()
+
+        for page, other in ((ann, "Bea"), (bea, "Ann")):
+            page.locator(".conference-slot [data-name]", has_text=other).wait_for(timeout=30_000)
+            first, later = _frames_decoded_grow(page)
+            assert later > first > 0, f"no growing video of {other} was decoded"
+        assert ann.locator(".conference-slot:visible").count() == 1  # only the other site: never oneself
+
+        cho = outsider.new_page()
+        cho.goto(f"/signin/{made['tokens']['Cho']}/")
+        cho.wait_for_url(f"**/{SLUG}/lobby/")
+        assert cho.goto(page_path).status == 404
+    finally:
+        for context in (*contexts, outsider):
+            context.close()
