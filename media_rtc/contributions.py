@@ -16,6 +16,8 @@ from . import (
     stage,  # a session's stage ("stage.<session id>")
 )
 
+from .services import recordings  # noqa: F401  a deleted recording (or its session) takes its files
+
 # A closed socket leaves its rooms at once (not when its peer connections time out).
 registry.socket_disconnect_listeners.register("media_rtc.leave_rooms", socket_handlers.leave_everything)
 # Someone taken off a session's stage stops publishing there at once.

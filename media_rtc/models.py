@@ -1,6 +1,7 @@
-"""What the database keeps about live video: only a booth's room settings. Rooms, peers and
-meeting requests are live state (the engine, the cache), never rows."""
+"""What the database keeps about live video: a booth's room settings and recordings of rooms. Rooms,
+peers and meeting requests are live state (the engine, the cache), never rows."""
 
+from django.conf import settings
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +67,61 @@ class ConferenceRoom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecordingState(models.TextChoices):
+    RECORDING = "recording", _("Recording")
+    PROCESSING = "processing", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Recording(models.Model):
+    """One recording of a live room (a session's stage or a booth's room) and its replay.
+
+    The files live in `folder` under settings.PRIVATE_ROOT, served only through the replay view;
+    deleting the row (or its session, booth or event) deletes them (media_rtc.services.recordings).
+    """
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="recordings")
+    room = models.CharField(_("room"), max_length=80)
+    session = models.ForeignKey(
+        "events.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="recordings"
+    )
+    booth = models.ForeignKey(
+        "exhibits.Booth", null=True, blank=True, on_delete=models.CASCADE, related_name="recordings"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=RecordingState.choices, default=RecordingState.RECORDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    duration = models.FloatField(_("length in seconds"), default=0.0)
+    #: Relative to PRIVATE_ROOT: the folder, then the files in it ("" until made).
+    folder = models.CharField(max_length=200, blank=True)
+    replay_file = models.CharField(max_length=200, blank=True)
+    low_file = models.CharField(max_length=200, blank=True)
+    poster_file = models.CharField(max_length=200, blank=True)
+    other_files = models.JSONField(default=list, blank=True)
+    #: Why recording stopped (media_rtc.recording: stopped, cap_reached, disk_error, disk_too_slow).
+    stop_reason = models.CharField(max_length=20, blank=True)
+    failure = models.CharField(max_length=40, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            # One recording at a time per room: a second start would fight over the same stream.
+            models.UniqueConstraint(
+                fields=["room"], condition=models.Q(state="recording"), name="one_recording_per_room"
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="recording_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recording {self.pk} of {self.room}"

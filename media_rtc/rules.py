@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.permissions import MANAGE_EVENT
 from events.registry import ObjectPermission
+from events.rules import event_is_closed, is_event_owner
 from events.services.stage import SPEAK_ON_STAGE as SPEAKS_ON_SESSION_STAGE
 from exhibits.rules import booth_event_closed, is_staff_of_booth
 
@@ -114,3 +115,9 @@ rules.add_perm(CHAIR_CONFERENCE.permission, chairs_room_conference)
 rules.add_perm(SPEAK_ON_STAGE.permission, ~is_stage_room | speaks_on_room_stage)
 rules.add_perm(ANSWER_MEETING.permission, is_booth_room & goes_live_in_room_booth)
 
+
+
+#: On an event: starting and stopping the recording of a session's stage or a booth's room. Its
+#: organisers (the event's owners) only, while it is open: moderators and booth staff do not.
+RECORD_ROOMS = "media_rtc.record_rooms"
+rules.add_perm(RECORD_ROOMS, is_event_owner & ~event_is_closed)

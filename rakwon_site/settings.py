@@ -426,6 +426,10 @@ if not 1 <= RTC_CONFERENCE_AUDIO_SPEAKERS <= RTC_CONFERENCE_VIDEO_SPEAKERS:
     raise ImproperlyConfigured("RTC_CONFERENCE_AUDIO_SPEAKERS must be at least 1 and at most the video speakers.")
 # A visitor's "Meet the exhibitor" request waits this long for staff to accept.
 RTC_MEETING_REQUEST_SECONDS = env_int("RTC_MEETING_REQUEST_SECONDS", 300)
+# Recording a room (docs/recording.md), under PRIVATE_ROOT/recordings: a recording stops by itself
+# (what was recorded is kept and prepared) at this many bytes of media or this long.
+RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 4 * 1024**3)
+RECORDING_MAX_SECONDS = env_int("RECORDING_MAX_SECONDS", 4 * 3600)
 # ICE without a public network: the server offers host candidates only (never STUN). Which local
 # addresses it offers (empty: every non-loopback one; tests use 127.0.0.1), and optionally a TURN
 # server (coturn, use-auth-secret) whose short-lived credentials each user gets in rtc.config.

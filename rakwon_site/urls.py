@@ -40,6 +40,7 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     # Public pages: halls and booths (exhibits) before the event's own catch-all /<slug>/.
     path("", include("media_rtc.urls")),  # "Join" on a booked meeting
+    path("", include("media_rtc.urls_recording")),  # recording a stage or a booth; replays
     path("", include("events.urls.attendee")),
     path("", include("events.urls.session_questions")),  # Q&A forms on a session's page
     path("", include("events.urls.session_polls")),  # poll forms on a session's page

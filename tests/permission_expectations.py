@@ -192,6 +192,31 @@ def _visitor_meeting_joined(world, response) -> bool:
     return VisitorMeeting.objects.filter(pk=pk, invitee_joined_at__isnull=False).exists()
 
 
+def _recording_of(kind: str, state: str):
+    """A recording of the world's session (or booth A) in `state` exists."""
+
+    def check(world, response) -> bool:
+        from media_rtc.models import Recording
+
+        return Recording.objects.filter(**{f"{kind}_id": world["ids"][kind]}, state=state).exists()
+
+    return check
+
+
+def _recording_running(kind: str):
+    """Before stopping: the world's session (or booth A) is being recorded."""
+
+    def setup(world) -> None:
+        from media_rtc.models import Recording
+
+        room = f"stage.{world['ids'][kind]}" if kind == "session" else f"booth.{world['ids'][kind]}"
+        Recording.objects.create(
+            event_id=world["ids"]["event"], room=room, state="recording", **{f"{kind}_id": world["ids"][kind]}
+        )
+
+    return setup
+
+
 def _meeting_joined(world, response) -> bool:
     from django.db.models import Q
 
@@ -551,6 +576,18 @@ EXPECTED: dict[str, dict] = {
     "visit:visitor_meeting_move": get(_row(TO_SIGNIN, 200, 404, 404, 404, 404)),
     "rtc_meetings:join_visitor": post(_row(LOGIN, DONE, 404, 404, 404, 404), changed=_visitor_meeting_joined),
     "rtc_meetings:room": get(_row(TO_SIGNIN, 200, 404, 404, 404, 404)),
+    # Recording a session's stage or a booth's room: the team sees the pages, only the event's
+    # organisers (owners) start and stop; the booth's own staff do not see them.
+    "recordings:session": get(TEAM),
+    "recordings:booth": get(TEAM),
+    "recordings:session_start": post(OWNER_CHANGE, changed=_recording_of("session", "recording")),
+    "recordings:booth_start": post(OWNER_CHANGE, changed=_recording_of("booth", "recording")),
+    "recordings:session_stop": post(
+        OWNER_CHANGE, setup=_recording_running("session"), changed=_recording_of("session", "processing")
+    ),
+    "recordings:booth_stop": post(
+        OWNER_CHANGE, setup=_recording_running("booth"), changed=_recording_of("booth", "processing")
+    ),
     "floor:meeting_counts": get(TEAM),
     "exhibitor:booth_chart_json": get(STAFF_OF_A),
     "exhibitor:booth_chart_csv": get(STAFF_OF_A),
@@ -609,6 +646,10 @@ EXPECTED: dict[str, dict] = {
 
 NOT_WALKED = {
     "media": "serves uploaded public files by path; covered by the public page tests",
+    "recordings:progress": "a replay's progress, addressed by the recording's id (none in the world); "
+    "roles, states and other events in tests/media_rtc/test_recording_pages.py",
+    "recordings:file": "a replay's files, addressed by the recording's id and variant; roles, ranges, "
+    "states, booth rooms and other events in tests/media_rtc/test_recording_pages.py",
     "rtc_meetings:conferences": "the organiser's conferences (none in the world); every role in "
     "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_create": "creating a conference; every role in tests/media_rtc/test_conference_pages.py",

@@ -91,6 +91,11 @@ def _transcode(container, video_in, audio_in, out_dir, limits, duration, report)
             resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE, frame_size=1024)
         streams = [video_in] + ([audio_in] if audio_out is not None else [])
         size = None
+        if video_in.codec_context.width and video_in.codec_context.height:
+            # Sized before anything is muxed: the first packet muxed opens every encoder, and in a
+            # recording the sound often starts before the first picture is decoded.
+            size = _low_size(video_in.codec_context.width, video_in.codec_context.height, limits.height)
+            video_out.width, video_out.height = size
         last_index = -1
         frames = 0
         last_time = 0.0

@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("events", "exhibits", "media_rtc")
 WHOLE = (ROOT / "events" / "live", ROOT / "media_rtc")  # on the socket's path, but for their pages:
 PAGES = ("views.py", "urls.py", "views", "forms.py", "admin.py", "templates")
+# Recording is started from pages and prepared by a task, never on the socket (only its rtc.recording
+# push is, from media_rtc/recording_rooms.py): followed only where the socket's code calls it.
+PAGES += ("views_recording.py", "urls_recording.py", "tasks.py", "templatetags", "recordings.py")
 NAME = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")  # "chat.message", "rtc.meeting.started"
 DOC_PUSH = re.compile(r'<= \{"type": "([a-z_.]+)"')
 DOC_CODE = re.compile(r"`([a-z_]+(?:\.[a-z_]+)+)`")
