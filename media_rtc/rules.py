@@ -116,7 +116,6 @@ rules.add_perm(SPEAK_ON_STAGE.permission, ~is_stage_room | speaks_on_room_stage)
 rules.add_perm(ANSWER_MEETING.permission, is_booth_room & goes_live_in_room_booth)
 
 
-
 #: On an event: starting and stopping the recording of a session's stage or a booth's room. Its
 #: organisers (the event's owners) only, while it is open: moderators and booth staff do not.
 RECORD_ROOMS = "media_rtc.record_rooms"
