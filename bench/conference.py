@@ -1,0 +1,452 @@
+"""A conference of many sites (media_rtc/conference_media.py), measured on loopback.
+
+    .venv/bin/python bench/conference.py [--sites 37] [--seconds 30] [--timeout 240]
+
+Three kinds of process, so the server's CPU is counted alone: the server (a MediaEngine, JSON-line
+signalling over TCP on 127.0.0.1), one process of synthetic publishers (aiortc peers) and a few
+of seats (aiortc peers). Loopback only; everything is started and stopped here; the whole run is
+bounded by --timeout. The last line printed is one JSON object.
+
+The publishers are aiortc peers that send pre-encoded VP8 (two 320x180 15 fps sequences, made once
+with PyAV at the idle and the active rate; each publisher sends the one its latest REMB allows, as
+an encoder following REMB would, and a keyframe when asked: PLI) and Opus (a tone at 16 kbit/s,
+20 ms), each packet's RFC 6464 level from a script: 3 sites speak in turns, the others are silent.
+Every frame ends with a tag (publisher, send time) the seats read; seats do not decode (the tests
+do: tests/media_rtc/test_conference_media.py), they count what arrives, per track, on the wire.
+
+- seat_kbps_p95: each video seat's received bitrate over the measured window (SRTP + RTCP with UDP
+  and IPv4 headers), the 95th percentile over seats (goal <= 1,000).
+- audio_only_seat_kbps: the same for the audio-only seat (goal <= 48).
+- speaker_switch_ms_p95: from a speaker's first loud packet (when it was not in the grid) until a
+  seat receives its video, over every seat and switch (goal <= 1,000).
+- conference_server_cores: the server process's CPU (user + system) / wall time over the window.
+- stage_viewers_per_core: null: the stage with 2 speakers and 200 viewers is not part of this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fractions
+import json
+import math
+import os
+import resource
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import av  # noqa: E402
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
+from aiortc.mediastreams import MediaStreamTrack  # noqa: E402
+from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, unpack_remb_fci  # noqa: E402
+
+from media_rtc import aiortc_internals as internals  # noqa: E402
+from media_rtc.conference_media import ConferenceLimits  # noqa: E402
+from media_rtc.engine import CONFERENCE, MediaEngine  # noqa: E402
+from media_rtc.pattern_source import draw_frame  # noqa: E402
+
+ROOM = "conference.bench"
+TAG = b"RKWN"
+TAG_BYTES = len(TAG) + 2 + 8
+VIDEO_BASE = fractions.Fraction(1, 90_000)
+AUDIO_BASE = fractions.Fraction(1, 48_000)
+FPS = 15
+LIMITS = ConferenceLimits()  # the defaults the settings ship with
+UDP_IPV4 = 28
+
+
+def log(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+# --- The server --------------------------------------------------------------------------------
+
+
+async def serve() -> None:
+    engine = MediaEngine(host_addresses=["127.0.0.1"], conference=LIMITS)
+
+    async def handle(reader, writer):
+        while line := await reader.readline():
+            request = json.loads(line)
+            op = request["op"]
+            if op == "publish":
+                answer = await engine.publish(ROOM, request["member"], request["offer"], kind=CONFERENCE, label="camera")
+                reply = {"answer": answer}
+            elif op == "seat":
+                answer = await engine.take_seat(ROOM, request["member"], request["offer"], audio_only=request["audio_only"])
+                reply = {"answer": answer}
+            elif op == "cpu":
+                usage = resource.getrusage(resource.RUSAGE_SELF)
+                reply = {"cpu": usage.ru_utime + usage.ru_stime, "at": time.monotonic()}
+            elif op == "state":
+                reply = engine.conference_state(ROOM) or {}
+            else:
+                reply = {"error": op}
+            writer.write((json.dumps(reply) + "\n").encode())
+            await writer.drain()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    print("READY", server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.Event().wait()
+
+
+class Signalling:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.lock = asyncio.Lock()
+
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def ask(self, **request) -> dict:
+        async with self.lock:
+            self.writer.write((json.dumps(request) + "\n").encode())
+            await self.writer.drain()
+            return json.loads(await self.reader.readline())
+
+
+def new_pc() -> RTCPeerConnection:
+    return RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+
+
+async def gathered(pc: RTCPeerConnection) -> str:
+    await pc.setLocalDescription(await pc.createOffer())
+    return pc.localDescription.sdp
+
+
+# --- The publishers ----------------------------------------------------------------------------
+
+
+def encode_sequence(kbps: int, frames: int) -> list[tuple[bytes, bool]]:
+    encoder = av.CodecContext.create("libvpx", "w")
+    encoder.width, encoder.height, encoder.pix_fmt = 320, 180, "yuv420p"
+    encoder.time_base = fractions.Fraction(1, FPS)
+    encoder.bit_rate = kbps * 1000
+    encoder.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0", "end-usage": "cbr"}
+    encoder.gop_size = 10_000
+    out = []
+    for index in range(frames):
+        frame = draw_frame(320, 180, index, noise_rows=0.15)
+        frame.pts = index
+        for packet in encoder.encode(frame):
+            out.append((bytes(packet), bool(packet.is_keyframe)))
+    return out
+
+
+def encode_keyframe(kbps: int) -> bytes:
+    encoder = av.CodecContext.create("libvpx", "w")
+    encoder.width, encoder.height, encoder.pix_fmt = 320, 180, "yuv420p"
+    encoder.time_base = fractions.Fraction(1, FPS)
+    encoder.bit_rate = kbps * 1000
+    encoder.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+    frame = draw_frame(320, 180, 0)
+    frame.pts = 0
+    return next(bytes(p) for p in encoder.encode(frame) if p.is_keyframe)
+
+
+def encode_opus(loud: bool, count: int) -> list[bytes]:
+    encoder = av.CodecContext.create("libopus", "w")
+    encoder.bit_rate, encoder.format, encoder.layout, encoder.sample_rate = 16_000, "s16", "mono", 48_000
+    encoder.time_base = AUDIO_BASE
+    out = []
+    for index in range(count):
+        frame = av.AudioFrame(format="s16", layout="mono", samples=960)
+        amplitude = 6000 if loud else 0
+        samples = bytes().join(struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 300 * (n + index * 960) / 48_000))) for n in range(960))
+        frame.planes[0].update(samples)
+        frame.sample_rate, frame.pts, frame.time_base = 48_000, index * 960, AUDIO_BASE
+        out.extend(bytes(p) for p in encoder.encode(frame))
+    return out
+
+
+class PackedTrack(MediaStreamTrack):
+    """Hands the sender pre-encoded frames at their own pace."""
+
+    def __init__(self, kind: str, next_frame) -> None:
+        super().__init__()
+        self.kind = kind
+        self._next = next_frame
+        self._start = None
+        self.index = 0
+
+    async def recv(self):
+        if self._start is None:
+            self._start = time.monotonic()
+        step = 1 / FPS if self.kind == "video" else 0.02
+        wait = self._start + self.index * step - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        data, pts = self._next(self.index)
+        self.index += 1
+        return internals.PackedFrame(data, pts, VIDEO_BASE if self.kind == "video" else AUDIO_BASE)
+
+
+class Site:
+    def __init__(self, number: int, media: dict) -> None:
+        self.number = number
+        self.level = 127
+        self.cap_bps = LIMITS.idle_kbps * 1000
+        self.want_keyframe = True
+        self.media = media
+        self.pc = new_pc()
+        video = self.pc.addTransceiver(PackedTrack("video", self.video_frame), direction="sendonly")
+        audio = self.pc.addTransceiver(PackedTrack("audio", self.audio_frame), direction="sendonly")
+        internals.pack_without_encoder(video.sender, "video")
+        internals.pack_without_encoder(audio.sender, "audio")
+        internals.route_keyframe_requests(video.sender, self.keyframe_asked)
+        handle = video.sender._handle_rtcp_packet
+
+        async def on_rtcp(packet):
+            if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+                self.cap_bps = unpack_remb_fci(packet.fci)[0]
+            await handle(packet)
+
+        video.sender._handle_rtcp_packet = on_rtcp
+        next_audio = audio.sender._next_encoded_frame
+
+        async def with_level(codec):
+            encoded = await next_audio(codec)
+            if encoded is not None:
+                encoded.audio_level = -self.level  # dBov; aiortc writes its magnitude
+            return encoded
+
+        audio.sender._next_encoded_frame = with_level
+
+    def keyframe_asked(self) -> None:
+        self.want_keyframe = True
+
+    def video_frame(self, index: int):
+        rate = "active" if self.cap_bps >= LIMITS.active_kbps * 1000 else "idle"
+        if self.want_keyframe:
+            self.want_keyframe = False
+            data = self.media["key_" + rate]
+        else:
+            sequence = self.media[rate]
+            data = sequence[index % len(sequence)][0]
+        tag = TAG + struct.pack("!Hd", self.number, time.time())
+        return data + tag, index * (90_000 // FPS)
+
+    def audio_frame(self, index: int):
+        packets = self.media["loud" if self.level < 60 else "quiet"]
+        return packets[index % len(packets)], index * 960
+
+
+async def publishers(port: int, sites: int, script: list) -> None:
+    log("encoding the publishers' media once")
+    media = {
+        "idle": [f for f in encode_sequence(LIMITS.idle_kbps, 90) if not f[1]],
+        "active": [f for f in encode_sequence(LIMITS.active_kbps, 90) if not f[1]],
+        "key_idle": encode_keyframe(LIMITS.idle_kbps),
+        "key_active": encode_keyframe(LIMITS.active_kbps),
+        "loud": encode_opus(True, 50),
+        "quiet": encode_opus(False, 50),
+    }
+    signalling = Signalling(port)
+    await signalling.connect()
+    all_sites = []
+    for number in range(sites):
+        site = Site(number, media)
+        reply = await signalling.ask(op="publish", member=f"site{number}", offer=await gathered(site.pc))
+        await site.pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+        all_sites.append(site)
+    print("PUBLISHING", flush=True)
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # "GO <start time>"
+    start = float(line.split()[1])
+    loud_at = []
+    for speaker, begins, ends in script:
+        await asyncio.sleep(max(0.0, start + begins - time.time()))
+        all_sites[speaker].level = 15
+        loud_at.append((speaker, time.time()))
+        await asyncio.sleep(max(0.0, start + ends - time.time()))
+        all_sites[speaker].level = 127
+    print("LOUD " + json.dumps(loud_at), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+
+# --- The seats ---------------------------------------------------------------------------------
+
+
+def arrivals(seat: dict):
+    """In place of a receiver's decoder: notes whose frame arrived when; decodes nothing."""
+
+    def deliver(codec, frame) -> None:
+        data = frame.data
+        if len(data) > TAG_BYTES and data[-TAG_BYTES : -TAG_BYTES + len(TAG)] == TAG:
+            number, _sent = struct.unpack("!Hd", data[-10:])
+            seat["first"].setdefault(number, []).append(time.time())
+
+    return deliver
+
+
+async def seats(port: int, members: list[str], audio_only: bool) -> None:
+    signalling = Signalling(port)
+    await signalling.connect()
+    taken = []
+    for member in members:
+        pc = new_pc()
+        seat = {"member": member, "first": {}, "pc": pc}
+        for _ in range(0 if audio_only else LIMITS.video_speakers):
+            receiver = pc.addTransceiver("video", direction="recvonly").receiver
+            internals.tap_encoded_frames(receiver, arrivals(seat))
+        for _ in range(LIMITS.audio_speakers):
+            pc.addTransceiver("audio", direction="recvonly")
+        reply = await signalling.ask(op="seat", member=member, offer=await gathered(pc), audio_only=audio_only)
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+        taken.append(seat)
+    print("SEATED", flush=True)
+
+    def wire() -> dict:
+        out = {}
+        for seat in taken:
+            dtls = seat["pc"].getTransceivers()[0].receiver.transport
+            out[seat["member"]] = dtls._RTCDtlsTransport__rx_bytes + UDP_IPV4 * dtls._RTCDtlsTransport__rx_packets
+        return out
+
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, sys.stdin.readline)  # "MARK": the window starts
+    before, began = wire(), time.monotonic()
+    await loop.run_in_executor(None, sys.stdin.readline)  # "END"
+    after, ended = wire(), time.monotonic()
+    kbps = {m: (after[m] - before[m]) * 8 / (ended - began) / 1000 for m in after}
+    firsts = {seat["member"]: {str(k): v for k, v in seat["first"].items()} for seat in taken}
+    print("RESULT " + json.dumps({"kbps": kbps, "arrivals": firsts}), flush=True)
+
+
+# --- The run -----------------------------------------------------------------------------------
+
+
+def start(role: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, __file__, "--role", role, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def wait_for(process: subprocess.Popen, word: str) -> str:
+    while True:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"a {word} process ended early")
+        if line.startswith(word):
+            return line
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def run(args) -> dict:
+    processes = []
+    try:
+        server = start("server")
+        processes.append(server)
+        port = wait_for(server, "READY").split()[1]
+        turn = args.seconds / 3
+        speakers = [args.sites - 1, args.sites - 2, args.sites - 3]  # the last to arrive: not in the first grid
+        script = [(s, 2 + i * turn, 2 + i * turn + turn * 0.7) for i, s in enumerate(speakers)]
+        pubs = start("publishers", "--port", port, "--sites", str(args.sites), "--script", json.dumps(script))
+        processes.append(pubs)
+        wait_for(pubs, "PUBLISHING")
+        members = [f"site{n}" for n in range(args.sites)]
+        groups = [members[i :: args.seat_processes] for i in range(args.seat_processes)]
+        seat_procs = [start("seats", "--port", port, "--members", json.dumps(group)) for group in groups]
+        seat_procs.append(start("seats", "--port", port, "--members", json.dumps(["listener"]), "--audio-only"))
+        processes.extend(seat_procs)
+        for process in seat_procs:
+            wait_for(process, "SEATED")
+        time.sleep(3)  # connections up, first keyframes
+        cpu_probe = Signalling(int(port))
+
+        async def cpu() -> dict:
+            await cpu_probe.connect()
+            return await cpu_probe.ask(op="cpu")
+
+        loop = asyncio.new_event_loop()
+        first_cpu = loop.run_until_complete(cpu())
+        for process in seat_procs:
+            process.stdin.write("MARK\n")
+            process.stdin.flush()
+        pubs.stdin.write(f"GO {time.time()}\n")
+        pubs.stdin.flush()
+        loud = json.loads(wait_for(pubs, "LOUD")[5:])
+        time.sleep(1.5)
+        last_cpu = loop.run_until_complete(cpu_probe.ask(op="cpu"))
+        for process in seat_procs:
+            process.stdin.write("END\n")
+            process.stdin.flush()
+        results = [json.loads(wait_for(process, "RESULT")[7:]) for process in seat_procs]
+        loop.close()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    video_kbps = [k for result in results[:-1] for k in result["kbps"].values()]
+    switches = []
+    for result in results[:-1]:
+        for member, arrivals in result["arrivals"].items():
+            for speaker, loud_from in loud:
+                if member == f"site{speaker}":
+                    continue
+                after = [t for t in arrivals.get(str(speaker), []) if t >= loud_from]
+                switches.append((after[0] - loud_from) * 1000 if after else float("inf"))
+    reached = [s for s in switches if s != float("inf")]
+    return {
+        "sites": args.sites,
+        "seats": len(video_kbps),
+        "seconds": round(args.seconds, 1),
+        "seat_kbps_p50": round(percentile(video_kbps, 0.5), 1),
+        "seat_kbps_p95": round(percentile(video_kbps, 0.95), 1),
+        "audio_only_seat_kbps": round(next(iter(results[-1]["kbps"].values())), 1),
+        "speaker_switches": len(switches),
+        "speaker_switches_never_seen": len(switches) - len(reached),
+        "speaker_switch_ms_p50": round(percentile(reached, 0.5), 1) if reached else None,
+        "speaker_switch_ms_p95": round(percentile(switches, 0.95), 1) if reached else None,
+        "conference_server_cores": round((last_cpu["cpu"] - first_cpu["cpu"]) / (last_cpu["at"] - first_cpu["at"]), 3),
+        "stage_viewers_per_core": None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--role", default="run")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--sites", type=int, default=37)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seat-processes", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=240.0)
+    parser.add_argument("--script")
+    parser.add_argument("--members")
+    parser.add_argument("--audio-only", action="store_true")
+    args = parser.parse_args()
+    if args.role == "server":
+        asyncio.run(serve())
+    elif args.role == "publishers":
+        asyncio.run(publishers(args.port, args.sites, json.loads(args.script)))
+    elif args.role == "seats":
+        asyncio.run(seats(args.port, json.loads(args.members), args.audio_only))
+    else:
+        signal.alarm(int(args.timeout))
+        print(json.dumps(run(args)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
