@@ -34,6 +34,7 @@ from events.live.presence import entries, ticker
 from events.live.presence.store import MemoryStore, RedisStore, get_store, use_store
 from events.models import Attendee, Event, ExportJob, User
 from events.services.chat import post_message
+from events.services.session_polls import cast_vote, create_poll, open_poll
 from events.services.session_questions import ask_question
 from exhibits.models import BoothVisitMark
 from exhibits.services.analytics import record_booth_visit, visit_key
@@ -234,6 +235,9 @@ def leave_traces(event: Event, booth, staff, owner) -> dict:
     post_message(event, f"booth:{booth.pk}", f"Hello from the booth, {CHAT_SIGNATURE}", by=user)
     # A question in a session, under their public name (they chose to be visible).
     ask_question(SessionFactory(event=event), f"A question for the stage, {CHAT_SIGNATURE}", by=user)
+    # A vote in a session's poll: it keeps only the link to their account.
+    poll = open_poll(create_poll(SessionFactory(event=event), "Lunch?", ["Yes", "No"], by=owner), by=owner)
+    cast_vote(poll, poll.options.first().pk, by=user)
     offered = [field.key for field in shareable_fields(attendee, "en")]
     lead = share_contact(booth, attendee, keys=offered, by=user)
     update_lead(lead, notes=f"{NAME} {LEAD_NOTE}", rating=4, by=staff)
@@ -399,5 +403,6 @@ async def test_search_finds_every_trace_before_shredding(
     assert any(place.startswith("file mail/") for place in places)
     assert any("still signed in" in leak for leak in found)
     assert any(leak.startswith("visit mark of booth") for leak in found)
+    assert any(leak.startswith("link events.PollVote.user") for leak in found)
     assert await search_presence(get_store()) != []
     await socket.disconnect()
