@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import queue
 import re
 import threading
@@ -38,8 +39,11 @@ from .recording_files import IvfWriter, OggOpusWriter
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+MANIFEST_KIND = "manifest"
 #: Why a recording stopped: asked to, a cap was reached, or the disk failed or fell behind.
 STOPPED, CAP_REACHED, DISK_ERROR, DISK_TOO_SLOW = "stopped", "cap_reached", "disk_error", "disk_too_slow"
+#: ...or the media process hosting the room was shut down (a restart, a deploy).
+MEDIA_STOPPED = "media_stopped"
 #: Frames waiting for the disk before the recording gives up on it (about 10 s of a booth's media).
 WRITE_QUEUE_FRAMES = 1500
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -136,6 +140,11 @@ class DiskWriter:
                     failed = True
 
     def _write(self, name: str, kind: str, data: bytes, timestamp: int) -> None:
+        if kind == MANIFEST_KIND:  # replaced whole, never left half written
+            draft = self.folder / f"{name}.part"
+            draft.write_bytes(data)
+            os.replace(draft, self.folder / name)
+            return
         opened = self._files.get(name)
         if opened is None:
             handle = open(self.folder / name, "wb")  # noqa: SIM115  closed when the recording ends
@@ -259,13 +268,18 @@ class RoomRecorder:
         if self.bytes_in + len(data) > self.max_bytes:
             self._stop_by_itself(CAP_REACHED)
             return
-        if tap.file.offset is None:
+        first = tap.file.offset is None
+        if first:
             tap.file.offset = round(time.monotonic() - self._started_at, 3)
         if not self._writer.put(tap.file.name, tap.file.kind, data, timestamp):
             self._stop_by_itself(DISK_TOO_SLOW)
             return
         self.bytes_in += len(data)
         tap.file.frames += 1
+        if first:
+            # Written again at the end; until then a media process that dies mid-recording still
+            # leaves a folder whose tracks the replay task can find.
+            self._writer.put(MANIFEST, MANIFEST_KIND, self._manifest(None, "recording"), 0)
 
     def _failed_in_thread(self, reason: str) -> None:
         loop = self._loop
@@ -303,7 +317,7 @@ class RoomRecorder:
         if writer is not None:
             await asyncio.to_thread(writer.close)
         error = writer.error if writer is not None else ""
-        if error and reason in (STOPPED, CAP_REACHED):
+        if error and reason in (STOPPED, CAP_REACHED, MEDIA_STOPPED):
             reason = DISK_ERROR
         tracks = [tap.file.describe() for tap in self._taps.values() if tap.file.frames]
         result = RecordingResult(
@@ -317,8 +331,12 @@ class RoomRecorder:
         return result
 
     def _write_manifest(self, result: RecordingResult) -> None:
-        manifest = {"seconds": result.seconds, "reason": result.reason, "tracks": result.tracks}
-        (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
+        (self.folder / MANIFEST).write_bytes(self._manifest(result.seconds, result.reason, result.tracks))
+
+    def _manifest(self, seconds: float | None, reason: str, tracks: list[dict] | None = None) -> bytes:
+        if tracks is None:
+            tracks = [tap.file.describe() for tap in self._taps.values() if tap.file.frames]
+        return json.dumps({"seconds": seconds, "reason": reason, "tracks": tracks}, indent=1).encode()
 
 
 def read_manifest(folder: Path) -> dict:

@@ -18,7 +18,7 @@ from asgiref.sync import sync_to_async
 
 from events.queue import enqueue
 
-from .recording import STOPPED, RecordingResult, RoomRecorder
+from .recording import MEDIA_STOPPED, STOPPED, RecordingResult, RoomRecorder
 from .rooms import room_group, room_ref
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,9 @@ class RoomRecordings:
         return {"known": True, "reason": result.reason, "seconds": result.seconds, "error": result.error}
 
     async def close(self) -> None:
+        """This process is stopping: end every recording, keeping what was recorded."""
         for room, (recording, recorder) in list(self._recorders.items()):
-            result = await recorder.stop(STOPPED)
+            result = await recorder.stop(MEDIA_STOPPED)
             await self._stopped_by_itself(room, recording, result)
 
     # --- inside ---

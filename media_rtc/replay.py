@@ -64,32 +64,41 @@ def remux_recording(folder: Path, *, progress: Callable[[int], None] | None = No
 
 
 def _remux(folder: Path, tracks: dict[str, dict], target: Path) -> float:
-    """Copy one publisher's video and/or audio into `target`; returns the length in seconds."""
-    inputs = []
+    """Copy one publisher's video and/or audio into `target`; returns the length in seconds. A
+    track that cannot be read (cut short before its first frame reached the disk) is left out."""
+    opened = [found for kind in ("video", "audio") if (found := _open_track(folder, tracks.get(kind), kind))]
     try:
+        if not opened:
+            raise ReplayError("recording.unreadable")
         with av.open(str(target), "w", format="webm") as output:
-            copies = []
-            for kind in ("video", "audio"):
-                track = tracks.get(kind)
-                if track is None:
-                    continue
-                try:
-                    source = av.open(str(folder / track["file"]), "r")
-                except (av.error.FFmpegError, ValueError):
-                    raise ReplayError("recording.unreadable") from None
-                inputs.append(source)
-                stream_in = source.streams.get(**{kind: 0})[0]
-                stream_out = output.add_stream_from_template(stream_in)
-                copies.append((source, stream_in, stream_out, float(track.get("offset") or 0.0)))
             end = 0.0
+            copies = [
+                (source, stream, output.add_stream_from_template(stream), offset)
+                for source, stream, offset in opened
+            ]
             for source, stream_in, stream_out, offset in copies:
                 end = max(end, _copy(source, stream_in, stream_out, output, offset))
     except av.error.FFmpegError:
         raise ReplayError("recording.unreadable") from None
     finally:
-        for source in inputs:
+        for source, _stream, _offset in opened:
             source.close()
     return round(end, 3)
+
+
+def _open_track(folder: Path, track: dict | None, kind: str):
+    """(container, its stream of `kind`, offset in seconds), or None if there is none to read."""
+    if track is None:
+        return None
+    try:
+        source = av.open(str(folder / track["file"]), "r")
+    except (av.error.FFmpegError, ValueError):
+        return None
+    streams = [stream for stream in source.streams if stream.type == kind]
+    if not streams:
+        source.close()
+        return None
+    return source, streams[0], float(track.get("offset") or 0.0)
 
 
 def _copy(source, stream_in, stream_out, output, offset: float) -> float:

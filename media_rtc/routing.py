@@ -72,6 +72,7 @@ class LocalRouter(MediaRouter):
         return await self.host.handle(op, {"room": room, **args})
 
     async def close(self) -> None:
+        await self.host.recordings.close()  # what was recorded is kept and prepared
         await self.host.engine.close()
 
 

@@ -106,6 +106,7 @@ class MediaWorker:
             rooms = await self.placement.release(self.worker_id)
             await self._tell_lost(rooms)
         finally:
+            await self.host.recordings.close()  # what was recorded is kept and prepared
             await self.host.engine.close()
 
     async def _tell_lost(self, rooms: list[str]) -> None:

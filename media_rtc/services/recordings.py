@@ -26,7 +26,7 @@ from exhibits.processing.video import VideoLimits, transcode_video
 
 from ..errors import RtcError
 from ..models import Recording, RecordingState
-from ..recording import CAP_REACHED, DISK_ERROR, DISK_TOO_SLOW, STOPPED
+from ..recording import CAP_REACHED, DISK_ERROR, DISK_TOO_SLOW, MEDIA_STOPPED, STOPPED
 from ..replay import ReplayError, remux_recording
 from ..rooms import booth_room
 from ..routing import get_router
@@ -48,6 +48,10 @@ STOP_REASONS = {
     DISK_ERROR: _(
         "Stopped because the server could not write the recording (is its disk full?). What was "
         "written until then is kept. Ask the operator to free space, then start a new recording."
+    ),
+    MEDIA_STOPPED: _(
+        "Stopped because the media server was shut down (a restart). What was recorded is kept; "
+        "start a new recording to go on."
     ),
     DISK_TOO_SLOW: _(
         "Stopped because the server's disk could not keep up. What was written until then is kept. "

@@ -5,6 +5,7 @@ decodes with the right length; caps and a full disk stop the recording, never th
 from __future__ import annotations
 
 import asyncio
+import shutil
 import struct
 
 import aiortc.rtcrtpreceiver
@@ -260,3 +261,23 @@ async def test_a_recording_with_nobody_on_air_has_nothing_to_replay(engine, tmp_
     with pytest.raises(ReplayError) as refused:
         remux_recording(tmp_path)
     assert refused.value.code == "recording.empty"
+
+
+async def test_a_recording_cut_off_mid_way_still_remuxes_what_reached_the_disk(engine, tmp_path):
+    """As if the media process died: the folder as it is while recording, never closed."""
+    await engine.start_test_pattern(ROOM, member="demo")
+    live = tmp_path / "live"
+    recorder = RoomRecorder(lambda: engine.published_sources(ROOM), live, max_bytes=BIG, max_seconds=60)
+    recorder.start()
+    await asyncio.sleep(2.5)
+    cut_off = tmp_path / "cut-off"
+    await asyncio.to_thread(shutil.copytree, live, cut_off)
+    await recorder.stop()
+
+    manifest = read_manifest(cut_off)
+    assert manifest["reason"] == "recording"  # the one written with the first frames, not the last
+    assert sorted(track["kind"] for track in manifest["tracks"]) == ["audio", "video"]
+    replay = remux_recording(cut_off)
+    with av.open(str(replay.main)) as container:
+        assert sum(1 for _ in container.decode(video=0)) > 10
+    assert read_manifest(live)["reason"] == STOPPED

@@ -157,3 +157,18 @@ async def test_a_full_disk_stops_the_recording_and_the_organiser_reads_why(media
     assert [p["id"] for p in get_router().host.engine.room_state(room)["publishers"]] == [
         "5-speakertab:camera"
     ]
+
+
+async def test_a_media_process_shutting_down_keeps_what_was_recorded(media):
+    event, organiser, session = await _stage()
+    room = f"stage.{session.pk}"
+    await get_router().room_state(room, test_pattern=True)  # the demo pattern is on air
+    recording = await sync_to_async(start_recording)(event, session=session, by=organiser)
+    await asyncio.sleep(1.5)
+    await close_router()  # a restart: the engine goes, the recording is finished first
+
+    ended = await sync_to_async(Recording.objects.get)(pk=recording.pk)
+    assert (ended.state, ended.stop_reason) == (RecordingState.READY, "media_stopped")
+    assert "media server was shut down" in stop_reason_text(ended)
+    with av.open(str(folder_of(ended) / ended.replay_file)) as container:
+        assert sum(1 for _ in container.decode(video=0)) > 10
