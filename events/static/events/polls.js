@@ -114,6 +114,9 @@
       sendOrPost(form, "poll.vote", { poll: poll.id, option: Number(chosen.value) }, function (reply) {
         poll.mine = reply.mine;
         place(poll);
+        // The form was drawn anew: keyboard users stay on its button ("Change my vote").
+        var again = list.querySelector('[data-poll="' + poll.id + '"] [data-poll-vote] button');
+        if (again) again.focus();
       });
     });
     return form;
