@@ -36,6 +36,7 @@ VARIANTS = {
     "low": ("low_file", "video/mp4"),
     "poster": ("poster_file", "image/webp"),
 }
+_OTHER = re.compile(r"^other-([1-9][0-9]?)$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 #: A range answer holds at most this much (a browser asks again for the rest): "bytes=0-" of a
 #: four-hour recording must not be read into memory.
@@ -169,10 +170,18 @@ class ReplayFileView(ReplayMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, *args, **kwargs):
-        field, content_type = VARIANTS.get(self.kwargs["variant"], (None, None))
-        if field is None or self.recording.state != RecordingState.READY:
+        if self.recording.state != RecordingState.READY:
             raise Http404(_("No such recording."))
-        path = file_of(self.recording, getattr(self.recording, field))
+        variant = self.kwargs["variant"]
+        other = _OTHER.match(variant)
+        if other is not None:  # another publisher's stream, "other-1" for other_files[0]
+            index = int(other.group(1)) - 1
+            names = self.recording.other_files
+            name, content_type = (names[index] if 0 <= index < len(names) else ""), "video/webm"
+        else:
+            field, content_type = VARIANTS.get(variant, (None, None))
+            name = getattr(self.recording, field) if field else ""
+        path = file_of(self.recording, name)
         if path is None:
             raise Http404(_("No such recording."))
         return ranged_file(request, path, content_type)

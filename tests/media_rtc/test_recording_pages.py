@@ -276,3 +276,22 @@ def test_deleting_a_session_deletes_its_recordings_and_their_files(
     assert not Recording.objects.filter(pk=recording.pk).exists()
     assert not folder.exists()
     assert (settings.PRIVATE_ROOT / other.folder / "replay.webm").is_file()
+
+
+def test_the_other_streams_on_air_are_linked_and_served(client, event, session, attendee):
+    recording = _recording(session)
+    (settings.PRIVATE_ROOT / recording.folder / "replay-2.webm").write_bytes(b"second speaker")
+    Recording.objects.filter(pk=recording.pk).update(other_files=["replay-2.webm"])
+    client.force_login(attendee)
+    shown = client.get(reverse("visit:session", args=[event.slug, session.pk])).content.decode()
+    other = reverse("recordings:file", args=[event.slug, recording.pk, "other-1"])
+    assert f'<a href="{other}">Stream 2</a>' in shown
+    served = client.get(other)
+    assert (served.status_code, served["Content-Type"]) == (200, "video/webm")
+    assert b"".join(served.streaming_content) == b"second speaker"
+    assert (
+        client.get(reverse("recordings:file", args=[event.slug, recording.pk, "other-2"])).status_code == 404
+    )
+    assert (
+        client.get(reverse("recordings:file", args=[event.slug, recording.pk, "other-0"])).status_code == 404
+    )
