@@ -20,7 +20,10 @@ do: tests/media_rtc/test_conference_media.py), they count what arrives, per trac
 - speaker_switch_ms_p95: from a speaker's first loud packet (when it was not in the grid) until a
   seat receives its video, over every seat and switch (goal <= 1,000).
 - conference_server_cores: the server process's CPU (user + system) / wall time over the window.
-- stage_viewers_per_core: null: the stage with 2 speakers and 200 viewers is not part of this run.
+- stage_viewers_per_core: a stage (2 speakers, 200 kbit/s VP8 + Opus each; every viewer watches
+  both, one connection each), server cores per added viewer between --stage-viewers counts
+  (default 20 and 60: 200 aiortc viewers, 400 connections, do not fit on two cores beside the
+  server), as bench/media.py's marginal figure: viewers_per_core = 1 / slope.
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, unpack_remb_fci  # noqa: E
 
 from media_rtc import aiortc_internals as internals  # noqa: E402
 from media_rtc.conference_media import ConferenceLimits  # noqa: E402
-from media_rtc.engine import CONFERENCE, MediaEngine  # noqa: E402
+from media_rtc.engine import CONFERENCE, STAGE, MediaEngine, publisher_id  # noqa: E402
 from media_rtc.pattern_source import draw_frame  # noqa: E402
 
 ROOM = "conference.bench"
+STAGE_ROOM = "stage.1"
 TAG = b"RKWN"
 TAG_BYTES = len(TAG) + 2 + 8
 VIDEO_BASE = fractions.Fraction(1, 90_000)
@@ -78,6 +82,12 @@ async def serve() -> None:
             op = request["op"]
             if op == "publish":
                 answer = await engine.publish(ROOM, request["member"], request["offer"], kind=CONFERENCE, label="camera")
+                reply = {"answer": answer}
+            elif op == "stage_publish":
+                answer = await engine.publish(STAGE_ROOM, request["member"], request["offer"], kind=STAGE, label="camera")
+                reply = {"answer": answer}
+            elif op == "watch":
+                answer = await engine.watch(STAGE_ROOM, request["member"], request["publisher"], request["offer"])
                 reply = {"answer": answer}
             elif op == "seat":
                 answer = await engine.take_seat(ROOM, request["member"], request["offer"], audio_only=request["audio_only"])
@@ -270,6 +280,52 @@ async def publishers(port: int, sites: int, script: list) -> None:
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
 
+async def stage_speakers(port: int) -> None:
+    media = {
+        "idle": [f for f in encode_sequence(LIMITS.active_kbps, 90) if not f[1]],
+        "active": [f for f in encode_sequence(LIMITS.active_kbps, 90) if not f[1]],
+        "key_idle": encode_keyframe(LIMITS.active_kbps),
+        "key_active": encode_keyframe(LIMITS.active_kbps),
+        "loud": encode_opus(True, 50),
+        "quiet": encode_opus(True, 50),
+    }
+    signalling = Signalling(port)
+    await signalling.connect()
+    speakers = []
+    for number in range(2):
+        speaker = Site(number, media)
+        speaker.level = 20
+        reply = await signalling.ask(op="stage_publish", member=f"speaker{number}", offer=await gathered(speaker.pc))
+        await speaker.pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+        speakers.append(speaker)
+    print("PUBLISHING", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+
+async def stage_viewers(port: int, members: list[str]) -> None:
+    """Each viewer watches both speakers (one connection each, as the stage's page does)."""
+    signalling = Signalling(port)
+    await signalling.connect()
+    frames = {"count": 0}
+
+    def deliver(codec, frame) -> None:
+        frames["count"] += 1
+
+    pcs = []
+    for member in members:
+        for number in range(2):
+            pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+            for kind in ("audio", "video"):
+                internals.tap_encoded_frames(pc.addTransceiver(kind, direction="recvonly").receiver, deliver)
+            publisher = publisher_id(f"speaker{number}", "camera")
+            reply = await signalling.ask(op="watch", member=member, publisher=publisher, offer=await gathered(pc))
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+            pcs.append(pc)
+            await asyncio.sleep(0.05)
+    print("WATCHING", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+
 # --- The seats ---------------------------------------------------------------------------------
 
 
@@ -349,6 +405,57 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def stage(args) -> dict:
+    """Server cores per added stage viewer, between two viewer counts (marginal, as bench/media.py)."""
+    processes = []
+    figures = {}
+    try:
+        server = start("server")
+        processes.append(server)
+        port = wait_for(server, "READY").split()[1]
+        speakers = start("stage-speakers", "--port", port)
+        processes.append(speakers)
+        wait_for(speakers, "PUBLISHING")
+        probe = Signalling(int(port))
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(probe.connect())
+        joined = 0
+        for count in args.stage_viewers:
+            members = [f"viewer{n}" for n in range(joined, count)]
+            groups = [members[i :: args.viewer_processes] for i in range(args.viewer_processes)]
+            group_procs = [start("stage-viewers", "--port", port, "--members", json.dumps(g)) for g in groups if g]
+            processes.extend(group_procs)
+            for process in group_procs:
+                wait_for(process, "WATCHING")
+            joined = count
+            time.sleep(3)
+            first = loop.run_until_complete(probe.ask(op="cpu"))
+            time.sleep(args.stage_seconds)
+            last = loop.run_until_complete(probe.ask(op="cpu"))
+            figures[count] = (last["cpu"] - first["cpu"]) / (last["at"] - first["at"])
+        loop.close()
+    finally:
+        stop(processes)
+    low, high = args.stage_viewers
+    slope = (figures[high] - figures[low]) / (high - low)
+    return {
+        "stage_viewers_measured": [low, high],
+        "stage_server_cores": {str(k): round(v, 3) for k, v in figures.items()},
+        "stage_viewers_per_core": round(1 / slope) if slope > 0 else None,
+    }
+
+
+def stop(processes: list) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def run(args) -> dict:
     processes = []
     try:
@@ -391,14 +498,7 @@ def run(args) -> dict:
         results = [json.loads(wait_for(process, "RESULT")[7:]) for process in seat_procs]
         loop.close()
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
     video_kbps = [k for result in results[:-1] for k in result["kbps"].values()]
     switches = []
     for result in results[:-1]:
@@ -421,7 +521,6 @@ def run(args) -> dict:
         "speaker_switch_ms_p50": round(percentile(reached, 0.5), 1) if reached else None,
         "speaker_switch_ms_p95": round(percentile(switches, 0.95), 1) if reached else None,
         "conference_server_cores": round((last_cpu["cpu"] - first_cpu["cpu"]) / (last_cpu["at"] - first_cpu["at"]), 3),
-        "stage_viewers_per_core": None,
     }
 
 
@@ -436,16 +535,25 @@ def main() -> None:
     parser.add_argument("--script")
     parser.add_argument("--members")
     parser.add_argument("--audio-only", action="store_true")
+    parser.add_argument("--stage-viewers", type=int, nargs=2, default=[20, 60])
+    parser.add_argument("--stage-seconds", type=float, default=8.0)
+    parser.add_argument("--viewer-processes", type=int, default=4)
     args = parser.parse_args()
     if args.role == "server":
         asyncio.run(serve())
     elif args.role == "publishers":
         asyncio.run(publishers(args.port, args.sites, json.loads(args.script)))
+    elif args.role == "stage-speakers":
+        asyncio.run(stage_speakers(args.port))
+    elif args.role == "stage-viewers":
+        asyncio.run(stage_viewers(args.port, json.loads(args.members)))
     elif args.role == "seats":
         asyncio.run(seats(args.port, json.loads(args.members), args.audio_only))
     else:
         signal.alarm(int(args.timeout))
-        print(json.dumps(run(args)), flush=True)
+        figures = run(args)
+        figures.update(stage(args))
+        print(json.dumps(figures), flush=True)
 
 
 if __name__ == "__main__":

@@ -118,14 +118,17 @@ class ThumbnailPushes:
 
     def changed(self, room: Room, site: str, version: int) -> None:
         self._pending.setdefault(room.name, {})[site] = version
-        if room.name not in self._tasks:
-            self._tasks[room.name] = asyncio.get_running_loop().create_task(self._push_later(room))
+        loop = asyncio.get_running_loop()
+        waiting = self._tasks.get(room.name)
+        if waiting is None or waiting.done() or waiting.get_loop() is not loop:  # a closed loop's (tests)
+            self._tasks[room.name] = loop.create_task(self._push_later(room))
 
     async def _push_later(self, room: Room) -> None:
         try:
             await asyncio.sleep(settings.RTC_CONFERENCE_THUMBNAIL_PUSH_SECONDS)
         finally:
-            self._tasks.pop(room.name, None)
+            if self._tasks.get(room.name) is asyncio.current_task():
+                del self._tasks[room.name]
             versions = self._pending.pop(room.name, {})
         if versions:
             await push_to_group(
