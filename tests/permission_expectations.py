@@ -645,11 +645,17 @@ EXPECTED: dict[str, dict] = {
 }
 
 NOT_WALKED = {
+    "stage:speakers": "a session's stage speakers; organisers, the booth's staff, other staff, visitors and "
+    "strangers in tests/events/views/test_stage_views.py",
+    "stage:speaker_remove": "a speaker, addressed by its id (none in the world); every role in "
+    "tests/events/views/test_stage_views.py",
+    "stage:accept": "a speaker's invitation link, by its token; tests/events/views/test_stage_views.py",
+    "stage:hand": "raising a hand on a session's stage; tests/events/views/test_stage_views.py",
+    "stage:bring_on": "a raised hand, addressed by its id (none in the world); moderators and the refused in "
+    "tests/events/views/test_stage_views.py",
+    "stage:take_off": "a raised hand, addressed by its id (none in the world); moderators and the refused in "
+    "tests/events/views/test_stage_views.py",
     "media": "serves uploaded public files by path; covered by the public page tests",
-    "recordings:progress": "a replay's progress, addressed by the recording's id (none in the world); "
-    "roles, states and other events in tests/media_rtc/test_recording_pages.py",
-    "recordings:file": "a replay's files, addressed by the recording's id and variant; roles, ranges, "
-    "states, booth rooms and other events in tests/media_rtc/test_recording_pages.py",
     "rtc_meetings:conferences": "the organiser's conferences (none in the world); every role in "
     "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_create": "creating a conference; every role in tests/media_rtc/test_conference_pages.py",
@@ -667,6 +673,10 @@ NOT_WALKED = {
     "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_thumbnail": "a site's thumbnail from the cache; seats and the uninvited in "
     "tests/media_rtc/test_conference_pages.py",
+    "recordings:progress": "a replay's progress, addressed by the recording's id (none in the world); "
+    "roles, states and other events in tests/media_rtc/test_recording_pages.py",
+    "recordings:file": "a replay's files, addressed by the recording's id and variant; roles, ranges, "
+    "states, booth rooms and other events in tests/media_rtc/test_recording_pages.py",
     "visit:plan_logo": "an exhibitor's logo thumbnail, as public as the hall plan, addressed by the "
     "logo's version; tests/exhibits/views/test_tour_hall_plan.py (drafts, other events, old versions)",
     "readyz": "200 or 503 by the state of the database, Redis and workers, never by role; "
