@@ -197,3 +197,22 @@ async def test_a_vote_by_the_plain_form_reaches_the_live_pages_through_the_same_
     assert (pushed["type"], pushed["data"]["counts"][str(yes)]) == ("poll.results", 1)
     await _close(watcher)
     assert poll_handlers._waiting == set()
+
+
+@override_settings(POLL_VOTES_PER_WINDOW=1, POLL_RESULTS_PUSH_SECONDS=0.2)
+async def test_team_is_told_it_does_not_vote_and_a_voter_is_rate_limited_and_a_leaver_hears_nothing():
+    event, session, moderator, ada, bo, _cy = await _expo("poll-limits")
+    poll, (yes, no) = await _open_poll(session, moderator)
+    mod, voter, leaver = [await _connect(user, event.slug) for user in (moderator, ada, bo)]
+    team_vote = await _ask(mod, 1, "poll.vote", poll=poll.pk, option=yes)
+    assert (team_vote["type"], team_vote["code"]) == ("error", "poll.not_attendee")
+    await _ask(leaver, 1, "poll.join", session=session.pk)
+    assert (await _ask(leaver, 2, "poll.leave", session=session.pk))["data"] == {}
+    assert (await _ask(voter, 1, "poll.vote", poll=poll.pk, option=yes))["type"] == "ok"
+    limited = await _ask(voter, 2, "poll.vote", poll=poll.pk, option=no)
+    assert (limited["type"], limited["code"]) == ("error", "poll.rate_limited")
+    assert "Try again in" in limited["message"]
+    assert await leaver.receive_nothing(timeout=0.5) is True  # left: no results push
+    votes = await database_sync_to_async(list)(PollVote.objects.values_list("user_id", "option_id"))
+    assert votes == [(ada.pk, yes)]
+    await _close(mod, voter, leaver)
