@@ -331,3 +331,8 @@ SESSIONS = [
         ORGANISING_COMMITTEE,
     ),
 ]
+
+
+#: The session (an index into SESSIONS) whose stage the demo staff account speaks on, so a fresh
+#: demo shows the stage: sign in as STAFF, open the session and go on air from its green room.
+STAGE_SESSION = 1

@@ -24,6 +24,7 @@ from events.services.questions import NAME_QUESTION, RESIDENCE_QUESTION, active_
 from events.services.registration import answer_rows, clean_answers
 from events.services.schedule import save_session
 from events.services.signin import normalise_code
+from events.services.stage import name_stage_speaker
 from exhibits.models import AssetKind, ExhibitorStaff
 from exhibits.services.assets import upload_asset
 from exhibits.services.booth_content import save_booth_content
@@ -105,18 +106,22 @@ def _build() -> Event:
     ExhibitorStaff.objects.create(exhibitor=booths[content.EXHIBITORS[0].booth].exhibitor, user=staff)
     LiveRoom.objects.create(booth=booths[content.LIVE_TEST_PATTERN_BOOTH], test_pattern=True)
 
+    scheduled = []
     for session in content.SESSIONS:
         day = event.starts_on + dt.timedelta(days=session.day)
-        save_session(
-            event,
-            None,
-            title=session.title,
-            description=session.description,
-            starts_at=dt.datetime.combine(day, session.starts, tzinfo=event.tz),
-            ends_at=dt.datetime.combine(day, session.ends, tzinfo=event.tz),
-            speakers_text=session.speakers,
-            place=f"booth:{booths[session.booth].pk}" if session.booth else "",
+        scheduled.append(
+            save_session(
+                event,
+                None,
+                title=session.title,
+                description=session.description,
+                starts_at=dt.datetime.combine(day, session.starts, tzinfo=event.tz),
+                ends_at=dt.datetime.combine(day, session.ends, tzinfo=event.tz),
+                speakers_text=session.speakers,
+                place=f"booth:{booths[session.booth].pk}" if session.booth else "",
+            )
         )
+    name_stage_speaker(scheduled[content.STAGE_SESSION], staff.email, by=organiser)
     _build_institution(event, by=organiser)
     change_event_status(event, EventStatus.PUBLISHED, by=organiser)
     _register_visitor(event, visitor)
