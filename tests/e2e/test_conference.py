@@ -1,6 +1,8 @@
 """A conference in real browsers: two invited people open the conference page on phones, join with
 Chromium's fake camera and microphone, and each decodes the other's video in their grid, labelled
-with the other's name; a third person, not invited, is not told the conference exists.
+with the other's name; the organiser, chairing from the same page, mutes one of them, who is told,
+and the other sees them muted among the other sites; a third person, not invited, is not told the
+conference exists.
 
 Reuses test_live_video's own daphne (it offers only 127.0.0.1 to ICE) and its media browser.
 """
@@ -13,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_live_video import (  # noqa: F401  fixtures: video_server, media_browser
+    PASSWORD,
     _frames_decoded_grow,
     _phones,
     media_browser,
@@ -27,7 +30,8 @@ SETUP = """
 import datetime as dt, json
 from django.utils import timezone
 from events.enums import AttendeeKind, AttendeeStatus, EventStatus
-from events.models import Attendee, Event, User
+from events.enums import TeamRole
+from events.models import Attendee, Event, EventTeamMember, User
 from events.services.signin import issue_signin_link
 from media_rtc.models import ConferenceRoom
 
@@ -36,6 +40,8 @@ event = Event.objects.create(name="Conference Expo", slug="{slug}", starts_on=to
     ends_on=today + dt.timedelta(days=1), time_zone="Asia/Seoul", languages=["en"],
     status=EventStatus.PUBLISHED)
 conference = ConferenceRoom.objects.create(event=event, name="Opening meeting")
+owner = User.objects.create_user("olga.{slug}@example.org", password={password!r}, display_name="Olga")
+EventTeamMember.objects.create(event=event, user=owner, role=TeamRole.OWNER)
 tokens = {{}}
 for name in ("Ann", "Bea", "Cho"):
     user = User.objects.create_user(f"{{name.lower()}}.{slug}@example.org", display_name=name)
@@ -50,7 +56,7 @@ print(json.dumps({{"tokens": tokens, "conference": conference.pk}}))
 
 
 def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_browser, video_server):  # noqa: F811
-    done = video_server.manage("shell", "-c", SETUP.format(slug=SLUG))
+    done = video_server.manage("shell", "-c", SETUP.format(slug=SLUG, password=PASSWORD))
     made = json.loads(done.strip().splitlines()[-1])
     page_path = f"/{SLUG}/conferences/{made['conference']}/"
     contexts = _phones(media_browser, video_server)
@@ -71,6 +77,20 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
             first, later = _frames_decoded_grow(page)
             assert later > first > 0, f"no growing video of {other} was decoded"
         assert ann.locator(".conference-slot:visible").count() == 1  # only the other site: never oneself
+
+        # The organiser chairs from the conference's page and mutes Ann, wherever her card is.
+        chair = outsider.new_page()
+        chair.goto("/accounts/login/")
+        chair.get_by_role("textbox", name="E-mail address", exact=True).fill(f"olga.{SLUG}@example.org")
+        chair.get_by_label("Password").fill(PASSWORD)
+        chair.get_by_role("button", name="Log in").click()
+        chair.wait_for_url("**/organiser/**")
+        chair.goto(page_path)
+        ann_card = chair.locator(".conference-slot, .conference-site").filter(has_text="Ann")
+        ann_card.get_by_role("button", name="Mute").click()
+        expect(ann.get_by_text("The chair muted you")).to_be_visible()
+        expect(bea.locator(".conference-site", has_text="Ann").locator("[data-badge]")).to_have_text("muted")
+        chair.close()
 
         cho = outsider.new_page()
         cho.goto(f"/signin/{made['tokens']['Cho']}/")

@@ -100,6 +100,7 @@
       var site = shown[index] || null;
       slot.card.hidden = !site;
       label(slot.card, site);
+      if (site) chairButtons(slot.card, site);
     });
     var inGrid = shown.filter(Boolean);
     var sites = Object.keys(names).filter(function (site) { return inGrid.indexOf(site) === -1 && site !== mySite; });
@@ -130,25 +131,30 @@
     } else {
       image.hidden = true;
     }
-    if (isChair) {
-      var buttons = item.querySelector("[data-chair-buttons]");
-      buttons.hidden = false;
-      chairButton(buttons, "mute", site, has(speakers.muted, site) ? ["unmute", text("unmute")] : ["mute", text("mute")]);
-      chairButton(buttons, "floor", site, speakers.floor === site ? ["end_floor", text("end-floor")] : ["floor", text("give-floor")]);
-      chairButton(buttons, "pin", site, speakers.pinned === site ? ["unpin", text("unpin")] : ["pin", text("pin")]);
-    }
+    chairButtons(item, site);
     return item;
+  }
+
+  // The chair's buttons on a site's card (in the grid or among the thumbnails); a grid card is
+  // reused as the speakers change, so each button says what it does now.
+  function chairButtons(card, site) {
+    if (!isChair) return;
+    var buttons = card.querySelector("[data-chair-buttons]");
+    buttons.hidden = false;
+    chairButton(buttons, "mute", site, has(speakers.muted, site) ? ["unmute", text("unmute")] : ["mute", text("mute")]);
+    chairButton(buttons, "floor", site, speakers.floor === site ? ["end_floor", text("end-floor")] : ["floor", text("give-floor")]);
+    chairButton(buttons, "pin", site, speakers.pinned === site ? ["unpin", text("unpin")] : ["pin", text("pin")]);
   }
 
   function chairButton(buttons, slot, site, choice) {
     var button = buttons.querySelector('[data-action="' + slot + '"]');
     button.textContent = choice[1];
-    button.addEventListener("click", function () {
+    button.onclick = function () {
       request("rtc.conference.chair", { action: choice[0], site: site }).then(function (reply) {
         speakers = reply.speakers || speakers;
         render();
       }, showError);
-    });
+    };
   }
 
   function buildGrid() {
