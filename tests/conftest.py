@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from events.enums import TeamRole
 from events.live.presence import ticker
@@ -26,6 +28,15 @@ def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request through LocaleMiddleware (a Korean page
+    in an earlier test on the same xdist worker) leaves its language active in the thread."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
