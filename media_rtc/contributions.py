@@ -15,6 +15,7 @@ from . import (
     socket_handlers,  # live video signalling ("rtc.*") on the live socket
     stage,  # a session's stage ("stage.<session id>")
 )
+from .services import conferences
 
 from .services import recordings  # noqa: F401  a deleted recording (or its session) takes its files
 
@@ -23,9 +24,14 @@ registry.socket_disconnect_listeners.register("media_rtc.leave_rooms", socket_ha
 # Someone taken off a session's stage stops publishing there at once.
 registry.stage_exits.register("media_rtc.end_streams_on_stage", stage.end_streams_on_stage)
 
-# The organiser arranges conferences (many organisations on one screen) from their menu.
+# The organiser arranges conferences (many organisations on one screen) from their menu; an
+# invited attendee finds theirs in the lobby.
 registry.organiser_menu.register(
     "media_rtc.conferences", registry.MenuEntry(_("Conferences"), "rtc_meetings:conferences")
+)
+registry.page_sections.register(
+    "media_rtc.lobby_conferences",
+    registry.PageSection("lobby", "media_rtc/_lobby_conferences.html", conferences.lobby_conferences),
 )
 
 # /readyz: with media workers in use, at least one must be beating its heartbeat.

@@ -184,3 +184,10 @@ def thumbnail(conference_id: int, site: str) -> tuple[int, bytes] | None:
 
 async def thumbnail_versions(conference_id: int) -> dict[str, int]:
     return dict(await cache.aget(_versions_key(conference_id)) or {})
+
+
+def lobby_conferences(event, attendance=None, **page) -> dict:
+    """The lobby's list of the conferences the attendee holds a seat in (none: no section)."""
+    if attendance is None or attendance.user_id is None:
+        return {"conferences": []}
+    return {"conferences": conferences_of(attendance.user, event)}

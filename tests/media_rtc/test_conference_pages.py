@@ -160,3 +160,13 @@ def test_a_thumbnail_is_served_to_seats_only_and_from_the_cache(client, world):
     assert client.get(address).status_code == 404
     client.force_login(UserFactory())
     assert client.get(address).status_code == 404
+
+
+def test_an_invited_attendee_finds_the_conference_in_the_lobby_and_others_do_not(client, world):
+    lobby = reverse("attendee:lobby", args=[world["event"].slug])
+    client.force_login(world["person"])
+    shown = client.get(lobby).content.decode()
+    assert "Your conferences" in shown
+    assert url("conference", world, world["conference"].pk) in shown
+    client.force_login(world["visitor"])
+    assert "Your conferences" not in client.get(lobby).content.decode()
