@@ -7,9 +7,10 @@
 (function () {
   "use strict";
 
-  // live.js may come later in the page than this script: start once every deferred script ran.
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", stage);
-  else stage();
+  // live.js may come later in the page than this script (both deferred): then start once every
+  // deferred script ran, which is before DOMContentLoaded.
+  if (window.rakwonLive) stage();
+  else document.addEventListener("DOMContentLoaded", stage);
 
   function stage() {
     var root = document.querySelector("[data-stage-live]");
