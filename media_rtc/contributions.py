@@ -16,7 +16,6 @@ from . import (
     stage,  # a session's stage ("stage.<session id>")
 )
 from .services import conferences
-
 from .services import recordings  # noqa: F401  a deleted recording (or its session) takes its files
 
 # A closed socket leaves its rooms at once (not when its peer connections time out).
