@@ -66,9 +66,13 @@ async def push_hands(session: Session) -> None:
     hands = await database_sync_to_async(stage.hands_of)(session)
     raised = len(hands)
     await push_to_group(
-        stage_moderators_group(session.pk), "stage.hands", StageHands(session=session.pk, hands=hands, raised=raised)
+        stage_moderators_group(session.pk),
+        "stage.hands",
+        StageHands(session=session.pk, hands=hands, raised=raised),
     )
-    await push_to_group(stage_group(session.pk), "stage.raised", StageRaised(session=session.pk, raised=raised))
+    await push_to_group(
+        stage_group(session.pk), "stage.raised", StageRaised(session=session.pk, raised=raised)
+    )
 
 
 async def tell_person(session: Session, user_id: int, *, on_stage: bool) -> None:

@@ -106,7 +106,7 @@ def _require_moderator(session: Session, by: User) -> None:
 
 
 def stage_status(session: Session, now: datetime | None = None) -> str:
-    """"upcoming" before it starts, "live" while it runs, "ended" after (the server's clock)."""
+    """ "upcoming" before it starts, "live" while it runs, "ended" after (the server's clock)."""
     now = now or timezone.now()
     if now < session.starts_at:
         return UPCOMING
@@ -189,7 +189,9 @@ def raise_hand(session: Session, *, by: User) -> StageHand:
         _("You are a speaker of this session: go on air from the green room instead."),
         "stage.already_speaker",
     )
-    hand, _created = StageHand.objects.get_or_create(session=session, user=by, defaults={"event": session.event})
+    hand, _created = StageHand.objects.get_or_create(
+        session=session, user=by, defaults={"event": session.event}
+    )
     return hand
 
 

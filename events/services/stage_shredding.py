@@ -43,7 +43,9 @@ class StageShredder(ShredStrategy):
         if attendee.user_id is None:
             return {}
         hands = StageHand.objects.filter(event_id=attendee.event_id, user_id=attendee.user_id).delete()[0]
-        speakers = StageSpeaker.objects.filter(event_id=attendee.event_id, user_id=attendee.user_id).delete()[0]
+        speakers = StageSpeaker.objects.filter(event_id=attendee.event_id, user_id=attendee.user_id).delete()[
+            0
+        ]
         return {"stage_hands": hands, "stage_speakers": speakers}
 
 

@@ -19,6 +19,14 @@ urlpatterns = [
     ),
     path("accounts/invitations/stage/<str:token>/", views.AcceptStageInvitationView.as_view(), name="accept"),
     path(f"{hands}hand/", views.RaiseHandView.as_view(), name="hand"),
-    path(f"{hands}hands/<int:hand_id>/bring-on/", views.ModerateHandView.as_view(action="bring_on"), name="bring_on"),
-    path(f"{hands}hands/<int:hand_id>/take-off/", views.ModerateHandView.as_view(action="take_off"), name="take_off"),
+    path(
+        f"{hands}hands/<int:hand_id>/bring-on/",
+        views.ModerateHandView.as_view(action="bring_on"),
+        name="bring_on",
+    ),
+    path(
+        f"{hands}hands/<int:hand_id>/take-off/",
+        views.ModerateHandView.as_view(action="take_off"),
+        name="take_off",
+    ),
 ]

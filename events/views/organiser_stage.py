@@ -37,7 +37,9 @@ class SessionStageMixin(LoginRequiredMixin, EventMixin):
         return found
 
     def session_page(self, anchor: str = "#stage") -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("visit:session", args=[self.event.slug, self.session.pk]) + anchor)
+        return HttpResponseRedirect(
+            reverse("visit:session", args=[self.event.slug, self.session.pk]) + anchor
+        )
 
 
 class StageSpeakersView(SessionStageMixin, FormRefusalMixin, FormView):
@@ -49,9 +51,14 @@ class StageSpeakersView(SessionStageMixin, FormRefusalMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not stage.may_name_speakers(request.user, self.session):
             if request.user.has_perm(MANAGE_EVENT, self.event) and self.event.is_closed:
-                raise PermissionDenied(_("This event is closed and can no longer be changed. Reopen it first."))
+                raise PermissionDenied(
+                    _("This event is closed and can no longer be changed. Reopen it first.")
+                )
             raise PermissionDenied(
-                _("Only the organisers, and the staff of the place the session is held at, name its speakers.")
+                _(
+                    "Only the organisers, and the staff of the place the session is held at, "
+                    "name its speakers."
+                )
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -92,7 +99,9 @@ class StageSpeakerRemoveView(SessionStageMixin, View):
             stage.remove_stage_speaker(speaker, by=request.user)
         except stage.StageError as error:
             raise PermissionDenied(error.message) from error
-        messages.success(request, _("%(email)s is no longer a speaker of this session.") % {"email": speaker.email})
+        messages.success(
+            request, _("%(email)s is no longer a speaker of this session.") % {"email": speaker.email}
+        )
         return redirect("stage:speakers", slug=self.event.slug, session_id=self.session.pk)
 
 

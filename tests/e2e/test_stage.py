@@ -11,15 +11,12 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from . import test_live_video as live_video
 from .conftest import PHONE, RakwonServer, only_this_server
-from .test_live_video import (  # noqa: F401  the media server and browser fixtures
-    FRAMES_DECODED,
-    PASSWORD,
-    RECORD_PEERS,
-    _frames_decoded_grow,
-    media_browser,
-    video_server,
-)
+from .test_live_video import FRAMES_DECODED, PASSWORD, RECORD_PEERS, _frames_decoded_grow
+
+# test_live_video's server (its own daphne, media on 127.0.0.1 only) and fake-camera Chromium.
+media_browser, video_server = live_video.media_browser, live_video.video_server
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +35,8 @@ event = Event.objects.create(name="Stage Expo", slug="{slug}", starts_on=today,
 now = timezone.now()
 session = Session.objects.create(event=event, title="Opening keynote",
     starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=1))
-owner = User.objects.create_user("olga.{slug}@example.org", password={password!r}, display_name="Olga Organiser")
+owner = User.objects.create_user("olga.{slug}@example.org", password={password!r},
+    display_name="Olga Organiser")
 EventTeamMember.objects.create(event=event, user=owner, role=TeamRole.OWNER)
 for name in ("Sora Speaker", "Tae Speaker"):
     speaker = User.objects.create_user(name.split()[0].lower() + ".{slug}@example.org", password={password!r},
@@ -78,10 +76,14 @@ def _go_on_air(page) -> None:
     page.get_by_role("button", name="Leave the stage").wait_for(state="visible")
 
 
-def test_speakers_go_on_air_a_visitor_watches_asks_raises_a_hand_and_is_brought_on(media_browser, video_server):
+def test_speakers_go_on_air_a_visitor_watches_asks_raises_a_hand_and_is_brought_on(
+    media_browser, video_server
+):
     slug = "stage-expo"
     session_path, token = _expo(video_server, slug)
-    contexts = [media_browser.new_context(viewport=PHONE, base_url=video_server.url, locale="en-GB") for _ in range(4)]
+    contexts = [
+        media_browser.new_context(viewport=PHONE, base_url=video_server.url, locale="en-GB") for _ in range(4)
+    ]
     for context in contexts:
         context.set_default_timeout(20_000)
         context.add_init_script(RECORD_PEERS)

@@ -15,9 +15,13 @@ from events.models import StageSpeaker
 from events.services import stage
 from tests.events.presence_helpers import connect, fresh_presence  # noqa: F401
 from tests.factories import EventFactory, SessionFactory, TeamMemberFactory, UserFactory
+from tests.media_rtc import test_signalling as signalling
 from tests.media_rtc.rtc_peers import PublisherPeer, ViewerPeer
-from tests.media_rtc.test_signalling import error_of, loopback_media, media, next_push, reply  # noqa: F401
+from tests.media_rtc.test_signalling import error_of, next_push, reply
 from tests.registration_factories import AttendeeFactory
+
+# The signalling transcripts' fixtures: loopback-only media and an engine closed after each test.
+loopback_media, media = signalling.loopback_media, signalling.media
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_presence")]
 

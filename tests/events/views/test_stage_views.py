@@ -35,7 +35,10 @@ def expo():
     event = EventFactory(slug="stage-pages", status=EventStatus.PUBLISHED)
     now = timezone.now()
     session = SessionFactory(
-        event=event, title="Keynote", starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=1)
+        event=event,
+        title="Keynote",
+        starts_at=now - dt.timedelta(minutes=10),
+        ends_at=now + dt.timedelta(hours=1),
     )
     booth = BoothFactory(event=event)
     BoothSession.objects.create(booth=booth, session=session)
@@ -124,9 +127,7 @@ def test_a_bad_address_is_shown_in_the_form(expo):
 
 def test_removing_a_speaker_by_form_and_a_visitor_may_not(expo):
     named = stage.name_stage_speaker(expo["session"], "guest@outside.example", by=expo["owner"])
-    remove = reverse(
-        "stage:speaker_remove", args=[expo["event"].slug, expo["session"].pk, named.speaker.pk]
-    )
+    remove = reverse("stage:speaker_remove", args=[expo["event"].slug, expo["session"].pk, named.speaker.pk])
 
     assert _client(expo["visitor"]).post(remove).status_code == 403
     assert StageSpeaker.objects.count() == 1
@@ -188,7 +189,9 @@ def test_a_visitor_raises_a_hand_by_form_and_only_moderators_see_the_name(expo):
     assert raised["Location"] == _session_page(expo) + "#stage"
     assert StageHand.objects.get().user == expo["visitor"]
     moderator_page = _client(expo["moderator"]).get(_session_page(expo)).content.decode()
-    visitor_page = _client(AttendeeFactory(event=expo["event"]).user).get(_session_page(expo)).content.decode()
+    visitor_page = (
+        _client(AttendeeFactory(event=expo["event"]).user).get(_session_page(expo)).content.decode()
+    )
     assert "Hidden Hana" in moderator_page
     assert "Hidden Hana" not in visitor_page
     _client(expo["visitor"]).post(hand_url, {"raised": "0"})
