@@ -20,8 +20,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.errors import NotAllowed, RakwonError
-from events.permissions import CHANGE_EVENT
+from events.permissions import CHANGE_EVENT, MANAGE_EVENT
+from events.registry import event_roles
 from events.services.chat import author_of
+from events.services.registration import attendance_of
 from exhibits.models import Exhibitor, ExhibitorStaff
 
 from ..errors import NoSuchRoom
@@ -67,12 +69,23 @@ def invite_exhibitors(conference: ConferenceRoom, exhibitors, *, by) -> int:
 
 
 def invite_person(conference: ConferenceRoom, email: str, *, by):
-    """Invite someone by the e-mail address of their account (they registered, or are on a team)."""
+    """Invite someone by the e-mail address of their account: registered for the event, staff of
+    one of its exhibitors, or on its team (anyone else could not open the event's live socket)."""
     _check_may_organise(conference.event, by)
+    event = conference.event
     person = get_user_model().objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if person is None:
         raise ConferenceError(
             _("Nobody has an account with that address. Ask them to register for the event first.")
+        )
+    if not (
+        attendance_of(event, person) is not None
+        or event_roles.has_role(person, event)
+        or person.has_perm(MANAGE_EVENT, event)
+    ):
+        raise ConferenceError(
+            _("%(email)s has no registration for this event. Ask them to register for it first.")
+            % {"email": person.email}
         )
     conference.invited_people.add(person)
     return person

@@ -81,11 +81,14 @@ def test_bad_invitations_are_refused_with_a_reason_and_change_nothing(client, wo
         url("conference_invite_exhibitors", world, conference.pk), {"exhibitor": [elsewhere.pk]}, follow=True
     )
     stranger = client.post(url("conference_invite_person", world, conference.pk), {"email": "nobody@example.org"}, follow=True)
+    outsider = UserFactory()
+    unregistered = client.post(url("conference_invite_person", world, conference.pk), {"email": outsider.email}, follow=True)
 
     assert ConferenceRoom.objects.count() == 1
     assert "Give the conference a name the sites will recognise." in nameless.content.decode()
     assert "Choose at least one exhibitor to invite." in foreign.content.decode()
     assert "Nobody has an account with that address." in stranger.content.decode()
+    assert f"{outsider.email} has no registration for this event." in unregistered.content.decode()
     assert list(conference.invited_exhibitors.all()) == [world["invited"]]
     assert list(conference.invited_people.all()) == [world["person"]]
 
