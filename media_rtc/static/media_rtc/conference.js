@@ -38,6 +38,7 @@
   var slots = [];
   var audios = [];
   var timer = null;
+  var joinedAs = null; // "camera" or "audio" once joined: a reconnected socket joins again
 
   function text(key) { return root.getAttribute("data-text-" + key) || ""; }
   function showError(failure) {
@@ -249,6 +250,7 @@
     }).then(function () {
       return takeSeat(audioOnly);
     }).then(function () {
+      joinedAs = audioOnly ? "audio" : "camera";
       stateBox.textContent = "";
       root.querySelector("[data-conference-join]").hidden = true;
       root.querySelector("[data-conference-controls]").hidden = false;
@@ -262,7 +264,18 @@
     });
   }
 
+  // The socket dropped and came back: the server left this tab's site and seat when it closed, so
+  // publish the same camera and take the seat again on new connections.
+  function rejoin() {
+    [publishing, seat].forEach(function (pc) { if (pc) pc.close(); });
+    publishing = seat = null;
+    audios.forEach(function (audio) { audio.srcObject = null; });
+    audios = [];
+    publish().then(function () { return takeSeat(joinedAs === "audio"); }).catch(showError);
+  }
+
   function leave() {
+    joinedAs = null;
     clearInterval(timer);
     request("rtc.leave", {}).catch(function () {});
     [publishing, seat].forEach(function (pc) { if (pc) pc.close(); });
@@ -290,6 +303,7 @@
     }).then(function (state) {
       root.hidden = false;
       describeRoom(state);
+      if (joinedAs && stream) rejoin();
     }, showError);
   });
   live.on("rtc.room.changed", function (state) { if (state.conference === conference) describeRoom(state); });
