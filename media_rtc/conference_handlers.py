@@ -100,10 +100,7 @@ async def send_thumbnail(connection, data: dict, room: Room) -> dict:
     except (binascii.Error, ValueError):
         raise errors.BadRequest(_("A thumbnail is a small JPEG picture.")) from None
     site = publisher_id(_presence(connection, data).member, "camera")
-    try:
-        version = await conferences.store_thumbnail(room.conference.pk, site, jpeg)
-    except conferences.ConferenceError as refused:
-        raise errors.BadRequest(str(refused.message)) from None
+    version = await conferences.store_thumbnail(room.conference.pk, site, jpeg)
     thumbnail_pushes.changed(room, site, version)
     return {**room.ref, "site": site, "version": version}
 

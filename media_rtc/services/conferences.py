@@ -26,7 +26,7 @@ from events.services.chat import author_of
 from events.services.registration import attendance_of
 from exhibits.models import Exhibitor, ExhibitorStaff
 
-from ..errors import NoSuchRoom
+from ..errors import BadRequest, NoSuchRoom
 from ..models import ConferenceRoom
 from ..rooms import CONFERENCE, Room, conference_room
 
@@ -172,10 +172,11 @@ def _versions_key(conference_id: int) -> str:
 
 
 def check_thumbnail(jpeg: bytes) -> None:
+    """A thumbnail comes only from a seat's socket: its refusals are the socket's rtc.bad_request."""
     if len(jpeg) > settings.RTC_CONFERENCE_THUMBNAIL_BYTES:
-        raise ConferenceError(_("The thumbnail is too large."))
+        raise BadRequest(_("The thumbnail is too large."))
     if not jpeg.startswith(JPEG_START):
-        raise ConferenceError(_("A thumbnail is a small JPEG picture."))
+        raise BadRequest(_("A thumbnail is a small JPEG picture."))
 
 
 async def store_thumbnail(conference_id: int, site: str, jpeg: bytes) -> int:

@@ -24,6 +24,9 @@ PAGES = ("views.py", "urls.py", "views", "forms.py", "admin.py", "templates")
 # Recording is started from pages and prepared by a task, never on the socket (only its rtc.recording
 # push is, from media_rtc/recording_rooms.py): followed only where the socket's code calls it.
 PAGES += ("views_recording.py", "urls_recording.py", "tasks.py", "templatetags", "recordings.py")
+# Conferences are created and sites invited from pages (their ConferenceError is a form's message);
+# the socket reaches the conference service only through the functions its handlers call.
+PAGES += ("views_conference.py", "conferences.py")
 NAME = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")  # "chat.message", "rtc.meeting.started"
 DOC_PUSH = re.compile(r'<= \{"type": "([a-z_.]+)"')
 DOC_CODE = re.compile(r"`([a-z_]+(?:\.[a-z_]+)+)`")
