@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
@@ -23,7 +24,7 @@ from ..models import Session, StageSpeaker
 from ..permissions import MANAGE_EVENT
 from ..services import stage
 from .accounts import AcceptInvitationBase
-from .mixins import EventMixin, FormRefusalMixin
+from .mixins import EventMixin, FormRefusalMixin, PermissionMixin
 
 
 class SessionStageMixin(LoginRequiredMixin, EventMixin):
@@ -42,25 +43,23 @@ class SessionStageMixin(LoginRequiredMixin, EventMixin):
         )
 
 
-class StageSpeakersView(SessionStageMixin, FormRefusalMixin, FormView):
+class StageSpeakersView(PermissionMixin, SessionStageMixin, FormRefusalMixin, FormView):
     """Who speaks on the session's stage; the organisers and the place's staff add and remove."""
 
     template_name = "events/stage/speakers.html"
     form_class = StageSpeakerForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not stage.may_name_speakers(request.user, self.session):
-            if request.user.has_perm(MANAGE_EVENT, self.event) and self.event.is_closed:
-                raise PermissionDenied(
-                    _("This event is closed and can no longer be changed. Reopen it first.")
-                )
-            raise PermissionDenied(
-                _(
-                    "Only the organisers, and the staff of the place the session is held at, "
-                    "name its speakers."
-                )
-            )
-        return super().dispatch(request, *args, **kwargs)
+    page_permission = stage.NAME_SPEAKERS
+    closed_reason = gettext_lazy("This event is closed and can no longer be changed. Reopen it first.")
+    refused_reason = gettext_lazy(
+        "Only the organisers, and the staff of the place the session is held at, name its speakers."
+    )
+
+    def get_permission_object(self) -> Session:
+        return self.session
+
+    def permission_event(self):
+        return self.event
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
