@@ -6,6 +6,7 @@ off by the server when taken off; RTC_STAGE_MAX_SPEAKERS holds."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from channels.db import database_sync_to_async
@@ -218,4 +219,28 @@ async def test_removing_a_speaker_ends_their_stream_at_once(media):
     changed = await next_push(audience, "rtc.room.changed")
     assert changed["data"]["publishers"] == []
     for communicator in (on_stage, audience):
+        await communicator.disconnect()
+
+
+async def test_the_audience_hears_how_many_hands_are_up_never_whose(media):
+    event, session, owner, _speakers, visitor = await make_stage("stage-privacy", speakers=0)
+    other = await database_sync_to_async(lambda: AttendeeFactory(event=event).user)()
+    audience = await connect(other, event.slug)
+    moderator = await connect(owner, event.slug)
+    raiser = await connect(visitor, event.slug)
+    joined = await reply(audience, 1, "stage.join", session=session.pk)
+    assert "hands" not in joined["data"]
+    await reply(moderator, 1, "stage.join", session=session.pk)
+
+    await reply(raiser, 1, "stage.hand", session=session.pk, raised=True)
+
+    counted = await next_push(audience, "stage.raised")
+    assert counted["data"] == {"session": session.pk, "raised": 1}
+    named = await next_push(moderator, "stage.hands")
+    assert [hand["name"] for hand in named["data"]["hands"]] == ["Lee Ha-eun"]
+    heard = []
+    while not await audience.receive_nothing(timeout=0.5):
+        heard.append(json.loads(await audience.receive_from()))
+    assert [frame for frame in heard if "Lee Ha-eun" in json.dumps(frame)] == []
+    for communicator in (audience, moderator, raiser):
         await communicator.disconnect()
