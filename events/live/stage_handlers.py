@@ -63,15 +63,18 @@ def _int(value: Any) -> int | None:
 
 async def push_hands(session: Session) -> None:
     """The moderators get every hand with its name; everyone else only how many are up."""
-    hands = await database_sync_to_async(stage.hands_of)(session)
+    await send_hands(session.pk, await database_sync_to_async(stage.hands_of)(session))
+
+
+async def send_hands(session_id: int, hands: list) -> None:
     raised = len(hands)
     await push_to_group(
-        stage_moderators_group(session.pk),
+        stage_moderators_group(session_id),
         "stage.hands",
-        StageHands(session=session.pk, hands=hands, raised=raised),
+        StageHands(session=session_id, hands=hands, raised=raised),
     )
     await push_to_group(
-        stage_group(session.pk), "stage.raised", StageRaised(session=session.pk, raised=raised)
+        stage_group(session_id), "stage.raised", StageRaised(session=session_id, raised=raised)
     )
 
 
@@ -127,7 +130,8 @@ async def take_off(connection: LiveConnection, data: dict, raised: StageHand) ->
 
 
 def announce_hands(session: Session) -> None:
-    async_to_sync(push_hands)(session)
+    """Read here, in the view's thread: the push itself touches no database."""
+    async_to_sync(send_hands)(session.pk, stage.hands_of(session))
 
 
 def announce_person(session: Session, user_id: int, *, on_stage: bool) -> None:
