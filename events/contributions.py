@@ -29,6 +29,7 @@ from .services.chat import attendee_messages
 from .services.publish_checks import register_event_checks
 from .services.session_polls import attendee_poll_votes
 from .services.session_questions import attendee_questions
+from .services.stage import attendee_stage
 
 registry.presence_places.register(
     "session",
@@ -39,6 +40,7 @@ registry.presence_places.register(
 registry.attendee_data.register("chat_messages", attendee_messages)
 registry.attendee_data.register("session_questions", attendee_questions)
 registry.attendee_data.register("poll_votes", attendee_poll_votes)
+registry.attendee_data.register("stage", attendee_stage)
 register_event_checks()  # before other apps' checks, so the checklist starts with the event's own texts
 if not settings.REDIS_URL:
     # The embedded mode's presence is in the web process's memory: it samples the online count for

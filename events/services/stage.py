@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import InvitationError, RakwonError
-from ..models import Session, StageHand, StageSpeaker, User
+from ..models import Attendee, Session, StageHand, StageSpeaker, User
 from ..permissions import CHANGE_EVENT, ENTER_EVENT
 from ..registry import event_roles, session_places, stage_exits
 from .session_questions import may_moderate
@@ -279,3 +279,22 @@ def stage_state(session: Session, user: User) -> dict[str, Any]:
 
 def speakers_of(session: Session):
     return session.stage_speakers.select_related("user").order_by("created_at", "id")
+
+
+def attendee_stage(attendee: Attendee) -> dict[str, Any]:
+    """Their part of "My data": the hands they raised and the stages they were named to speak on."""
+    if attendee.user_id is None:
+        return {"raised_hands": [], "speaker_of": []}
+    hands = StageHand.objects.filter(event_id=attendee.event_id, user_id=attendee.user_id).order_by("id")
+    named = StageSpeaker.objects.filter(event_id=attendee.event_id, user_id=attendee.user_id).order_by("id")
+    return {
+        "raised_hands": [
+            {
+                "session": hand.session_id,
+                "raised_at": hand.raised_at.isoformat(),
+                "on_stage": bool(hand.on_stage_since),
+            }
+            for hand in hands
+        ],
+        "speaker_of": [speaker.session_id for speaker in named],
+    }

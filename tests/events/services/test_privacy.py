@@ -93,6 +93,7 @@ def test_export_attendee_data_holds_exactly_their_data(event, minji):
         "chat_messages": [],
         "session_questions": {"questions": [], "votes": []},
         "poll_votes": [],
+        "stage": {"raised_hands": [], "speaker_of": []},
         # Registered by the exhibits app (events.registry.attendee_data): nothing shared yet.
         "shared_with_exhibitors": [],
         "bookmarks": [],

@@ -16,7 +16,7 @@ from events.models import StageHand, StageSpeaker
 from events.models.invitation import hash_token
 from events.permissions import ENTER_EVENT
 from events.services import stage
-from events.services.privacy import delete_registration
+from events.services.privacy import delete_registration, export_attendee_data
 from events.shredder import shred_strategies
 from exhibits.models import BoothSession
 from tests.factories import (
@@ -255,3 +255,18 @@ def test_shredding_the_event_removes_every_hand_and_speaker(expo):
     assert strategy.remaining(expo["event"]) == 2
     assert strategy.shred(expo["event"]) == {"stage_hands": 1, "stage_speakers": 1}
     assert strategy.remaining(expo["event"]) == 0
+
+
+def test_my_data_names_the_attendees_hands_and_stages(expo):
+    attendee = expo["visitor"].attendances.get(event=expo["event"])
+    hand = stage.raise_hand(expo["session"], by=expo["visitor"])
+    other_session = SessionFactory(event=expo["event"])
+    stage.name_stage_speaker(other_session, expo["visitor"].email, by=expo["owner"])
+    stage.raise_hand(expo["session"], by=AttendeeFactory(event=expo["event"]).user)  # someone else's
+
+    assert export_attendee_data(attendee)["stage"] == {
+        "raised_hands": [
+            {"session": expo["session"].pk, "raised_at": hand.raised_at.isoformat(), "on_stage": False}
+        ],
+        "speaker_of": [other_session.pk],
+    }
