@@ -4,7 +4,6 @@ ending the streams of someone who left the stage (events' registry.stage_exits c
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
-
 from django.utils.translation import gettext as _
 
 from events.models import Session
