@@ -21,15 +21,16 @@ from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import RakwonError
-from ..models import Event
-from ..permissions import CHANGE_EVENT, MANAGE_EVENT, VIEW_EVENT
+from ..models import Event, Session
+from ..permissions import CHANGE_EVENT, ENTER_EVENT, MANAGE_EVENT, VIEW_EVENT
 from ..services.registration import attendance_of
 
 #: Methods that only read: everything else needs the write permission.
@@ -142,6 +143,42 @@ class VisitorSignInMixin(EventPageMixin):
         signin = reverse("attendee:signin", args=[self.kwargs["slug"]])
         back = self.signin_next()
         return redirect_to_login(back, signin) if back else redirect(signin)
+
+
+class SessionPageFormMixin(VisitorSignInMixin):
+    """A POST from a form on a session's page (Q&A, polls), by someone in the live event; it goes
+    back to the page it came from, at `back_anchor`, and never to another site."""
+
+    http_method_names = ["post"]
+    page_permission = ENTER_EVENT
+    refused_reason = _("Only confirmed attendees and the event's team take part in the live event.")
+    back_anchor = ""  # "#questions"
+
+    def signin_next(self) -> str | None:
+        return self.back_url()
+
+    @cached_property
+    def session(self) -> Session:
+        found = (
+            Session.objects.filter(pk=self.kwargs["session_id"], event=self.event)
+            .select_related("event")
+            .first()
+        )
+        if found is None:
+            raise Http404(str(_("There is no such session here.")))
+        return found
+
+    def back_url(self) -> str:
+        """The page the form was on (the session's), never another site."""
+        wanted = self.request.POST.get("next", "")
+        if wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return wanted.split("#")[0]
+        return reverse("visit:session", args=[self.event.slug, self.session.pk])
+
+    def back(self) -> HttpResponseRedirect:
+        return HttpResponseRedirect(self.back_url() + self.back_anchor)
 
 
 class SignedInAttendeeMixin(VisitorSignInMixin):

@@ -7,58 +7,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ..live import poll_handlers
-from ..models import Session, SessionPoll
-from ..permissions import ENTER_EVENT
+from ..models import SessionPoll
 from ..services import session_polls as polls
-from .mixins import VisitorSignInMixin
+from .mixins import SessionPageFormMixin
 
 NOT_A_MODERATOR = gettext_lazy("Only the organisers and the staff of this session run its polls.")
 
 
-class SessionPollsMixin(VisitorSignInMixin):
+class SessionPollsMixin(SessionPageFormMixin):
     """A POST about a session's polls, by someone in the live event."""
 
-    http_method_names = ["post"]
-    page_permission = ENTER_EVENT
-    refused_reason = gettext_lazy(
-        "Only confirmed attendees and the event's team take part in the live event."
-    )
-
-    def signin_next(self) -> str | None:
-        return self.back_url()
-
-    @cached_property
-    def session(self) -> Session:
-        found = (
-            Session.objects.filter(pk=self.kwargs["session_id"], event=self.event)
-            .select_related("event")
-            .first()
-        )
-        if found is None:
-            raise Http404(str(_("There is no such session here.")))
-        return found
-
-    def back_url(self) -> str:
-        """The page the form was on (the session's), never another site."""
-        wanted = self.request.POST.get("next", "")
-        if wanted and url_has_allowed_host_and_scheme(
-            wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return wanted.split("#")[0]
-        return reverse("visit:session", args=[self.event.slug, self.session.pk])
-
-    def back(self) -> HttpResponseRedirect:
-        return HttpResponseRedirect(self.back_url() + "#polls")
+    back_anchor = "#polls"
 
     def refused(self, error: polls.PollError, **typed):
         """The refusal on a page of its own, with the way back (and, for a new poll, what was typed)."""
