@@ -132,15 +132,26 @@ async def results_changed(poll_id: int) -> None:
     task.add_done_callback(_pushing.discard)
 
 
+def _poll_payloads(poll: SessionPoll) -> tuple[dict, dict | None]:
+    """What a poll's new state tells the audience, and the moderators' own version of it where
+    theirs differs (a draft, or results the audience does not see)."""
+    everyone = polls.poll_payload(poll)
+    if poll.state == PollState.DRAFT or everyone["results"] is None:
+        return everyone, polls.poll_payload(poll, moderator=True)
+    return everyone, None
+
+
 async def _push_poll(poll: SessionPoll) -> None:
+    await _push_poll_payloads(poll, *await database_sync_to_async(_poll_payloads)(poll))
+
+
+async def _push_poll_payloads(poll: SessionPoll, everyone: dict, for_moderators: dict | None) -> None:
     """A poll's new state: drafts to the moderators; opened or closed, to everyone (with results
     where everyone sees them; moderators always hear the results)."""
-    everyone = await database_sync_to_async(polls.poll_payload)(poll)
     if poll.state != PollState.DRAFT:
         await push_to_group(polls_group(poll.session_id), "poll.poll", everyone)
-    if poll.state == PollState.DRAFT or everyone["results"] is None:
+    if for_moderators is not None:
         # After the audience's frame, which moderators also get: theirs, with results, comes last.
-        for_moderators = await database_sync_to_async(polls.poll_payload)(poll, moderator=True)
         await push_to_group(poll_moderators_group(poll.session_id), "poll.poll", for_moderators)
 
 
@@ -205,8 +216,10 @@ async def close(connection: LiveConnection, data: dict, poll: SessionPoll) -> di
 
 
 def announce(poll: SessionPoll) -> None:
-    """Push a poll created, opened or closed by a form to the pages that show it."""
-    async_to_sync(_push_poll)(poll)
+    """Push a poll created, opened or closed by a form to the pages that show it. The payloads are
+    read here, in the form's own thread and database connection: read through
+    database_sync_to_async under async_to_sync, they would close this request's connection."""
+    async_to_sync(_push_poll_payloads)(poll, *_poll_payloads(poll))
 
 
 def announce_vote(poll: SessionPoll) -> None:
