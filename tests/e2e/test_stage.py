@@ -106,8 +106,20 @@ def test_speakers_go_on_air_a_visitor_watches_asks_raises_a_hand_and_is_brought_
         first, later = _frames_decoded_grow(visitor)
         assert first > 0, "the visitor decoded no video frame from the stage"
         assert later > first, "the visitor's decoded frames stopped growing"
-        visitor.get_by_label("Layout").select_option("speaker")
-        expect(visitor.locator("[data-rtc-players] .stage-active")).to_have_count(1)
+        # Whoever is speaking is shown large, from the sound the visitor's browser receives: with
+        # Sora's microphone off, Tae's voice takes the large place, and the other way round.
+        visitor.get_by_label("Layout").select_option("speaking")
+        large = visitor.locator("[data-rtc-players] .stage-active")
+        expect(large).to_have_count(1)
+        sora.get_by_role("button", name="Turn microphone off").click()
+        expect(large.locator("[data-rtc-name]")).to_have_text("Tae Speaker", timeout=20_000)
+        tae.get_by_role("button", name="Turn microphone off").click()
+        sora.get_by_role("button", name="Turn microphone on").click()
+        expect(large.locator("[data-rtc-name]")).to_have_text("Sora Speaker", timeout=20_000)
+        # A viewer's own choice holds, and the layout says so.
+        players.filter(has_text="Tae Speaker").locator("video").click()
+        expect(visitor.get_by_label("Layout")).to_have_value("chosen")
+        expect(large.locator("[data-rtc-name]")).to_have_text("Tae Speaker")
 
         visitor.get_by_label("Your question").fill("Will the slides be shared?")
         visitor.get_by_role("button", name="Ask", exact=True).click()

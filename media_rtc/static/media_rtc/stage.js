@@ -1,5 +1,5 @@
 // A session's stage on its page (exhibits/public/session.html, [data-stage-live]): the audience's
-// player (the speakers as a grid, or the active speaker large), the green room for speakers and
+// player (the speakers as a grid, the one speaking large, or the one the viewer chose), the green room for speakers and
 // for attendees a moderator brought on (devices, preview, then "Go on air", mute, camera off,
 // screen, leave the stage), raising a hand, and the moderators' list of raised hands.
 // Signalling and players are rtc_room.js's; hands are the "stage.*" frames (docs/protocol.md).
@@ -60,16 +60,20 @@
 
     var players = find("[data-rtc-players]");
     var layout = find("[data-stage-layout]");
-    var active = null; // the publisher id shown large
+    var chosen = null; // the publisher id a viewer chose to see large ("chosen" layout)
+    var speaking = null; // the publisher id heard loudest lately ("speaking" layout)
 
     function applyLayout() {
       if (!players) return;
-      var speaker = layout && layout.value === "speaker";
-      players.setAttribute("data-layout", speaker ? "speaker" : "grid");
+      var mode = layout ? layout.value : "grid";
+      players.setAttribute("data-layout", mode === "grid" ? "grid" : "speaker");
       var cards = Array.prototype.slice.call(players.children);
-      var chosen = cards.filter(function (card) { return card.getAttribute("data-publisher") === active; })[0];
+      var wanted = mode === "chosen" ? chosen : speaking;
+      var large = cards.filter(function (card) { return card.getAttribute("data-publisher") === wanted; })[0];
       cards.forEach(function (card) {
-        card.classList.toggle("stage-active", speaker && card === (chosen || cards[0]));
+        var isLarge = mode !== "grid" && card === (large || cards[0]);
+        card.classList.toggle("stage-active", isLarge);
+        card.classList.toggle("stage-speaking", card.getAttribute("data-publisher") === speaking);
       });
     }
     if (layout) layout.addEventListener("change", applyLayout);
@@ -77,10 +81,81 @@
       players.addEventListener("click", function (event) {
         var card = event.target.closest(".rtc-player");
         if (!card || event.target.closest("button")) return;
-        active = card.getAttribute("data-publisher");
+        chosen = card.getAttribute("data-publisher");
+        if (layout) layout.value = "chosen"; // the page says it: the viewer's choice, not the voice
         applyLayout();
       });
     }
+
+    // Who is speaking, from the browser's own measure of each speaker's received sound (getStats'
+    // audioLevel, or an analyser on the received track where the browser reports none): nothing
+    // is sent or decoded on the server for it. Each level is held and decays slowly (speech
+    // has pauses), and a new voice takes the large place only after it has been the loudest for
+    // about a second and clearly louder than the one shown, so a cough does not flap it.
+    var SPEAKING_LEVEL = 0.05; // a peak of about -26 dBov: above room noise, below speech
+    var MEASURE_MS = 300;
+    var loudness = {};
+    var leader = { id: null, since: 0 };
+
+    var listening = null; // one AudioContext for every speaker's meter, made when first needed
+
+    // The loudness of what the page heard from a player lately (the peak of the last third of a
+    // second, 0..1), from an analyser on its received sound; the player's own <video> plays it,
+    // the analyser only listens. Its window spans the time between two measures, so no syllable
+    // falls between them.
+    function heard(player) {
+      var stream = player.video && player.video.srcObject;
+      var track = stream && stream.getAudioTracks()[0];
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!track || !Context) return 0;
+      if (!listening) listening = new Context();
+      if (listening.state === "suspended") listening.resume().catch(function () {});
+      if (!player.voiceMeter || player.voiceMeter.track !== track) {
+        var analyser = listening.createAnalyser();
+        analyser.fftSize = 16384; // about 0.34 s at 48 kHz, longer than MEASURE_MS
+        listening.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+        player.voiceMeter = { track: track, analyser: analyser, samples: new Float32Array(analyser.fftSize) };
+      }
+      var meter = player.voiceMeter;
+      meter.analyser.getFloatTimeDomainData(meter.samples);
+      var peak = 0;
+      for (var i = 0; i < meter.samples.length; i++) peak = Math.max(peak, Math.abs(meter.samples[i]));
+      return peak;
+    }
+
+    function measureVoices() {
+      if (!room || !players || document.hidden) return;
+      var ids = Object.keys(room.players);
+      Promise.all(ids.map(function (id) {
+        var player = room.players[id];
+        var now = 0;
+        try { now = heard(player); } catch (error) { now = 0; }
+        if (!player.pc || !player.pc.getStats) return Promise.resolve([id, now]);
+        return player.pc.getStats().then(function (report) {
+          var level = now;
+          report.forEach(function (stat) {
+            if (stat.type === "inbound-rtp" && stat.kind === "audio" && stat.audioLevel > level) level = stat.audioLevel;
+          });
+          return [id, level];
+        }, function () { return [id, now]; });
+      })).then(function (levels) {
+        var loudest = null;
+        levels.forEach(function (pair) {
+          var held = Math.max(pair[1], (loudness[pair[0]] || 0) * 0.85);
+          loudness[pair[0]] = held;
+          if (held >= SPEAKING_LEVEL && (loudest === null || held > loudness[loudest])) loudest = pair[0];
+        });
+        var now = Date.now();
+        if (loudest && loudest !== leader.id) leader = { id: loudest, since: now };
+        var shown = speaking && room.players[speaking] ? loudness[speaking] || 0 : 0;
+        if (leader.id && leader.id !== speaking && room.players[leader.id] && now - leader.since >= 900 &&
+            loudness[leader.id] > shown * 1.5) {
+          speaking = leader.id;
+          applyLayout();
+        }
+      });
+    }
+    setInterval(measureVoices, MEASURE_MS);
 
     var room = null;
     var mayPublish = root.getAttribute("data-stage-may-speak") === "1";
