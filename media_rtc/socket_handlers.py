@@ -241,11 +241,18 @@ async def end_stream(connection, data: dict, room: Room) -> dict:
     return {**room.ref, "label": label}
 
 
+#: Rooms watched by an audience have a cap on their viewers (a meeting has one on its members).
+_VIEWER_CAPS = {
+    BOOTH: lambda: settings.RTC_BOOTH_MAX_VIEWERS,
+    STAGE: lambda: settings.RTC_STAGE_MAX_VIEWERS,
+}
+
+
 @rtc_request("rtc.watch", load=room_in_frame, check=(ENTER_ROOM,))
 async def watch(connection, data: dict, room: Room) -> dict:
     publisher, offer, tier = _publisher(data), _offer(data), _tier(data)
     presence = _presence(connection, data)
-    max_viewers = settings.RTC_BOOTH_MAX_VIEWERS if room.kind == BOOTH else None
+    max_viewers = _VIEWER_CAPS[room.kind]() if room.kind in _VIEWER_CAPS else None
     await connection.join_group(room_group(room.name))
     watched = await get_router().watch(
         room.name, presence.member, publisher, offer, tier=tier, max_viewers=max_viewers

@@ -403,6 +403,8 @@ RTC_BOOTH_MAX_VIEWERS = env_int("RTC_BOOTH_MAX_VIEWERS", 200)
 RTC_MEETING_MAX_MEMBERS = env_int("RTC_MEETING_MAX_MEMBERS", 8)
 # Speakers on a session's stage publishing at once (each with camera+microphone and a screen).
 RTC_STAGE_MAX_SPEAKERS = env_int("RTC_STAGE_MAX_SPEAKERS", 6)
+# People watching a stage at once (each may watch every speaker): beyond it, "room full".
+RTC_STAGE_MAX_VIEWERS = env_int("RTC_STAGE_MAX_VIEWERS", 1000)
 # A conference (many organisations on one screen, docs/conference.md): each seat receives the video
 # of the last N speakers (4 to 6) and the voices of the loudest few; sites outside the grid are held
 # to the idle bitrate (REMB), those in it to the active one. 4 × 200 kbit/s of video, three 16 kbit/s
@@ -423,7 +425,9 @@ RTC_CONFERENCE_THUMBNAIL_PUSH_SECONDS = float(env_str("RTC_CONFERENCE_THUMBNAIL_
 if not 4 <= RTC_CONFERENCE_VIDEO_SPEAKERS <= 6:
     raise ImproperlyConfigured("RTC_CONFERENCE_VIDEO_SPEAKERS must be 4, 5 or 6.")
 if not 1 <= RTC_CONFERENCE_AUDIO_SPEAKERS <= RTC_CONFERENCE_VIDEO_SPEAKERS:
-    raise ImproperlyConfigured("RTC_CONFERENCE_AUDIO_SPEAKERS must be at least 1 and at most the video speakers.")
+    raise ImproperlyConfigured(
+        "RTC_CONFERENCE_AUDIO_SPEAKERS must be at least 1 and at most the video speakers."
+    )
 # A visitor's "Meet the exhibitor" request waits this long for staff to accept.
 RTC_MEETING_REQUEST_SECONDS = env_int("RTC_MEETING_REQUEST_SECONDS", 300)
 # Recording a room (docs/recording.md), under PRIVATE_ROOT/recordings: a recording stops by itself

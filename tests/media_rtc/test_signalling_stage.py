@@ -244,3 +244,26 @@ async def test_the_audience_hears_how_many_hands_are_up_never_whose(media):
     assert [frame for frame in heard if "Lee Ha-eun" in json.dumps(frame)] == []
     for communicator in (audience, moderator, raiser):
         await communicator.disconnect()
+
+
+async def test_the_stage_holds_its_viewer_cap_with_a_clear_refusal(media, settings):
+    settings.RTC_STAGE_MAX_VIEWERS = 1
+    event, session, _owner, (speaker,), visitor = await make_stage("stage-viewers")
+    second = (await database_sync_to_async(AttendeeFactory)(event=event)).user
+    on_stage = await connect(speaker, event.slug)
+    first_viewer, late_viewer = await connect(visitor, event.slug), await connect(second, event.slug)
+    publisher = (await _publish(on_stage, session, media, 1))["data"]["publisher"]
+    await _watch(first_viewer, session, media, publisher, 1)
+
+    late = ViewerPeer()
+    media.append(late.pc)
+    refused = await reply(
+        late_viewer, 1, "rtc.watch", stage=session.pk, publisher=publisher, offer=await late.offer()
+    )
+
+    assert error_of(refused) == (
+        "rtc.room_full",
+        "This live room is full. Try again in a few minutes or follow the chat.",
+    )
+    for communicator in (on_stage, first_viewer, late_viewer):
+        await communicator.disconnect()
