@@ -47,6 +47,9 @@ PACKET_OVERHEAD_BYTES = 62
 SpeakersListener = Callable[[dict], Any]
 
 
+_telling: set[asyncio.Future] = set()  # pushes of the speakers under way
+
+
 @dataclass(frozen=True)
 class ConferenceLimits:
     """The settings a conference runs with (RTC_CONFERENCE_*)."""
@@ -303,7 +306,12 @@ class ConferenceMedia:
     def _reselect(self, *, tell_now: bool = False) -> None:
         now = self._clock()
         selection = self.selector.select(now)
-        grid_changed = (selection.video, selection.audio, selection.reserve_video, selection.reserve_audio) != (
+        grid_changed = (
+            selection.video,
+            selection.audio,
+            selection.reserve_video,
+            selection.reserve_audio,
+        ) != (
             self._selection.video,
             self._selection.audio,
             self._selection.reserve_video,
@@ -321,7 +329,10 @@ class ConferenceMedia:
             try:
                 result = self._on_speakers(told)
                 if asyncio.iscoroutine(result):
-                    asyncio.ensure_future(result)
+                    # Kept until done: the loop holds tasks only weakly.
+                    task = asyncio.ensure_future(result)
+                    _telling.add(task)
+                    task.add_done_callback(_telling.discard)
             except Exception:
                 logger.exception("telling conference %s of its speakers failed", self.room)
 
@@ -362,7 +373,9 @@ class ConferenceMedia:
                 continue
             elapsed = now - media.measured[0]
             if elapsed >= VOICE_RATE_SECONDS:
-                octets = counts[1] - media.measured[1] + PACKET_OVERHEAD_BYTES * (counts[2] - media.measured[2])
+                octets = (
+                    counts[1] - media.measured[1] + PACKET_OVERHEAD_BYTES * (counts[2] - media.measured[2])
+                )
                 media.voice_kbps = octets * 8 / elapsed / 1000
                 media.measured = counts
 

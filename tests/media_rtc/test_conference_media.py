@@ -79,7 +79,9 @@ async def test_a_new_speakers_video_reaches_the_seats_and_the_grid_follows_the_l
     assert site(5) in state(conference)["selection"]["video"]
     assert state(conference)["selection"]["audio"] == [site(5)]
     seat.mark()
-    await seat.wait_to_see(size_of(conference, 5))  # decodable at once: the publisher was asked for a keyframe
+    await seat.wait_to_see(
+        size_of(conference, 5)
+    )  # decodable at once: the publisher was asked for a keyframe
     assert len(seat.sizes) <= 4
 
 
@@ -169,7 +171,9 @@ async def test_an_audio_only_seat_gets_the_speakers_voices_within_48_kbits(confe
     for n in range(3):
         speaker = SitePeer(width=96)
         conference.peers.append(speaker)
-        answer = await conference.publish(ROOM, f"speaker{n}", await speaker.offer(), kind=CONFERENCE, label="camera")
+        answer = await conference.publish(
+            ROOM, f"speaker{n}", await speaker.offer(), kind=CONFERENCE, label="camera"
+        )
         assert f"maxaveragebitrate={LIMITS.audio_kbps * 1000}" in answer
         await speaker.accept(answer)
         speakers.append(speaker)
@@ -179,10 +183,15 @@ async def test_an_audio_only_seat_gets_the_speakers_voices_within_48_kbits(confe
     await until(lambda: len(state(conference)["selection"]["audio"]) == 3)
     await until(lambda: seat.audio_frames)
     await asyncio.sleep(1.5)
-    before = seat.wire_bytes()
-    await asyncio.sleep(3.0)
-    kbps = (seat.wire_bytes() - before) * 8 / 3.0 / 1000
-    assert 10 < kbps <= LIMITS.audio_only_kbps
+    # The median of three 1 s windows: a loaded machine's stall delivers packets in a burst after
+    # it, which is no more voices, only the same ones late.
+    windows = []
+    for _ in range(3):
+        before = seat.wire_bytes()
+        await asyncio.sleep(1.0)
+        windows.append((seat.wire_bytes() - before) * 8 / 1000)
+    kbps = sorted(windows)[1]
+    assert 10 < kbps <= LIMITS.audio_only_kbps, windows
     phone = state(conference)["seats"]["phone"]
     assert phone["video"] == []
     assert phone["audio"][0] == publisher_id("speaker0", "camera")  # the loudest is always heard
