@@ -81,16 +81,24 @@ async def serve() -> None:
             request = json.loads(line)
             op = request["op"]
             if op == "publish":
-                answer = await engine.publish(ROOM, request["member"], request["offer"], kind=CONFERENCE, label="camera")
+                answer = await engine.publish(
+                    ROOM, request["member"], request["offer"], kind=CONFERENCE, label="camera"
+                )
                 reply = {"answer": answer}
             elif op == "stage_publish":
-                answer = await engine.publish(STAGE_ROOM, request["member"], request["offer"], kind=STAGE, label="camera")
+                answer = await engine.publish(
+                    STAGE_ROOM, request["member"], request["offer"], kind=STAGE, label="camera"
+                )
                 reply = {"answer": answer}
             elif op == "watch":
-                answer = await engine.watch(STAGE_ROOM, request["member"], request["publisher"], request["offer"])
+                answer = await engine.watch(
+                    STAGE_ROOM, request["member"], request["publisher"], request["offer"]
+                )
                 reply = {"answer": answer}
             elif op == "seat":
-                answer = await engine.take_seat(ROOM, request["member"], request["offer"], audio_only=request["audio_only"])
+                answer = await engine.take_seat(
+                    ROOM, request["member"], request["offer"], audio_only=request["audio_only"]
+                )
                 reply = {"answer": answer}
             elif op == "cpu":
                 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -169,7 +177,10 @@ def encode_opus(loud: bool, count: int) -> list[bytes]:
     for index in range(count):
         frame = av.AudioFrame(format="s16", layout="mono", samples=960)
         amplitude = 6000 if loud else 0
-        samples = bytes().join(struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 300 * (n + index * 960) / 48_000))) for n in range(960))
+        samples = b"".join(
+            struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 300 * (n + index * 960) / 48_000)))
+            for n in range(960)
+        )
         frame.planes[0].update(samples)
         frame.sample_rate, frame.pts, frame.time_base = 48_000, index * 960, AUDIO_BASE
         out.extend(bytes(p) for p in encoder.encode(frame))
@@ -295,7 +306,9 @@ async def stage_speakers(port: int) -> None:
     for number in range(2):
         speaker = Site(number, media)
         speaker.level = 20
-        reply = await signalling.ask(op="stage_publish", member=f"speaker{number}", offer=await gathered(speaker.pc))
+        reply = await signalling.ask(
+            op="stage_publish", member=f"speaker{number}", offer=await gathered(speaker.pc)
+        )
         await speaker.pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
         speakers.append(speaker)
     print("PUBLISHING", flush=True)
@@ -318,7 +331,9 @@ async def stage_viewers(port: int, members: list[str]) -> None:
             for kind in ("audio", "video"):
                 internals.tap_encoded_frames(pc.addTransceiver(kind, direction="recvonly").receiver, deliver)
             publisher = publisher_id(f"speaker{number}", "camera")
-            reply = await signalling.ask(op="watch", member=member, publisher=publisher, offer=await gathered(pc))
+            reply = await signalling.ask(
+                op="watch", member=member, publisher=publisher, offer=await gathered(pc)
+            )
             await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
             pcs.append(pc)
             await asyncio.sleep(0.05)
@@ -353,7 +368,9 @@ async def seats(port: int, members: list[str], audio_only: bool) -> None:
             internals.tap_encoded_frames(receiver, arrivals(seat))
         for _ in range(LIMITS.audio_speakers):
             pc.addTransceiver("audio", direction="recvonly")
-        reply = await signalling.ask(op="seat", member=member, offer=await gathered(pc), audio_only=audio_only)
+        reply = await signalling.ask(
+            op="seat", member=member, offer=await gathered(pc), audio_only=audio_only
+        )
         await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
         taken.append(seat)
     print("SEATED", flush=True)
@@ -362,7 +379,9 @@ async def seats(port: int, members: list[str], audio_only: bool) -> None:
         out = {}
         for seat in taken:
             dtls = seat["pc"].getTransceivers()[0].receiver.transport
-            out[seat["member"]] = dtls._RTCDtlsTransport__rx_bytes + UDP_IPV4 * dtls._RTCDtlsTransport__rx_packets
+            out[seat["member"]] = (
+                dtls._RTCDtlsTransport__rx_bytes + UDP_IPV4 * dtls._RTCDtlsTransport__rx_packets
+            )
         return out
 
     loop = asyncio.get_running_loop()
@@ -423,7 +442,9 @@ def stage(args) -> dict:
         for count in args.stage_viewers:
             members = [f"viewer{n}" for n in range(joined, count)]
             groups = [members[i :: args.viewer_processes] for i in range(args.viewer_processes)]
-            group_procs = [start("stage-viewers", "--port", port, "--members", json.dumps(g)) for g in groups if g]
+            group_procs = [
+                start("stage-viewers", "--port", port, "--members", json.dumps(g)) for g in groups if g
+            ]
             processes.extend(group_procs)
             for process in group_procs:
                 wait_for(process, "WATCHING")
@@ -463,7 +484,11 @@ def run(args) -> dict:
         processes.append(server)
         port = wait_for(server, "READY").split()[1]
         turn = args.seconds / 3
-        speakers = [args.sites - 1, args.sites - 2, args.sites - 3]  # the last to arrive: not in the first grid
+        speakers = [
+            args.sites - 1,
+            args.sites - 2,
+            args.sites - 3,
+        ]  # the last to arrive: not in the first grid
         script = [(s, 2 + i * turn, 2 + i * turn + turn * 0.7) for i, s in enumerate(speakers)]
         pubs = start("publishers", "--port", port, "--sites", str(args.sites), "--script", json.dumps(script))
         processes.append(pubs)
@@ -471,7 +496,9 @@ def run(args) -> dict:
         members = [f"site{n}" for n in range(args.sites)]
         groups = [members[i :: args.seat_processes] for i in range(args.seat_processes)]
         seat_procs = [start("seats", "--port", port, "--members", json.dumps(group)) for group in groups]
-        seat_procs.append(start("seats", "--port", port, "--members", json.dumps(["listener"]), "--audio-only"))
+        seat_procs.append(
+            start("seats", "--port", port, "--members", json.dumps(["listener"]), "--audio-only")
+        )
         processes.extend(seat_procs)
         for process in seat_procs:
             wait_for(process, "SEATED")
@@ -520,12 +547,16 @@ def run(args) -> dict:
         "speaker_switches_never_seen": len(switches) - len(reached),
         "speaker_switch_ms_p50": round(percentile(reached, 0.5), 1) if reached else None,
         "speaker_switch_ms_p95": round(percentile(switches, 0.95), 1) if reached else None,
-        "conference_server_cores": round((last_cpu["cpu"] - first_cpu["cpu"]) / (last_cpu["at"] - first_cpu["at"]), 3),
+        "conference_server_cores": round(
+            (last_cpu["cpu"] - first_cpu["cpu"]) / (last_cpu["at"] - first_cpu["at"]), 3
+        ),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--role", default="run")
     parser.add_argument("--port", type=int)
     parser.add_argument("--sites", type=int, default=37)

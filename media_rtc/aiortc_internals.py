@@ -516,7 +516,9 @@ def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
     ssrcs = [source.source for source in receiver.getSynchronizationSources()]
     if rtcp_ssrc is None or not ssrcs:
         return False
-    packet = RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate_bps, ssrcs))
+    packet = RtcpPsfbPacket(
+        fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate_bps, ssrcs)
+    )
     sending = asyncio.ensure_future(receiver._send_rtcp(packet))
     _pending_requests.add(sending)
     sending.add_done_callback(_pending_requests.discard)

@@ -195,7 +195,9 @@ class SpeakerSelector:
         for state in self._sites.values():
             if state.heard_at is not None and now - state.heard_at > RELEASE_SECONDS:
                 # No packets (Opus DTX, a stalled link): the level decays as if silent.
-                state.level += (SILENCE - state.level) * min(1.0, (now - state.heard_at) / (4 * RELEASE_SECONDS))
+                state.level += (SILENCE - state.level) * min(
+                    1.0, (now - state.heard_at) / (4 * RELEASE_SECONDS)
+                )
             if state.speaking and state.level > QUIET_LEVEL and now - state.loud_at >= HOLD_SECONDS:
                 state.speaking = False
 

@@ -63,7 +63,9 @@ async def take_seat(connection, data: dict, room: Room) -> dict:
     audio_only = data.get("audio_only") is True
     presence = _presence(connection, data)
     await connection.join_group(room_group(room.name))
-    seated = await get_router().call(room.name, "seat", member=presence.member, offer=offer, audio_only=audio_only)
+    seated = await get_router().call(
+        room.name, "seat", member=presence.member, offer=offer, audio_only=audio_only
+    )
     presence.rooms.add(room.name)
     return {
         **room.ref,
@@ -75,7 +77,9 @@ async def take_seat(connection, data: dict, room: Room) -> dict:
     }
 
 
-@rtc_request("rtc.conference.chair", load=conferences.conference_room_in_frame, check=(TAKE_SEAT, CHAIR_CONFERENCE))
+@rtc_request(
+    "rtc.conference.chair", load=conferences.conference_room_in_frame, check=(TAKE_SEAT, CHAIR_CONFERENCE)
+)
 async def chair(connection, data: dict, room: Room) -> dict:
     """The chair mutes or unmutes a site, gives or ends its floor, pins or unpins it for everyone."""
     _conference_only(room)
@@ -88,7 +92,9 @@ async def chair(connection, data: dict, room: Room) -> dict:
     return {**room.ref, "action": action, "site": site, "speakers": chaired["speakers"]}
 
 
-@rtc_request("rtc.conference.thumbnail", load=conferences.conference_room_in_frame, check=(TAKE_SEAT, PUBLISH))
+@rtc_request(
+    "rtc.conference.thumbnail", load=conferences.conference_room_in_frame, check=(TAKE_SEAT, PUBLISH)
+)
 async def send_thumbnail(connection, data: dict, room: Room) -> dict:
     """A site's still picture (a small JPEG, base64), shown to the seats that do not see its video."""
     _conference_only(room)

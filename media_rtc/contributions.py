@@ -15,8 +15,10 @@ from . import (
     socket_handlers,  # live video signalling ("rtc.*") on the live socket
     stage,  # a session's stage ("stage.<session id>")
 )
-from .services import conferences
-from .services import recordings  # noqa: F401  a deleted recording (or its session) takes its files
+from .services import (
+    conferences,
+    recordings,  # noqa: F401  a deleted recording (or its session) takes its files
+)
 
 # A closed socket leaves its rooms at once (not when its peer connections time out).
 registry.socket_disconnect_listeners.register("media_rtc.leave_rooms", socket_handlers.leave_everything)

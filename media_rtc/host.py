@@ -126,7 +126,6 @@ class RoomHost:
         await self.engine.leave(room, member)
         return {}
 
-
     async def cut_off(self, room: str, user: int) -> dict:
         """End every stream one person publishes in the room, in every tab (a moderator took them
         off a stage); what they watch goes on."""
@@ -135,7 +134,6 @@ class RoomHost:
             if publisher["member"].startswith(tabs):
                 await self.engine.unpublish(room, publisher["member"], publisher["label"])
         return {}
-
 
     async def take_seat(self, room: str, member: str, offer: str, audio_only: bool = False) -> dict:
         answer = await self.engine.take_seat(room, member, offer, audio_only=audio_only)

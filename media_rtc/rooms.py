@@ -62,7 +62,9 @@ class Room:
     name: str
     kind: str  # BOOTH, MEETING, STAGE or CONFERENCE
     booth: Any  # exhibits.models.Booth, with its exhibitor and event; None for two visitors' meeting
-    members: tuple[int, ...] = ()  # a meeting's users (the visitor, then the staff member); a conference's seats
+    members: tuple[
+        int, ...
+    ] = ()  # a meeting's users (the visitor, then the staff member); a conference's seats
     test_pattern: bool = False
     session: Any = None  # a stage's events.models.Session, with its event
     conference: Any = None  # a conference's media_rtc.models.ConferenceRoom, with its event

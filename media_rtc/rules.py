@@ -107,7 +107,11 @@ rules.add_perm(
 )
 rules.add_perm(
     PUBLISH.permission,
-    is_meeting_member | goes_live_in_room_booth | speaks_on_room_stage | has_conference_seat | chairs_room_conference,
+    is_meeting_member
+    | goes_live_in_room_booth
+    | speaks_on_room_stage
+    | has_conference_seat
+    | chairs_room_conference,
 )
 rules.add_perm(TAKE_SEAT.permission, ~is_conference_room | has_conference_seat | chairs_room_conference)
 rules.add_perm(CHAIR_CONFERENCE.permission, chairs_room_conference)

@@ -19,7 +19,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/meeting-room/", views.MeetingPageView.as_view(), name="room"),
     # Conferences (many organisations on one screen): the organiser's pages, then the sites'.
-    path("organiser/<slug:slug>/conferences/", views_conference.OrganiserConferencesView.as_view(), name="conferences"),
+    path(
+        "organiser/<slug:slug>/conferences/",
+        views_conference.OrganiserConferencesView.as_view(),
+        name="conferences",
+    ),
     path(
         "organiser/<slug:slug>/conferences/new/",
         views_conference.CreateConferenceView.as_view(),

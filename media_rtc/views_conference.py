@@ -29,7 +29,9 @@ class ConferenceOfEventMixin:
 
     @cached_property
     def conference(self) -> ConferenceRoom:
-        return get_object_or_404(ConferenceRoom.objects.select_related("event"), pk=self.kwargs["conference_id"], event=self.event)
+        return get_object_or_404(
+            ConferenceRoom.objects.select_related("event"), pk=self.kwargs["conference_id"], event=self.event
+        )
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "conference": self.conference}
@@ -43,7 +45,9 @@ class OrganiserConferencesView(OrganiserMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["conferences"] = self.event.conference_rooms.prefetch_related("invited_exhibitors", "invited_people")
+        context["conferences"] = self.event.conference_rooms.prefetch_related(
+            "invited_exhibitors", "invited_people"
+        )
         context["may_change"] = self.request.user.has_perm(CHANGE_EVENT, self.event)
         return context
 
@@ -54,7 +58,9 @@ class CreateConferenceView(OrganiserMixin, View):
 
     def post(self, request, slug: str):
         try:
-            conference = conferences.create_conference(self.event, request.POST.get("name", ""), by=request.user)
+            conference = conferences.create_conference(
+                self.event, request.POST.get("name", ""), by=request.user
+            )
         except RakwonError as refused:
             messages.error(request, refused.message)
             return redirect("rtc_meetings:conferences", slug)
@@ -115,7 +121,9 @@ class UninviteView(ConferenceChangeView):
         if request.POST.get("exhibitor", "").isdigit():
             exhibitor = get_object_or_404(self.conference.invited_exhibitors, pk=request.POST["exhibitor"])
         elif request.POST.get("person", "").isdigit():
-            person = get_object_or_404(get_user_model(), pk=request.POST["person"], conference_rooms=self.conference)
+            person = get_object_or_404(
+                get_user_model(), pk=request.POST["person"], conference_rooms=self.conference
+            )
         else:
             raise conferences.ConferenceError(_("Say whose invitation to take back."))
         conferences.uninvite(self.conference, exhibitor=exhibitor, person=person, by=request.user)

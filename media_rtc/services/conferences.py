@@ -123,7 +123,13 @@ def load_conference_room(event, conference_id: object) -> Room:
     conference = ConferenceRoom.objects.select_related("event").filter(pk=conference_id, event=event).first()
     if conference is None:
         raise NoSuchRoom()
-    return Room(conference_room(conference.pk), CONFERENCE, None, members=seat_holders(conference), conference=conference)
+    return Room(
+        conference_room(conference.pk),
+        CONFERENCE,
+        None,
+        members=seat_holders(conference),
+        conference=conference,
+    )
 
 
 async def conference_room_in_frame(connection, data: dict) -> Room:
@@ -148,7 +154,10 @@ def site_name(user, conference: ConferenceRoom) -> str:
     """What a site is shown under: its organisation's name for an invited exhibitor's staff, else
     the name chat shows (a hidden attendee stays "Visitor")."""
     exhibitor = (
-        conference.invited_exhibitors.filter(staff__user=user).order_by("name").values_list("name", flat=True).first()
+        conference.invited_exhibitors.filter(staff__user=user)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .first()
     )
     if exhibitor:
         return exhibitor

@@ -76,7 +76,9 @@ def test_organiser_builds_and_publishes_an_expo_on_a_phone(phone, browser, rakwo
     page.get_by_role("link", name="Exhibitors", exact=True).click()
     page.get_by_role("link", name="Add an exhibitor").first.click()
     page.get_by_role("textbox", name="Name in English", exact=True).fill("Seagull Robotics")
-    page.get_by_role("textbox", name="Description in English", exact=True).fill("Robots that sort parcels at the port.")
+    page.get_by_role("textbox", name="Description in English", exact=True).fill(
+        "Robots that sort parcels at the port."
+    )
     page.get_by_role("button", name="Add exhibitor").click()
 
     page.get_by_role("link", name="Booths", exact=True).click()

@@ -321,9 +321,7 @@ def test_every_push_built_from_a_kind_is_declared_with_its_shape():
     _literal_types, patterns = push_types_in_code()
     declared = pushes.PUSH_SHAPES.keys()  # a registry: events' shapes and other apps'
     unmatched = [
-        pattern
-        for pattern in sorted(patterns)
-        if not any(re.fullmatch(pattern, t) for t in declared)
+        pattern for pattern in sorted(patterns) if not any(re.fullmatch(pattern, t) for t in declared)
     ]
     assert unmatched == []
 

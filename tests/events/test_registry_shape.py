@@ -96,5 +96,8 @@ def test_a_shred_strategy_is_registered_under_its_own_name():
 def test_each_app_registers_what_it_adds():
     assert registry.presence_places.keys() == ["session", "hall", "booth"]
     assert registry.attendee_deleted.keys() == ["exhibits.bookmarks", "exhibits.leads"]
-    assert registry.socket_disconnect_listeners.keys() == ["exhibits.uncount_follower", "media_rtc.leave_rooms"]
+    assert registry.socket_disconnect_listeners.keys() == [
+        "exhibits.uncount_follower",
+        "media_rtc.leave_rooms",
+    ]
     assert registry.presence_listeners.keys() == ["exhibits.booth_visits"]

@@ -4,12 +4,11 @@ size of its own, so a seat can tell whose video it decodes; and seats with a fix
 
 from __future__ import annotations
 
+import array
 import asyncio
 import fractions
 import math
 import time
-
-import array
 
 import av
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -47,7 +46,6 @@ class ScriptedVoice(AudioStreamTrack):
         frame.time_base = TIME_BASE
         self.index += 1
         return frame
-
 
     def _samples_at(self, level: int) -> bytes:
         if level not in self._samples:

@@ -20,7 +20,11 @@ def test_aiortc_negotiates_the_audio_level_extension_on_audio():
 
 
 def test_the_receiver_methods_we_wrap_have_the_shape_we_call():
-    assert list(inspect.signature(RTCRtpReceiver._handle_rtp_packet).parameters) == ["self", "packet", "arrival_time_ms"]
+    assert list(inspect.signature(RTCRtpReceiver._handle_rtp_packet).parameters) == [
+        "self",
+        "packet",
+        "arrival_time_ms",
+    ]
     assert list(inspect.signature(RTCRtpReceiver._send_rtcp).parameters) == ["self", "packet"]
 
 
@@ -55,8 +59,12 @@ async def test_the_remb_clamp_lowers_the_estimators_report_and_leaves_other_rtcp
 
         receiver._send_rtcp = send_rtcp
         internals.clamp_remb(receiver, lambda: 100_000)
-        await receiver._send_rtcp(RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=1, media_ssrc=0, fci=pack_remb_fci(2_000_000, [7])))
-        await receiver._send_rtcp(RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=1, media_ssrc=0, fci=pack_remb_fci(50_000, [7])))
+        await receiver._send_rtcp(
+            RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=1, media_ssrc=0, fci=pack_remb_fci(2_000_000, [7]))
+        )
+        await receiver._send_rtcp(
+            RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=1, media_ssrc=0, fci=pack_remb_fci(50_000, [7]))
+        )
         await receiver._send_rtcp(RtcpPsfbPacket(fmt=RTCP_PSFB_PLI, ssrc=1, media_ssrc=7))
         assert [unpack_remb_fci(p.fci) for p in sent[:2]] == [(100_000, [7]), (50_000, [7])]
         assert sent[2].fmt == RTCP_PSFB_PLI

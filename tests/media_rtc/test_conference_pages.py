@@ -62,7 +62,9 @@ def test_the_organiser_creates_a_conference_and_invites_exhibitors_and_people(cl
     assert page.status_code == 200
     assert "Uninvited Industries" in page.content.decode()
     client.post(url("conference_invite_exhibitors", world, conference.pk), {"exhibitor": [world["other"].pk]})
-    client.post(url("conference_invite_person", world, conference.pk), {"email": world["visitor"].email.upper()})
+    client.post(
+        url("conference_invite_person", world, conference.pk), {"email": world["visitor"].email.upper()}
+    )
     assert list(conference.invited_exhibitors.all()) == [world["other"]]
     assert list(conference.invited_people.all()) == [world["visitor"]]
 
@@ -80,9 +82,13 @@ def test_bad_invitations_are_refused_with_a_reason_and_change_nothing(client, wo
     foreign = client.post(
         url("conference_invite_exhibitors", world, conference.pk), {"exhibitor": [elsewhere.pk]}, follow=True
     )
-    stranger = client.post(url("conference_invite_person", world, conference.pk), {"email": "nobody@example.org"}, follow=True)
+    stranger = client.post(
+        url("conference_invite_person", world, conference.pk), {"email": "nobody@example.org"}, follow=True
+    )
     outsider = UserFactory()
-    unregistered = client.post(url("conference_invite_person", world, conference.pk), {"email": outsider.email}, follow=True)
+    unregistered = client.post(
+        url("conference_invite_person", world, conference.pk), {"email": outsider.email}, follow=True
+    )
 
     assert ConferenceRoom.objects.count() == 1
     assert "Give the conference a name the sites will recognise." in nameless.content.decode()
@@ -100,7 +106,12 @@ def test_nobody_off_the_team_sees_or_changes_the_organisers_pages(client, world,
     assert client.get(url("conferences", world)).status_code == 404
     assert client.get(url("conference_edit", world, conference.pk)).status_code == 404
     assert client.post(url("conference_create", world), {"name": "Mine"}).status_code == 404
-    assert client.post(url("conference_invite_person", world, conference.pk), {"email": world[who].email}).status_code == 404
+    assert (
+        client.post(
+            url("conference_invite_person", world, conference.pk), {"email": world[who].email}
+        ).status_code
+        == 404
+    )
     assert client.post(url("conference_delete", world, conference.pk)).status_code == 404
     assert ConferenceRoom.objects.count() == 1
     assert not conference.invited_people.filter(pk=world[who].pk).exclude(pk=world["person"].pk).exists()
@@ -156,8 +167,16 @@ def test_a_thumbnail_is_served_to_seats_only_and_from_the_cache(client, world):
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
     assert served.content == JPEG
-    assert client.get(url("conference_thumbnail", world, world["conference"].pk, "9-nobody00:camera")).status_code == 404
-    assert client.get(url("conference_thumbnail", world, world["conference"].pk, "..%2F..%2Fetc")).status_code == 404
+    assert (
+        client.get(
+            url("conference_thumbnail", world, world["conference"].pk, "9-nobody00:camera")
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(url("conference_thumbnail", world, world["conference"].pk, "..%2F..%2Fetc")).status_code
+        == 404
+    )
 
     client.force_login(world["visitor"])
     assert client.get(address).status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from media_rtc.conference_media import SPEAKING_PUSH_SECONDS, ConferenceLimits, ConferenceMedia
+from media_rtc.conference_media import ConferenceLimits, ConferenceMedia
 from media_rtc.forwarding import EncodedSource
 
 
@@ -25,7 +25,12 @@ async def conference():
         "conference.1", ConferenceLimits(), new_pc=None, negotiate=None, on_speakers=told.append, clock=clock
     )
     for n in range(6):
-        media.add_site(f"{n}-site{n}abc:camera", f"{n}-site{n}abc", audio=EncodedSource("audio"), video=EncodedSource("video"))
+        media.add_site(
+            f"{n}-site{n}abc:camera",
+            f"{n}-site{n}abc",
+            audio=EncodedSource("audio"),
+            video=EncodedSource("video"),
+        )
     media.clock, media.told = clock, told
     yield media
     await media.close()

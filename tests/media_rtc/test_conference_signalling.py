@@ -26,9 +26,7 @@ media = signalling.media
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_presence")]
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(200) + b"\xff\xd9"
-NOT_INVITED = (
-    "Only the organisations and people invited to this conference take a seat in it. Ask the organisers to invite you."
-)
+NOT_INVITED = "Only the organisations and people invited to this conference take a seat in it. Ask the organisers to invite you."
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +76,9 @@ async def seat_offer(*, video: int = 4, audio: int = 3) -> tuple[RTCPeerConnecti
 async def _publish(communicator, conference: int, media, frame_id: int) -> dict:
     pc, offer = await publisher_offer()
     media.append(pc)
-    return await reply(communicator, frame_id, "rtc.publish", conference=conference, offer=offer, label="camera")
+    return await reply(
+        communicator, frame_id, "rtc.publish", conference=conference, offer=offer, label="camera"
+    )
 
 
 async def test_an_invited_exhibitors_staff_take_a_seat_and_publish_under_its_name(media):
@@ -95,7 +95,9 @@ async def test_an_invited_exhibitors_staff_take_a_seat_and_publish_under_its_nam
     site_id = published["data"]["publisher"]
     assert site_id == f"{world['site'].pk}-sitetab1:camera"
     changed = await next_push(site, "rtc.room.changed")
-    assert [(p["id"], p["name"]) for p in changed["data"]["publishers"]] == [(site_id, "Seoul Institute of Technology")]
+    assert [(p["id"], p["name"]) for p in changed["data"]["publishers"]] == [
+        (site_id, "Seoul Institute of Technology")
+    ]
 
     pc, offer = await seat_offer()
     media.append(pc)
@@ -128,11 +130,16 @@ async def test_the_uninvited_neither_look_nor_sit_nor_publish(media, who):
     pc, offer = await seat_offer()
     media.append(pc)
 
-    assert error_of(await reply(outsider, 1, "rtc.room", conference=conference)) == ("auth.forbidden", NOT_INVITED)
+    assert error_of(await reply(outsider, 1, "rtc.room", conference=conference)) == (
+        "auth.forbidden",
+        NOT_INVITED,
+    )
     refused = await reply(outsider, 2, "rtc.conference.seat", conference=conference, offer=offer)
     assert error_of(refused) == ("auth.forbidden", NOT_INVITED)
     assert error_of(await _publish(outsider, conference, media, 3)) == ("auth.forbidden", NOT_INVITED)
-    thumb = await reply(outsider, 4, "rtc.conference.thumbnail", conference=conference, jpeg=base64.b64encode(JPEG).decode())
+    thumb = await reply(
+        outsider, 4, "rtc.conference.thumbnail", conference=conference, jpeg=base64.b64encode(JPEG).decode()
+    )
     assert error_of(thumb) == ("auth.forbidden", NOT_INVITED)
     await outsider.disconnect()
 
@@ -161,13 +168,17 @@ async def test_a_seat_may_not_chair_but_the_organiser_does_and_every_seat_is_tol
     assert told["data"]["muted"] == [site_id]
     assert told["data"]["conference"] == conference
 
-    pinned = await reply(chair, 2, "rtc.conference.chair", conference=conference, action="floor", site=site_id)
+    pinned = await reply(
+        chair, 2, "rtc.conference.chair", conference=conference, action="floor", site=site_id
+    )
     assert pinned["data"]["speakers"]["floor"] == site_id
     assert pinned["data"]["speakers"]["muted"] == []  # the floor unmutes
 
     bad = await reply(chair, 3, "rtc.conference.chair", conference=conference, action="eject", site=site_id)
     assert error_of(bad)[0] == "rtc.bad_request"
-    unknown = await reply(chair, 4, "rtc.conference.chair", conference=conference, action="pin", site="9-nobody00:camera")
+    unknown = await reply(
+        chair, 4, "rtc.conference.chair", conference=conference, action="pin", site="9-nobody00:camera"
+    )
     assert error_of(unknown)[0] == "rtc.no_such_publisher"
     await site.disconnect()
     await chair.disconnect()
@@ -223,7 +234,9 @@ async def test_an_unknown_or_another_events_conference_is_no_room(media):
     elsewhere = await make_conference("conf-elsewhere")
     site = await connect(world["site"], world["event"].slug)
     for frame_id, conference in enumerate((999_999, elsewhere["conference"], "3", True), start=1):
-        assert error_of(await reply(site, frame_id, "rtc.room", conference=conference))[0] == "rtc.no_such_room"
+        assert (
+            error_of(await reply(site, frame_id, "rtc.room", conference=conference))[0] == "rtc.no_such_room"
+        )
     await site.disconnect()
 
 
@@ -249,8 +262,14 @@ async def test_a_hidden_invited_person_is_named_in_no_conference_frame(media):
     pc, offer = await seat_offer()
     media.append(pc)
     frames.append(await reply(site, 2, "rtc.conference.seat", conference=conference, offer=offer))
-    frames.append(await reply(hidden, 2, "rtc.conference.thumbnail", conference=conference, jpeg=base64.b64encode(JPEG).decode()))
-    frames.append(await reply(chair, 1, "rtc.conference.chair", conference=conference, action="pin", site=hidden_id))
+    frames.append(
+        await reply(
+            hidden, 2, "rtc.conference.thumbnail", conference=conference, jpeg=base64.b64encode(JPEG).decode()
+        )
+    )
+    frames.append(
+        await reply(chair, 1, "rtc.conference.chair", conference=conference, action="pin", site=hidden_id)
+    )
     frames.append(await next_push(site, "rtc.conference.speakers"))
     frames.append(await next_push(site, "rtc.conference.thumbnails"))
     frames.append(await reply(site, 3, "rtc.room", conference=conference))
