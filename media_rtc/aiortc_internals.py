@@ -57,6 +57,7 @@ import aioice.ice
 import aiortc
 import aiortc.clock
 import aiortc.rtcrtpsender
+import pylibsrtp
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import vpx
 from aiortc.rtp import (
@@ -523,3 +524,216 @@ def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
     _pending_requests.add(sending)
     sending.add_done_callback(_pending_requests.discard)
     return True
+
+
+# --- a bench viewer that counts SRTP headers instead of receiving every packet ---------------------
+# - `RTCDtlsTransport._setup_srtp()`: called once the DTLS handshake is done; it sets
+#   `_rx_srtp`, the pylibsrtp `Session` whose `unprotect(data)` / `unprotect_rtcp(data)`
+#   `_recv_next` calls for every SRTP / SRTCP datagram, handing the clear RTP to
+#   `_handle_rtp_data(data, arrival_time_ms=...)` (looked up on the instance) and swallowing
+#   `pylibsrtp.Error` (a packet that fails authentication is dropped).
+# RFC 3711 leaves the RTP header in clear, so frames (marker bit, timestamp) and sizes can be read
+# before any decryption; a sample of packets is still unprotected to prove they are authentic.
+
+#: SRTP packets of each stream unprotected (and so authenticated) from its start; a video stream
+#: is unprotected until its first complete VP8 keyframe has been assembled as well.
+SRTP_VERIFY_FIRST = 8
+#: After that, one packet in this many is unprotected.
+SRTP_VERIFY_EVERY = 16
+
+
+def _vp8_descriptor_length(payload: bytes) -> int:
+    """Length of an RFC 7741 payload descriptor (X, I with a 7- or 15-bit picture id, L, T/K)."""
+    length = 1
+    if payload[0] & 0x80:
+        extension = payload[1]
+        length = 2
+        if extension & 0x80:
+            length += 2 if payload[length] & 0x80 else 1
+        if extension & 0x40:
+            length += 1
+        if extension & 0x30:
+            length += 1
+    return length
+
+
+class StreamCount:
+    """What a `HeaderCountingSession` has counted of one incoming SSRC."""
+
+    __slots__ = (
+        "awaiting_keyframe",
+        "bytes",
+        "descriptor_bytes",
+        "frames",
+        "keyframe_next",
+        "keyframe_timestamp",
+        "kind",
+        "last_timestamp",
+        "packets",
+        "vp8",
+    )
+
+    def __init__(self, kind: str, vp8: bool) -> None:
+        self.kind = kind
+        self.vp8 = vp8
+        self.awaiting_keyframe = vp8
+        self.frames = 0
+        self.bytes = 0
+        self.packets = 0
+        self.descriptor_bytes = 0
+        self.last_timestamp: int | None = None
+        self.keyframe_timestamp: int | None = None
+        self.keyframe_next = -1
+
+
+class HeaderCountingSession:
+    """Stands in for a DTLS transport's inbound SRTP session and counts RTP from clear headers.
+
+    Video frames are counted by the marker bit (a frame's last packet), audio frames by a new
+    timestamp; bytes are the payload as a depacketizer would hand it on (SRTP tag and VP8
+    descriptor subtracted, their sizes learnt from the unprotected sample). The first packets of
+    each stream, every packet of a video stream until a complete VP8 keyframe has arrived, and
+    one packet in `verify_every` after that are unprotected with the real session: a packet that
+    fails is counted in `failures` and nowhere else. Every RTP packet ends here (aiortc's jitter
+    buffer, NACK and depacketizing never see them); SRTCP goes to the real session unchanged.
+    """
+
+    def __init__(
+        self,
+        session: Any,
+        payload_kinds: dict[int, tuple[str, str]],
+        *,
+        on_keyframe: Callable[[int], None] | None = None,
+        verify_every: int = SRTP_VERIFY_EVERY,
+        verify_first: int = SRTP_VERIFY_FIRST,
+    ) -> None:
+        self.session = session
+        self.payload_kinds = payload_kinds
+        self.on_keyframe = on_keyframe
+        self.verify_every = verify_every
+        self.verify_first = verify_first
+        self.streams: dict[int, StreamCount] = {}
+        self.packets = 0
+        self.verified = 0
+        self.failures = 0
+        self.ignored = 0  # packets of a payload type that is not a negotiated medium (RTX, FEC)
+        self.tag_bytes = 0
+
+    def unprotect_rtcp(self, data: bytes) -> bytes:
+        return self.session.unprotect_rtcp(data)
+
+    def unprotect(self, data: bytes) -> bytes:
+        first, second = data[0], data[1]
+        header = 12 + 4 * (first & 0x0F)
+        if first & 0x10:
+            header += 4 + 4 * int.from_bytes(data[header + 2 : header + 4], "big")
+        ssrc = int.from_bytes(data[8:12], "big")
+        stream = self.streams.get(ssrc)
+        if stream is None:
+            medium = self.payload_kinds.get(second & 0x7F)
+            if medium is None:
+                self.ignored += 1
+                return data
+            stream = self.streams[ssrc] = StreamCount(medium[0], medium[1].lower() == "video/vp8")
+        timestamp = int.from_bytes(data[4:8], "big")
+        if (
+            stream.awaiting_keyframe
+            or stream.packets < self.verify_first
+            or not (self.packets + 1) % self.verify_every
+        ):
+            try:
+                clear = self.session.unprotect(data)
+            except pylibsrtp.Error:
+                self.failures += 1  # aiortc drops the packet: it is counted nowhere else
+                raise
+            self.verified += 1
+            self.tag_bytes = len(data) - len(clear)
+            if stream.vp8 and len(clear) > header:
+                payload = clear[header:]
+                stream.descriptor_bytes = _vp8_descriptor_length(payload)
+                if stream.awaiting_keyframe:
+                    self._assemble_keyframe(stream, ssrc, data, timestamp, payload)
+        self.packets += 1
+        stream.packets += 1
+        stream.bytes += len(data) - header - self.tag_bytes - stream.descriptor_bytes
+        if stream.kind == "video":
+            if second & 0x80:
+                stream.frames += 1
+        elif timestamp != stream.last_timestamp:
+            stream.frames += 1
+        stream.last_timestamp = timestamp
+        return data
+
+    def _assemble_keyframe(
+        self, stream: StreamCount, ssrc: int, data: bytes, timestamp: int, payload: bytes
+    ) -> None:
+        sequence = int.from_bytes(data[2:4], "big")
+        at = stream.descriptor_bytes
+        starts_keyframe = (payload[0] & 0x17) == 0x10 and len(payload) > at and not payload[at] & 0x01
+        if starts_keyframe:
+            stream.keyframe_timestamp = timestamp
+        elif timestamp != stream.keyframe_timestamp or sequence != stream.keyframe_next:
+            stream.keyframe_timestamp = None  # a packet of it is missing: wait for the next one
+            return
+        stream.keyframe_next = (sequence + 1) & 0xFFFF
+        if data[1] & 0x80:
+            stream.awaiting_keyframe = False
+            if self.on_keyframe is not None:
+                self.on_keyframe(ssrc)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Frames, bytes and packets per kind, summed over the streams."""
+        totals: dict[str, dict[str, int]] = {}
+        for stream in self.streams.values():
+            total = totals.setdefault(stream.kind, {"frames": 0, "bytes": 0, "packets": 0})
+            total["frames"] += stream.frames
+            total["bytes"] += stream.bytes
+            total["packets"] += stream.packets
+        return totals
+
+
+async def _ignore_rtp(data: bytes, arrival_time_ms: int) -> None:
+    return None
+
+
+def media_payload_kinds(sdp_text: str) -> dict[int, tuple[str, str]]:
+    """Payload type -> (kind, mime type) of the media codecs (not RTX, RED or FEC) in an SDP."""
+    from aiortc import sdp
+
+    kinds = {}
+    for media in sdp.SessionDescription.parse(sdp_text).media:
+        for codec in media.rtp.codecs:
+            if codec.mimeType.split("/")[-1].lower() not in ("rtx", "red", "ulpfec", "flexfec-03"):
+                kinds[codec.payloadType] = (media.kind, codec.mimeType)
+    return kinds
+
+
+def count_srtp_headers(
+    dtls: Any,
+    payload_kinds: dict[int, tuple[str, str]],
+    *,
+    on_keyframe: Callable[[int], None] | None = None,
+    verify_every: int = SRTP_VERIFY_EVERY,
+) -> Callable[[], HeaderCountingSession | None]:
+    """Make an `RTCDtlsTransport` count its incoming RTP from clear SRTP headers (see
+    `HeaderCountingSession`) instead of handing it to aiortc's receivers. Call before DTLS
+    starts (right after setting the remote description). Returns a getter for the counting
+    session, None until the handshake is done."""
+    if dtls.state != "new":
+        raise RuntimeError("the DTLS transport has already started")
+    original = dtls._setup_srtp
+    holder: list[HeaderCountingSession] = []
+
+    def setup_srtp() -> None:
+        original()
+        if dtls._rx_srtp is None:  # no SRTP profile negotiated: aiortc has failed the transport
+            return
+        counting = HeaderCountingSession(
+            dtls._rx_srtp, payload_kinds, on_keyframe=on_keyframe, verify_every=verify_every
+        )
+        holder.append(counting)
+        dtls._rx_srtp = counting
+        dtls._handle_rtp_data = _ignore_rtp
+
+    dtls._setup_srtp = setup_srtp
+    return lambda: holder[0] if holder else None
