@@ -14,6 +14,11 @@ The disk is written by one thread per recording, fed through a bounded queue: th
 hands over bytes. A disk error or a disk that cannot keep up stops the recording (never the room)
 and says why; so do the size and duration caps (RECORDING_MAX_BYTES, RECORDING_MAX_SECONDS), after
 which what was recorded is kept. Files go under settings.PRIVATE_ROOT (never served directly).
+
+While it runs, the recorder touches its folder's `heartbeat` file every few seconds, frames or
+not. A media process killed outright (`kill -9`, the machine lost) writes no manifest at the end and
+tells nobody; its heartbeat goes stale, and media_rtc.services.recordings'
+`sweep_interrupted_recordings` (Celery beat, each minute) stops such a recording as INTERRUPTED.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ MANIFEST_KIND = "manifest"
 STOPPED, CAP_REACHED, DISK_ERROR, DISK_TOO_SLOW = "stopped", "cap_reached", "disk_error", "disk_too_slow"
 #: ...or the media process hosting the room was shut down (a restart, a deploy).
 MEDIA_STOPPED = "media_stopped"
+#: ...or that process died without a word (its heartbeat went stale): found by the sweep.
+INTERRUPTED = "interrupted"
+HEARTBEAT = "heartbeat"
 #: Frames waiting for the disk before the recording gives up on it (about 10 s of a booth's media).
 WRITE_QUEUE_FRAMES = 1500
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -196,12 +204,14 @@ class RoomRecorder:
         max_bytes: int,
         max_seconds: float,
         on_stop: Callable[[RecordingResult], Any] | None = None,
+        heartbeat_seconds: float = 10.0,
     ) -> None:
         self.sources = sources
         self.folder = folder
         self.max_bytes = max_bytes
         self.max_seconds = max_seconds
         self.on_stop = on_stop
+        self.heartbeat_seconds = heartbeat_seconds
         self.bytes_in = 0
         self._taps: dict[tuple[str, str], _Tap] = {}
         self._started_at = 0.0
@@ -209,6 +219,7 @@ class RoomRecorder:
         self._stopping: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._cap_timer: asyncio.TimerHandle | None = None
+        self._heartbeat: asyncio.Task | None = None
         self._writer: DiskWriter | None = None
         self._telling: asyncio.Future | None = None
 
@@ -223,6 +234,8 @@ class RoomRecorder:
         self._started_at = time.monotonic()
         self._writer = DiskWriter(self.folder, on_failure=self._failed_in_thread)
         self._cap_timer = self._loop.call_later(self.max_seconds, self._stop_by_itself, CAP_REACHED)
+        touch_heartbeat(self.folder)  # at once: the sweep never takes a recording just started for dead
+        self._heartbeat = asyncio.ensure_future(self._beat())
         self.follow()
 
     def follow(self) -> None:
@@ -281,6 +294,19 @@ class RoomRecorder:
             # leaves a folder whose tracks the replay task can find.
             self._writer.put(MANIFEST, MANIFEST_KIND, self._manifest(None, "recording"), 0)
 
+    async def _beat(self) -> None:
+        """Touch the heartbeat while recording, whether frames pass or nobody is on air: a
+        recording of an empty stage is alive too. A heartbeat that cannot be written is the
+        disk's trouble, which the writer reports; the beat goes on."""
+        while self.recording:
+            await asyncio.sleep(self.heartbeat_seconds)
+            if not self.recording:
+                return
+            try:
+                await asyncio.to_thread(touch_heartbeat, self.folder)
+            except OSError as error:
+                logger.warning("recording in %s: heartbeat not written: %s", self.folder, error)
+
     def _failed_in_thread(self, reason: str) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
@@ -307,6 +333,8 @@ class RoomRecorder:
     async def _finish(self, reason: str) -> RecordingResult:
         if self._cap_timer is not None:
             self._cap_timer.cancel()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         seconds = time.monotonic() - self._started_at
         for tap in self._taps.values():
             tap.track.stop()
@@ -337,6 +365,19 @@ class RoomRecorder:
         if tracks is None:
             tracks = [tap.file.describe() for tap in self._taps.values() if tap.file.frames]
         return json.dumps({"seconds": seconds, "reason": reason, "tracks": tracks}, indent=1).encode()
+
+
+def touch_heartbeat(folder: Path) -> None:
+    """The recorder is alive: the file's modification time is when it last said so."""
+    (folder / HEARTBEAT).touch()
+
+
+def last_heartbeat(folder: Path) -> float | None:
+    """When the recorder of this folder last said it was alive (a Unix time), None if never."""
+    try:
+        return (folder / HEARTBEAT).stat().st_mtime
+    except OSError:
+        return None
 
 
 def read_manifest(folder: Path) -> dict:

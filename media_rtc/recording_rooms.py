@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 
 from events.queue import enqueue
 
@@ -49,6 +50,7 @@ class RoomRecordings:
             max_bytes=max_bytes,
             max_seconds=max_seconds,
             on_stop=lambda result: self._stopped_by_itself(room, recording, result),
+            heartbeat_seconds=settings.RECORDING_HEARTBEAT_SECONDS,
         )
         recorder.start()
         self._recorders[room] = (recording, recorder)

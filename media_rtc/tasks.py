@@ -22,3 +22,10 @@ def prepare_replay(recording_id: int) -> None:
 def finish_recording(recording_id: int, reason: str, error: str = "") -> None:
     """A recorder stopped by itself (a cap, the disk): the media process says so through here."""
     recordings.finish_recording(recording_id, reason, error)
+
+
+@shared_task(**RELIABLY)
+def sweep_interrupted_recordings() -> int:
+    """Periodic (each minute): recordings whose media process died (a stale heartbeat) are stopped
+    as interrupted and their replay prepared from what was recorded; returns how many."""
+    return len(recordings.sweep_interrupted_recordings())

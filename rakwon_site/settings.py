@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
     "announce-started-sessions": {"task": "events.tasks.announce_started_sessions", "schedule": 60},
     # Meetings by appointment starting soon: both sides reminded once (mail and live socket).
     "remind-due-meetings": {"task": "exhibits.tasks.remind_due_meetings", "schedule": 60},
+    # Recordings whose media process died (no heartbeat) are stopped and their replay prepared.
+    "sweep-interrupted-recordings": {"task": "media_rtc.tasks.sweep_interrupted_recordings", "schedule": 60},
     # The dashboard's "online over the event": each live event's online count, every 5 minutes.
     "sample-online-counts": {"task": "events.tasks.sample_online_counts", "schedule": ONLINE_SAMPLE_SECONDS},
 }
@@ -434,6 +436,10 @@ RTC_MEETING_REQUEST_SECONDS = env_int("RTC_MEETING_REQUEST_SECONDS", 300)
 # (what was recorded is kept and prepared) at this many bytes of media or this long.
 RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 4 * 1024**3)
 RECORDING_MAX_SECONDS = env_int("RECORDING_MAX_SECONDS", 4 * 3600)
+# A recorder touches its folder's heartbeat this often; a recording whose heartbeat is older than
+# RECORDING_STALE_SECONDS lost its media process (killed) and is swept as interrupted.
+RECORDING_HEARTBEAT_SECONDS = env_int("RECORDING_HEARTBEAT_SECONDS", 10)
+RECORDING_STALE_SECONDS = env_int("RECORDING_STALE_SECONDS", 60)
 # ICE without a public network: the server offers host candidates only (never STUN). Which local
 # addresses it offers (empty: every non-loopback one; tests use 127.0.0.1), and optionally a TURN
 # server (coturn, use-auth-secret) whose short-lived credentials each user gets in rtc.config.

@@ -4,19 +4,22 @@ and a task remuxes it into WebM and makes the low-bitrate variant booth videos g
 
 recording → processing → ready, or failed with a code saying why. The files live in
 PRIVATE_ROOT/recordings/<id>/ and go with the row (a deleted session, booth or event takes them).
+A recording whose media process died is found by its stale heartbeat (`sweep_interrupted_recordings`)
+and goes on to processing like any other, from what reached the disk.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.errors import NotAllowed, RakwonError
@@ -26,7 +29,15 @@ from exhibits.processing.video import VideoLimits, transcode_video
 
 from ..errors import RtcError
 from ..models import Recording, RecordingState
-from ..recording import CAP_REACHED, DISK_ERROR, DISK_TOO_SLOW, MEDIA_STOPPED, STOPPED
+from ..recording import (
+    CAP_REACHED,
+    DISK_ERROR,
+    DISK_TOO_SLOW,
+    INTERRUPTED,
+    MEDIA_STOPPED,
+    STOPPED,
+    last_heartbeat,
+)
 from ..replay import ReplayError, remux_recording
 from ..rooms import booth_room
 from ..routing import get_router
@@ -56,6 +67,10 @@ STOP_REASONS = {
     DISK_TOO_SLOW: _(
         "Stopped because the server's disk could not keep up. What was written until then is kept. "
         "Ask the operator to check the disk, then start a new recording."
+    ),
+    INTERRUPTED: _(
+        "Interrupted at %(time)s: the media server stopped without finishing the recording. The "
+        "replay is prepared from what was recorded until then; start a new recording to go on."
     ),
 }
 FAILURES = {
@@ -92,7 +107,14 @@ def file_of(recording: Recording, name: str) -> Path | None:
 
 
 def stop_reason_text(recording: Recording) -> str:
-    return str(STOP_REASONS.get(recording.stop_reason, "")) if recording.stop_reason else ""
+    if not recording.stop_reason:
+        return ""
+    text = str(STOP_REASONS.get(recording.stop_reason, ""))
+    if recording.stop_reason == INTERRUPTED:
+        at = recording.stopped_at or recording.started_at
+        local = timezone.localtime(at, recording.event.tz) if at else None
+        text = text % {"time": formats.time_format(local, "H:i") if local else "?"}
+    return text
 
 
 def failure_text(recording: Recording) -> str:
@@ -149,29 +171,63 @@ def stop_recording(recording: Recording, *, by) -> Recording:
     try:
         stopped = _tell_room(recording.room, "record.stop", recording=recording.pk)
     except RtcError:
-        # The media process is gone: what it wrote until then is on the disk, prepare that.
         log.warning("recording %s: the media process did not answer the stop", recording.pk)
-        stopped = {"reason": STOPPED}
-    finish_recording(recording.pk, stopped.get("reason") or STOPPED)
+        stopped = {"known": False}
+    if stopped.get("known") is False:
+        # The media process died (or was replaced by one that never heard of this recording): what
+        # it wrote until then is on the disk, prepare that, told as interrupted when it last beat.
+        finish_recording(recording.pk, INTERRUPTED, at=last_alive(recording))
+    else:
+        finish_recording(recording.pk, stopped.get("reason") or STOPPED)
     recording.refresh_from_db()
     return recording
 
 
-def finish_recording(recording_id: int, reason: str, error: str = "") -> None:
-    """Recording `recording_id` stopped (asked to, or by itself at a cap or on a disk error):
-    its replay is prepared from what was written. Safe to run twice."""
+def finish_recording(recording_id: int, reason: str, error: str = "", *, at: datetime | None = None) -> bool:
+    """Recording `recording_id` stopped (asked to, by itself at a cap or on a disk error, or
+    interrupted `at` the time its media process last beat): its replay is prepared from what was
+    written. Safe to run twice: False when it had stopped already."""
     with transaction.atomic():
         recording = Recording.objects.select_for_update().filter(pk=recording_id).first()
         if recording is None or recording.state != RecordingState.RECORDING:
-            return
+            return False
         if error:
             log.warning("recording %s stopped (%s): %s", recording_id, reason, error)
         recording.state = RecordingState.PROCESSING
         recording.stop_reason = reason if reason in STOP_REASONS else STOPPED
-        recording.stopped_at = timezone.now()
+        recording.stopped_at = at or timezone.now()
         recording.progress = 0
         recording.save(update_fields=["state", "stop_reason", "stopped_at", "progress"])
         enqueue_after_commit("media_rtc.tasks.prepare_replay", recording.pk)
+    return True
+
+
+# --- Recordings whose media process died ------------------------------------------------------
+
+
+def last_alive(recording: Recording) -> datetime:
+    """When the recording's media process last touched its heartbeat (its start if it never did)."""
+    beat = last_heartbeat(folder_of(recording)) if recording.folder else None
+    if beat is None:
+        return recording.started_at
+    return max(recording.started_at, datetime.fromtimestamp(beat, tz=UTC))
+
+
+def sweep_interrupted_recordings(*, now: datetime | None = None) -> list[int]:
+    """Stop, as INTERRUPTED, every recording whose heartbeat is older than RECORDING_STALE_SECONDS
+    (its media process was killed) and prepare its replay from what reached the disk. Returns the
+    ones stopped now; a second sweep finds none of them again."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.RECORDING_STALE_SECONDS)
+    swept = []
+    for recording in Recording.objects.filter(state=RecordingState.RECORDING, started_at__lt=stale_before):
+        alive = last_alive(recording)
+        if alive < stale_before and finish_recording(recording.pk, INTERRUPTED, at=alive):
+            log.warning(
+                "recording %s of %s interrupted: no heartbeat since %s", recording.pk, recording.room, alive
+            )
+            swept.append(recording.pk)
+    return swept
 
 
 def _tell_room(room: str, op: str, **args) -> dict:
