@@ -7,6 +7,7 @@ bounded by --timeout. The last line printed is one JSON object.
 
     .venv/bin/python bench/media.py [--viewers 10 30] [--baseline-viewers 1 2] [--seconds 12]
                                     [--compare-plain] [--janus] [--crowd 200 10]
+                                    [--scale 100 200] [--compare-clients 20] [--full-viewers]
 
 Each server is measured at two viewer counts in the same run, N1 then N2 then N1 again (the
 repeat cancels a drift in what the other jobs on the machine take); each step waits --warmup
@@ -38,6 +39,16 @@ shared: a step where not every viewer got >= 14 fps (the other jobs starved us) 
   evenly, concurrently), from creating their offer to their first video frame; split into
   crowd_answer_ms_* (offer sent until the server's answer is back), crowd_connect_ms_* (ICE and
   DTLS after it) and crowd_keyframe_ms_* (connected until the first complete frame), p50 and p95.
+
+- viewers_N_fps_min, viewers_N_server_cores, viewers_N_ok, ... (--scale N1 N2): one publisher,
+  N1 viewers, then N2 (a fresh server), measured like the steps above; viewers_N2_all_min_fps says
+  whether every one of the N2 viewers kept >= 14 fps.
+- client_cores_per_viewer_light / _full (--compare-clients C): the viewer processes' CPU per viewer
+  (their fixed cost included), C light viewers then C full ones on the same server in the same run.
+- srtp_verified / srtp_failures: SRTP packets the light viewers unprotected as their sample, and
+  how many of those failed authentication (anything but 0 means the counts are not to be trusted:
+  the run says so on stderr and in srtp_warning). The viewers are light (bench/media_peers.py)
+  unless --full-viewers: then every figure is taken with full aiortc receivers, as before.
 
 Viewers are spread over many client processes and join --stagger seconds apart so neither the
 server's loop nor a client's is starved (a starved loop misses ICE consent checks). Loopback
@@ -117,8 +128,22 @@ class Server(Process):
         await super().stop()
 
 
-def peers(*args: object, janus: bool = False) -> Process:
-    return Process(str(HERE / "media_peers.py"), *map(str, args), *(["janus"] if janus else []))
+#: Per viewer, the latest SRTP sample it reported (light viewers): member -> srtp counts.
+SRTP_SAMPLES: dict[str, dict] = {}
+#: --full-viewers: every viewer process runs full aiortc receivers (set from the arguments).
+FULL_VIEWERS = False
+
+
+def peers(*args: object, janus: bool = False, full: bool | None = None) -> Process:
+    full = FULL_VIEWERS if full is None else full
+    if args[0] == "publisher":
+        full = False
+    return Process(
+        str(HERE / "media_peers.py"),
+        *map(str, args),
+        *(["janus"] if janus else []),
+        *(["full"] if full else []),
+    )
 
 
 async def reports(groups: list[Process]) -> tuple[dict[str, dict], float]:
@@ -129,6 +154,8 @@ async def reports(groups: list[Process]) -> tuple[dict[str, dict], float]:
         cpu += report["cpu"]
         for viewer in report["viewers"]:
             merged[viewer["member"]] = viewer
+            if "srtp" in viewer:
+                SRTP_SAMPLES[viewer["member"]] = viewer["srtp"]
     return merged, cpu
 
 
@@ -312,6 +339,7 @@ async def crowd(args) -> dict:
             for arrival in group
         ]
         after = await server.op(op="cpu")
+        await reports(groups)  # the light viewers' SRTP samples
         timings = sorted(first for first, _answered, _connected in arrivals)
         # Where a viewer's first frame waited: the server's answer, then ICE and DTLS, then the
         # first complete keyframe.
@@ -340,6 +368,113 @@ async def crowd(args) -> dict:
             await process.stop()
 
 
+async def scale(args) -> dict:
+    """--scale N1 N2: one publisher and N1 viewers, then N2 (each step measured as in `scenario`);
+    --compare-clients C first: C light viewers, then C full ones, for the clients' own CPU."""
+    small, large = args.scale
+    server = Server(str(HERE / "media_server.py"), "forward")
+    await server.start()
+    started: list[Process] = [server]
+    figures: dict = {}
+    window = args.seconds / args.rounds
+
+    async def start_groups(groups: list[Process]) -> None:
+        for pair in range(0, len(groups), 2):
+            await asyncio.gather(*(group.start() for group in groups[pair : pair + 2]))
+            started.extend(groups[pair : pair + 2])
+
+    async def join(groups: list[Process]) -> None:
+        for pair in range(0, len(groups), 2):
+            await asyncio.gather(*(g.ask("join", timeout=180) for g in groups[pair : pair + 2]))
+
+    async def step(groups: list[Process], viewers: int, label: str) -> dict:
+        for attempt in range(1 + args.retries):
+            await asyncio.sleep(args.warmup)
+            rounds = [await measure(server, groups, window) for _ in range(args.rounds)]
+            result = summary(viewers, rounds)
+            print(label, json.dumps(result), file=sys.stderr, flush=True)
+            if result["viewers_ok"] >= viewers or attempt == args.retries:
+                result["measured_again"] = attempt
+                return result
+        raise AssertionError("unreachable")
+
+    try:
+        publisher = peers("publisher", server.port)
+        await publisher.start()
+        started.append(publisher)
+        if args.compare_clients:
+            count = args.compare_clients
+            for full in (False, True):
+                kind = "full" if full else "light"
+                groups = [
+                    peers(
+                        "viewers", server.port, f"compare-{kind}{i}", n, "standard", args.stagger, full=full
+                    )
+                    for i, n in enumerate(split(count, args.per_process))
+                ]
+                await start_groups(groups)
+                await join(groups)
+                result = await step(groups, count, f"clients-{kind}")
+                figures[f"client_cores_per_viewer_{kind}"] = round(result["client_cores"] / count, 5)
+                figures[f"client_compare_{kind}_fps_min"] = round(result["fps_min"], 1)
+                for group in groups:
+                    await group.ask("drop", timeout=120)
+                    await group.stop()
+            figures["client_compare_viewers"] = count
+        sizes = split(small, args.per_process) + split(large - small, args.per_process)
+        groups = [
+            peers("viewers", server.port, f"scale{index}", size, "standard", args.stagger)
+            for index, size in enumerate(sizes)
+        ]
+        first, extra = (
+            groups[: len(split(small, args.per_process))],
+            groups[len(split(small, args.per_process)) :],
+        )
+        await start_groups(groups)
+        for viewers, joining, watching in ((small, first, first), (large, extra, groups)):
+            await join(joining)
+            result = await step(watching, viewers, f"scale-{viewers}")
+            figures.update(
+                {
+                    f"viewers_{viewers}_fps_min": round(result["fps_min"], 1),
+                    f"viewers_{viewers}_fps_median": round(result["fps_median"], 1),
+                    f"viewers_{viewers}_ok": result["viewers_ok"],
+                    f"viewers_{viewers}_all_min_fps": result["viewers_ok"] >= viewers,
+                    f"viewers_{viewers}_server_cores": round(result["cpu_cores"], 3),
+                    f"viewers_{viewers}_client_cores": round(result["client_cores"], 3),
+                    f"viewers_{viewers}_server_lag_ms_max": result["lag_ms_max"],
+                    f"viewers_{viewers}_measured_again": result["measured_again"],
+                }
+            )
+        added = (figures[f"viewers_{large}_server_cores"] - figures[f"viewers_{small}_server_cores"]) / (
+            large - small
+        )
+        figures["scale_viewers_per_core"] = round(1 / added) if added > 0 else None
+        return figures
+    finally:
+        for process in reversed(started):
+            await process.stop()
+
+
+def srtp_figures() -> dict:
+    verified = sum(sample["verified"] for sample in SRTP_SAMPLES.values())
+    failures = sum(sample["failures"] for sample in SRTP_SAMPLES.values())
+    light = sum(bool(sample.get("light")) for sample in SRTP_SAMPLES.values())
+    figures = {"viewers_light": light, "srtp_verified": verified, "srtp_failures": failures}
+    if failures:
+        figures["srtp_warning"] = (
+            f"{failures} sampled SRTP packets failed authentication: the light viewers' counts are "
+            "not trustworthy in this run"
+        )
+        print("!" * 78, file=sys.stderr)
+        print(f"!!! SRTP: {figures['srtp_warning']}", file=sys.stderr)
+        print("!" * 78, file=sys.stderr, flush=True)
+    elif light and not verified:
+        figures["srtp_warning"] = "light viewers ran but no SRTP packet was verified"
+        print(f"!!! SRTP: {figures['srtp_warning']}", file=sys.stderr, flush=True)
+    return figures
+
+
 async def main(args) -> dict:
     janus_reason = media_janus.why_not() if args.janus else "not asked for (--janus)"
     plain = await scenario("forward-plain", tuple(args.viewers), args) if args.compare_plain else None
@@ -347,6 +482,7 @@ async def main(args) -> dict:
     janus = await scenario("janus", tuple(args.viewers), args) if janus_reason is None else None
     stock = await scenario("relay", tuple(args.baseline_viewers), args)
     crowded = await crowd(args) if args.crowd else {}
+    scaled = await scale(args) if args.scale or args.compare_clients else {}
     ours_slope, stock_slope = slope(ours), slope(stock)
     large, stock_large = ours["large"], stock["large"]
     ok_share = large["viewers_ok"] / large["viewers"]
@@ -392,6 +528,9 @@ async def main(args) -> dict:
             else {}
         ),
         **crowded,
+        **scaled,
+        "full_viewers": FULL_VIEWERS,
+        **srtp_figures(),
         "forward": ours,
         **({"janus": janus} if janus else {}),
         "mediarelay": stock,
@@ -423,6 +562,25 @@ if __name__ == "__main__":
         metavar=("N", "SECONDS"),
         help="also time N viewers joining within SECONDS",
     )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs=2,
+        metavar=("N1", "N2"),
+        help="also measure N1 then N2 viewers of one publisher",
+    )
+    parser.add_argument(
+        "--compare-clients",
+        type=int,
+        default=0,
+        metavar="C",
+        help="also measure C light, then C full viewers' CPU",
+    )
+    parser.add_argument(
+        "--full-viewers",
+        action="store_true",
+        help="full aiortc receivers instead of light viewers (as before)",
+    )
     parser.add_argument("--timeout", type=float, default=360.0, help="the whole run, seconds")
     arguments = parser.parse_args()
     if not 0 < arguments.viewers[0] < arguments.viewers[1]:
@@ -431,6 +589,11 @@ if __name__ == "__main__":
         parser.error("--baseline-viewers needs 0 < N1 < N2")
     if arguments.crowd:
         arguments.crowd = (int(arguments.crowd[0]), arguments.crowd[1])
+    if arguments.scale and not 0 < arguments.scale[0] < arguments.scale[1]:
+        parser.error("--scale needs 0 < N1 < N2")
+    if arguments.compare_clients and not arguments.scale:
+        parser.error("--compare-clients runs with --scale")
+    FULL_VIEWERS = arguments.full_viewers
     result = asyncio.run(asyncio.wait_for(main(arguments), timeout=arguments.timeout))
     details = ("forward", "janus", "mediarelay", "forward_plain")
     for key in details:

@@ -1,15 +1,22 @@
 """Client peers of bench/media.py, in separate processes so their work is not server CPU.
 
     python bench/media_peers.py publisher PORT [janus]
-    python bench/media_peers.py viewers PORT PREFIX COUNT TIER [STAGGER_SECONDS] [janus]
+    python bench/media_peers.py viewers PORT PREFIX COUNT TIER [STAGGER_SECONDS] [janus] [full]
 
 With `janus`, PORT is Janus's HTTP API (bench/media_janus.py) and the peers join its VideoRoom.
 
 The publisher sends a 640x360 VP8 picture at 500 kbit/s (and 24 kbit/s Opus in 40 ms packets, as
 the server's answer asks of browsers with a=ptime), encoded
 here once (a 3 s loop, see Recording).
-Viewers do not decode: they count complete encoded frames and bytes per kind. They join one after
-another, STAGGER_SECONDS apart, so the server never negotiates a burst of connections at once.
+Viewers do not decode. By default they are light (`aiortc_internals.count_srtp_headers`): they
+count video frames (marker bit) and bytes from the clear RTP headers of the SRTP packets, and
+unprotect only a sample (the first packets of each stream, every packet until a complete VP8
+keyframe has arrived, which is when "first frame" is taken, then one in 16); failed samples are
+reported as srtp_failures. Light viewers send no NACK or PLI. With `full`, they are full aiortc
+receivers (SRTP, jitter buffer, NACK for every packet) that count complete encoded frames, as
+before: about 0.006 cores each, which is why 200 of them do not fit beside the server on two cores.
+They join one after another, STAGGER_SECONDS apart, so the server never negotiates a burst of
+connections at once.
 Commands on stdin: "join" → COUNT viewers join; "drop" → they leave; "report" → JSON {"cpu": this
 process's CPU seconds, "viewers": counters per viewer}; "late N" → N late joiners one after
 another, JSON list of first-frame ms; "crowd SECONDS" → the COUNT viewers all join spread over
@@ -136,20 +143,25 @@ async def run_publisher(port: int, janus: bool = False) -> None:
 
 
 class CountingViewer:
-    """A recvonly peer whose receivers count encoded frames instead of decoding them."""
+    """A recvonly peer that counts encoded frames and bytes per kind instead of decoding them:
+    light (from SRTP's clear headers, a sample unprotected) or, with `full`, through aiortc's
+    whole receive path."""
 
-    def __init__(self, member: str, *, janus_feed: int | None = None) -> None:
+    def __init__(self, member: str, *, janus_feed: int | None = None, full: bool = False) -> None:
         self.member = member
         self.pc = new_pc()
+        self.full = full
         self.frames = {"audio": 0, "video": 0}
         self.bytes = {"audio": 0, "video": 0}
         self.first_video = asyncio.Event()
         self.janus_feed = janus_feed
         self.subscription = None
+        self.counting = None
         if janus_feed is None:
             for kind in ("audio", "video"):
                 receiver = self.pc.addTransceiver(kind, direction="recvonly").receiver
-                aiortc_internals.tap_encoded_frames(receiver, self._counter(kind))
+                if full:
+                    aiortc_internals.tap_encoded_frames(receiver, self._counter(kind))
 
     def _counter(self, kind: str):
         def count(codec, frame) -> None:
@@ -160,6 +172,24 @@ class CountingViewer:
 
         return count
 
+    def _count_headers(self, remote_sdp: str) -> None:
+        """Light: call right after the remote description is set, before DTLS starts."""
+        kinds = aiortc_internals.media_payload_kinds(remote_sdp)
+        (dtls,) = {id(t.receiver.transport): t.receiver.transport for t in self.pc.getTransceivers()}.values()
+        video = next(t.receiver for t in self.pc.getTransceivers() if t.kind == "video")
+        asked = [0.0]
+
+        def keyframe_missing(ssrc: int) -> None:
+            # As a browser does when it cannot start decoding (at most twice a second); the full
+            # viewer would NACK the lost packet instead.
+            if time.monotonic() - asked[0] >= 0.5:
+                asked[0] = time.monotonic()
+                aiortc_internals.ask_for_keyframe(video, ssrc)
+
+        self.counting = aiortc_internals.count_srtp_headers(
+            dtls, kinds, on_keyframe=lambda ssrc: self.first_video.set(), on_keyframe_missing=keyframe_missing
+        )
+
     async def join(self, signalling: Signalling, tier: str) -> None:
         if self.janus_feed is not None:
             await self._join_janus(signalling.port)
@@ -169,14 +199,19 @@ class CountingViewer:
             op="watch", member=self.member, tier=tier, offer=self.pc.localDescription.sdp
         )
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
+        if not self.full:
+            self._count_headers(reply["answer"])
 
     async def _join_janus(self, port: int) -> None:
         """Janus offers to a subscriber; the viewer answers (the reverse of our own signalling)."""
         self.subscription = media_janus.JanusSubscription(port)
         offer = await self.subscription.offer(self.janus_feed)
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
-        for transceiver in self.pc.getTransceivers():
-            aiortc_internals.tap_encoded_frames(transceiver.receiver, self._counter(transceiver.kind))
+        if self.full:
+            for transceiver in self.pc.getTransceivers():
+                aiortc_internals.tap_encoded_frames(transceiver.receiver, self._counter(transceiver.kind))
+        else:
+            self._count_headers(offer)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         await self.subscription.answer(self.pc.localDescription.sdp)
 
@@ -187,7 +222,21 @@ class CountingViewer:
             await signalling.ask(op="leave", member=self.member)
 
     def report(self) -> dict:
-        return {"member": self.member, "frames": dict(self.frames), "bytes": dict(self.bytes)}
+        session = self.counting() if self.counting else None
+        if session is None:
+            return {
+                "member": self.member,
+                "frames": dict(self.frames),
+                "bytes": dict(self.bytes),
+                "srtp": {"verified": 0, "failures": 0, "light": not self.full},
+            }
+        counts = session.counts()
+        return {
+            "member": self.member,
+            "frames": {kind: counts.get(kind, {}).get("frames", 0) for kind in ("audio", "video")},
+            "bytes": {kind: counts.get(kind, {}).get("bytes", 0) for kind in ("audio", "video")},
+            "srtp": {"verified": session.verified, "failures": session.failures, "light": True},
+        }
 
 
 def cpu_seconds() -> float:
@@ -195,7 +244,9 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: float, janus: bool) -> None:
+async def run_viewers(
+    port: int, prefix: str, count: int, tier: str, stagger: float, janus: bool, full: bool
+) -> None:
     """Idle until "join" (so starting the process costs no measured time), then serve commands."""
     signalling = Signalling(port)
     feed = None
@@ -212,13 +263,13 @@ async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: fl
             for n in range(count):
                 if n:
                     await asyncio.sleep(stagger)
-                viewer = CountingViewer(f"{prefix}-{n}", janus_feed=feed)
+                viewer = CountingViewer(f"{prefix}-{n}", janus_feed=feed, full=full)
                 await viewer.join(signalling, tier)
                 viewers.append(viewer)
             print(json.dumps({"joined": len(viewers)}), flush=True)
         elif line.startswith("crowd"):
             spread = float(line.split()[1])
-            crowd = [CountingViewer(f"{prefix}-crowd-{n}", janus_feed=feed) for n in range(count)]
+            crowd = [CountingViewer(f"{prefix}-crowd-{n}", janus_feed=feed, full=full) for n in range(count)]
 
             async def arrive(n: int, viewer: CountingViewer, spread: float = spread) -> list[float]:
                 await asyncio.sleep(spread * n / count)
@@ -254,7 +305,7 @@ async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: fl
             for _ in range(int(line.split()[1])):
                 late += 1
                 started = time.monotonic()
-                viewer = CountingViewer(f"{prefix}-late-{late}", janus_feed=feed)
+                viewer = CountingViewer(f"{prefix}-late-{late}", janus_feed=feed, full=full)
                 await viewer.join(signalling, tier)
                 await asyncio.wait_for(viewer.first_video.wait(), 10)
                 timings.append((time.monotonic() - started) * 1000)
@@ -265,12 +316,13 @@ async def run_viewers(port: int, prefix: str, count: int, tier: str, stagger: fl
 
 
 if __name__ == "__main__":
-    janus = sys.argv[-1] == "janus"
+    janus = "janus" in sys.argv[3:]
+    full = "full" in sys.argv[3:]
     aiortc_internals.restrict_host_addresses([media_janus.local_address() if janus else "127.0.0.1"])
-    arguments = sys.argv[:-1] if janus else sys.argv
+    arguments = [a for a in sys.argv[:3]] + [a for a in sys.argv[3:] if a not in ("janus", "full")]
     role, port = arguments[1], int(arguments[2])
     if role == "publisher":
         asyncio.run(run_publisher(port, janus))
     else:
         stagger = float(arguments[6]) if len(arguments) > 6 else 0.0
-        asyncio.run(run_viewers(port, arguments[3], int(arguments[4]), arguments[5], stagger, janus))
+        asyncio.run(run_viewers(port, arguments[3], int(arguments[4]), arguments[5], stagger, janus, full))

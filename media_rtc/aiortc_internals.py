@@ -604,12 +604,14 @@ class HeaderCountingSession:
         payload_kinds: dict[int, tuple[str, str]],
         *,
         on_keyframe: Callable[[int], None] | None = None,
+        on_keyframe_missing: Callable[[int], None] | None = None,
         verify_every: int = SRTP_VERIFY_EVERY,
         verify_first: int = SRTP_VERIFY_FIRST,
     ) -> None:
         self.session = session
         self.payload_kinds = payload_kinds
         self.on_keyframe = on_keyframe
+        self.on_keyframe_missing = on_keyframe_missing
         self.verify_every = verify_every
         self.verify_first = verify_first
         self.streams: dict[int, StreamCount] = {}
@@ -674,6 +676,8 @@ class HeaderCountingSession:
             stream.keyframe_timestamp = timestamp
         elif timestamp != stream.keyframe_timestamp or sequence != stream.keyframe_next:
             stream.keyframe_timestamp = None  # a packet of it is missing: wait for the next one
+            if data[1] & 0x80 and self.on_keyframe_missing is not None:
+                self.on_keyframe_missing(ssrc)  # a frame ended and it was no complete keyframe
             return
         stream.keyframe_next = (sequence + 1) & 0xFFFF
         if data[1] & 0x80:
@@ -713,6 +717,7 @@ def count_srtp_headers(
     payload_kinds: dict[int, tuple[str, str]],
     *,
     on_keyframe: Callable[[int], None] | None = None,
+    on_keyframe_missing: Callable[[int], None] | None = None,
     verify_every: int = SRTP_VERIFY_EVERY,
 ) -> Callable[[], HeaderCountingSession | None]:
     """Make an `RTCDtlsTransport` count its incoming RTP from clear SRTP headers (see
@@ -729,7 +734,11 @@ def count_srtp_headers(
         if dtls._rx_srtp is None:  # no SRTP profile negotiated: aiortc has failed the transport
             return
         counting = HeaderCountingSession(
-            dtls._rx_srtp, payload_kinds, on_keyframe=on_keyframe, verify_every=verify_every
+            dtls._rx_srtp,
+            payload_kinds,
+            on_keyframe=on_keyframe,
+            on_keyframe_missing=on_keyframe_missing,
+            verify_every=verify_every,
         )
         holder.append(counting)
         dtls._rx_srtp = counting
@@ -737,3 +746,10 @@ def count_srtp_headers(
 
     dtls._setup_srtp = setup_srtp
     return lambda: holder[0] if holder else None
+
+
+def ask_for_keyframe(receiver: RTCRtpReceiver, ssrc: int) -> None:
+    """Send an RTCP PLI for `ssrc` (a stream aiortc's receiver itself may never have seen)."""
+    sending = asyncio.ensure_future(receiver._send_rtcp_pli(ssrc))
+    _pending_requests.add(sending)
+    sending.add_done_callback(_pending_requests.discard)
