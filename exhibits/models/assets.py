@@ -1,5 +1,6 @@
 """A booth's content beyond its text: uploaded files (documents, videos, sound, pictures) with
-what processing made of them for visitors, the pages of documents, and links.
+what processing made of them for visitors, the pages of documents, and links. A session on the main
+stage (held at no booth) owns the documents its presenters show, made by the same processing.
 
 Files are stored under generated names in a folder with a random name (never the uploader's
 file name); visitors see only assets whose processing finished (status "ready").
@@ -57,7 +58,8 @@ def asset_file_path(asset: BoothAsset, filename: str) -> str:
     any other reach here, only lower-case letters, digits and hyphens of it are kept, and an
     extension /media/ does not serve becomes .bin."""
     role = _NOT_IN_ROLE.sub("-", PurePosixPath(filename).stem.lower()).strip("-")[:40] or "file"
-    return f"booths/{asset.booth_id}/{asset.folder}/{role}.{safe_extension(filename)}"
+    owner = f"booths/{asset.booth_id}" if asset.booth_id else f"sessions/{asset.session_id}"
+    return f"{owner}/{asset.folder}/{role}.{safe_extension(filename)}"
 
 
 def page_file_path(page: AssetPage, filename: str) -> str:
@@ -65,11 +67,15 @@ def page_file_path(page: AssetPage, filename: str) -> str:
 
 
 class BoothAsset(PerLanguageTexts, models.Model):
-    """One uploaded file of a booth and what processing made of it for visitors."""
+    """One uploaded file of a booth and what processing made of it for visitors; or a document of
+    a session held at no booth (`session`), which only its stage's presenters show."""
 
     TRANSLATED = ("title",)
 
-    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="assets")
+    booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.CASCADE, related_name="assets")
+    session = models.ForeignKey(
+        "events.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="stage_documents"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=AssetKind.choices)
     # Shown to visitors; taken from the uploaded file's name only after sanitising, or typed.
     title = models.CharField(_("title"), max_length=120)
@@ -104,6 +110,13 @@ class BoothAsset(PerLanguageTexts, models.Model):
         verbose_name = _("booth file")
         verbose_name_plural = _("booth files")
         indexes = [models.Index(fields=["booth", "status"], name="asset_booth_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(booth__isnull=False, session__isnull=True)
+                | models.Q(booth__isnull=True, session__isnull=False),
+                name="asset_of_a_booth_or_a_session",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.kind}, {self.status})"

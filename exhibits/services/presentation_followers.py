@@ -1,4 +1,5 @@
-"""How many people follow a booth's presentation, told to the booth's staff ("doc.followers").
+"""How many people follow a place's presentation (a booth's, or a session's stage's), told to those
+who may present there ("doc.followers").
 
 Counted per person, as presence counts (two tabs are one follower), in a presence store of its own
 of the same kind as presence's: this process's memory, or Redis under presence's prefix + "follow:"
@@ -6,8 +7,9 @@ in the scaled mode. Every
 arrival and leave bumps the booth's version, so the staff's page never shows an older count over
 a newer one. A socket is counted once per booth however often it follows; closing it uncounts it
 (a socket disconnect listener), and a dead daphne process's followers are swept by the others (a
-chore of the presence tick). Whoever may present at the booth is not counted: staff follow to see
-the page and to hear the count.
+chore of the presence tick). Whoever may present at the place is not counted: staff (or a stage's
+speakers) follow to see the page and to hear the count. A place is named by its key, "booth:12" or
+"session:7" (exhibits.services.presenting.Place.key).
 """
 
 from __future__ import annotations
@@ -31,25 +33,41 @@ from events.live.presence.store import (
 _tally: PresenceStore | None = None
 _tally_beside: PresenceStore | None = None  # the presence store `_tally` was made to go with
 _chosen: PresenceStore | None = None  # a store set by use_tally, kept whatever presence uses
-_counted: dict[str, set[int]] = {}  # this process's sockets -> the booths they are counted at
+_counted: dict[str, set[str]] = {}  # this process's sockets -> the places they are counted at
 _last_beat = 0.0
 
 
-class Followers(TypedDict):
-    """doc.followers: how many people follow the booth's presenter, and the count's version."""
+class Followers(TypedDict, total=False):
+    """doc.followers: how many people follow the place's presenter, and the count's version; the
+    place is "booth" or "session", as in the frames that name it."""
 
     booth: int
+    session: int
     count: int
     version: int
 
 
-def staff_group(booth_id: int) -> str:
-    """The sockets of a booth's staff that hear its follower count."""
-    return f"follow_staff.{int(booth_id)}"
+def _split(place: str) -> tuple[str, int]:
+    kind, _colon, raw = place.partition(":")
+    return kind, int(raw)
 
 
-def _place(booth_id: int) -> str:
-    return f"follow:{int(booth_id)}"
+def staff_group(place: str) -> str:
+    """The sockets of those who may present at the place, which hear its follower count."""
+    kind, pk = _split(place)
+    # A booth's group keeps the name it had before stages presented ("follow_staff.12").
+    return f"follow_staff.{pk}" if kind == "booth" else f"follow_staff.{kind}.{pk}"
+
+
+def _tally_place(place: str) -> str:
+    kind, pk = _split(place)
+    return f"follow:{pk}" if kind == "booth" else f"follow:{kind}:{pk}"
+
+
+def _place_of(tally_place: str) -> str:
+    """The place key of a tally's place ("follow:12" -> "booth:12", "follow:session:7" -> "session:7")."""
+    rest = tally_place.partition(":")[2]
+    return f"booth:{rest}" if rest.isdigit() else rest
 
 
 def tally() -> PresenceStore:
@@ -88,48 +106,49 @@ async def _beat_if_due() -> None:
         _last_beat = now
 
 
-async def followers_of(booth_id: int) -> Followers:
-    count, version = (await tally().states([_place(booth_id)]))[_place(booth_id)]
-    return {"booth": int(booth_id), "count": count, "version": version}
+def _followers(place: str, count: int, version: int) -> Followers:
+    kind, pk = _split(place)
+    return {kind: pk, "count": count, "version": version}  # type: ignore[misc]
 
 
-async def _announce(booth_id: int, change: Change) -> None:
-    await push_to_group(
-        staff_group(booth_id),
-        "doc.followers",
-        {"booth": int(booth_id), "count": change.count, "version": change.version},
-    )
+async def followers_of(place: str) -> Followers:
+    count, version = (await tally().states([_tally_place(place)]))[_tally_place(place)]
+    return _followers(place, count, version)
 
 
-async def count_follower(connection: LiveConnection, booth_id: int) -> None:
-    """`connection` follows the booth's presenter: its person counts from now (once)."""
-    booths = _counted.setdefault(connection.connection_id, set())
-    if booth_id in booths:
+async def _announce(place: str, change: Change) -> None:
+    await push_to_group(staff_group(place), "doc.followers", _followers(place, change.count, change.version))
+
+
+async def count_follower(connection: LiveConnection, place: str) -> None:
+    """`connection` follows the place's presenter: its person counts from now (once)."""
+    places = _counted.setdefault(connection.connection_id, set())
+    if place in places:
         return
-    booths.add(booth_id)
+    places.add(place)
     await _beat_if_due()
-    change = await tally().join(_place(booth_id), connection.connection_id, connection.user.pk, ANONYMOUS)
+    change = await tally().join(_tally_place(place), connection.connection_id, connection.user.pk, ANONYMOUS)
     if change.person is not None:
-        await _announce(booth_id, change)
+        await _announce(place, change)
 
 
-async def uncount_follower(connection: LiveConnection, booth_id: int) -> None:
+async def uncount_follower(connection: LiveConnection, place: str) -> None:
     """`connection` stopped following; its person stops counting with their last such socket."""
-    booths = _counted.get(connection.connection_id)
-    if not booths or booth_id not in booths:
+    places = _counted.get(connection.connection_id)
+    if not places or place not in places:
         return
-    booths.discard(booth_id)
-    if not booths:
+    places.discard(place)
+    if not places:
         del _counted[connection.connection_id]
-    change = await tally().part(_place(booth_id), connection.connection_id, connection.user.pk)
+    change = await tally().part(_tally_place(place), connection.connection_id, connection.user.pk)
     if change.person is not None:
-        await _announce(booth_id, change)
+        await _announce(place, change)
 
 
 async def forget_socket(connection: LiveConnection) -> None:
     """The socket closed: it follows nothing any more."""
-    for booth_id in sorted(_counted.get(connection.connection_id, ())):
-        await uncount_follower(connection, booth_id)
+    for place in sorted(_counted.get(connection.connection_id, ())):
+        await uncount_follower(connection, place)
 
 
 async def keep_counting() -> int:
@@ -142,5 +161,5 @@ async def keep_counting() -> int:
     leaves = await store.sweep_dead()
     for place in sorted({place for place, _person in leaves}):
         count, version = (await store.states([place]))[place]
-        await _announce(int(place.partition(":")[2]), Change(None, count, version))
+        await _announce(_place_of(place), Change(None, count, version))
     return len(leaves)

@@ -1,5 +1,6 @@
 """A session's own page: when and where it is, its stage (starts in…, live, ended; the speakers'
-video, the green room, raised hands), who is there now, and its chat."""
+video, the green room, raised hands, the presented document beside the video), who is there now,
+and its chat."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from events.permissions import ENTER_EVENT
 from events.services import stage
 from events.views.public import zone_label
 
+from ..services import presenting
 from ..services.tour import with_places
 from .public import TourMixin
 
@@ -31,6 +33,13 @@ class SessionView(TourMixin, TemplateView):
             chat_room=f"session:{session.pk}" if in_event else "",
             stage=self.stage_of(session, in_event),
         )
+        if in_event:
+            # The documents its presenters may show, with their pages for following along.
+            place = presenting.session_place(session)
+            context.update(
+                stage_documents=list(place.documents().prefetch_related("pages")),
+                may_present_on_stage=presenting.may_present(place, self.request.user),
+            )
         return context
 
     def stage_of(self, session, in_event: bool) -> dict:

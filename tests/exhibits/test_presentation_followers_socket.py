@@ -101,7 +101,7 @@ async def test_a_person_counts_once_however_many_tabs_and_follows():
     await request(another_tab, 1, "doc.follow", booth=booth.pk)
     await request(tab, 3, "doc.unfollow", booth=booth.pk)  # the other tab still follows
     assert await _quiet(desk) is True
-    assert await presentation_followers.followers_of(booth.pk) == {
+    assert await presentation_followers.followers_of(f"booth:{booth.pk}") == {
         "booth": booth.pk,
         "count": 1,
         "version": 1,
@@ -164,7 +164,7 @@ async def test_unfollowing_with_a_bad_booth_changes_no_count(booth):
 
     assert reply == {"id": 2, "type": "ok", "data": {}}
     assert await _quiet(desk) is True
-    assert (await presentation_followers.followers_of(real.pk))["count"] == 1
+    assert (await presentation_followers.followers_of(f"booth:{real.pk}"))["count"] == 1
     await follower.disconnect()
     await desk.disconnect()
 

@@ -4,16 +4,18 @@
 // "Back to the presenter's page"; staff present from here and see how many watch their video
 // (rtc.room's viewers) and follow their presentation (doc.followers, versioned).
 //
-// Each [data-live-with-slides] section on the page is attached on load. To use it elsewhere
-// (a session's stage), include the template and, if the players live somewhere else, call
-//   var slides = rakwonLiveWithSlides.attach(section, {players: element, place: {booth: 12}});
+// Each [data-live-with-slides] section on the page is attached on load: its place is {booth: 12}
+// (data-booth) or a session's stage, {session: 7} (data-session), and data-players says where the
+// live video's player cards are. To attach one by hand:
+//   var slides = rakwonLiveWithSlides.attach(section, {players: element, place: {session: 7}});
 //   slides.back();            show the presenter's page again and follow it
 //   slides.read(page);        read `page` on one's own (detaches from the presenter)
 //   slides.swap();            speaker large <-> slides large
 // The speaker's place is filled by moving `players` (the live video's player cards) into it while
-// a page is presented. Live video state comes as a DOM event on document, sent by live_video.js:
+// a page is presented. Live video state comes as a DOM event on document, sent by live_video.js
+// (a booth) and stage.js (a session's stage), naming the place as frames do:
 //   document.dispatchEvent(new CustomEvent("rakwon:rtc-state",
-//     {detail: {booth: 12, publishers: 1, viewers: 31, players: 1}}))
+//     {detail: {booth: 12, publishing: true, viewers: 31, players: 1}}))
 (function () {
   "use strict";
 
@@ -37,10 +39,19 @@
 
   function attach(section, options) {
     options = options || {};
-    var place = options.place || { booth: parseInt(section.getAttribute("data-booth"), 10) };
-    var booth = place.booth;
-    // The same key as present.js on the document reader: a presenter who comes back keeps control.
-    var presentKey = "rakwon.present." + booth;
+    var place = options.place || placeOf(section);
+    var kind = place.session !== undefined ? "session" : "booth";
+    var placeId = place[kind];
+    // A booth's is the same key as present.js on the document reader: a presenter who comes back
+    // keeps control.
+    var presentKey = kind === "booth" ? "rakwon.present." + placeId : "rakwon.present.session." + placeId;
+    function here(data) { return Boolean(data) && data[kind] === placeId; }
+    function naming(extra) {
+      var data = {};
+      data[kind] = placeId;
+      Object.keys(extra || {}).forEach(function (key) { data[key] = extra[key]; });
+      return data;
+    }
     var players = options.players || null;
     var playersHome = players ? { parent: players.parentNode, next: players.nextSibling } : null;
 
@@ -74,7 +85,7 @@
     var presenting = false; // this tab turns the pages for everyone
     var speakerLive = false; // the live video has someone to show
 
-    // Every page of the booth's documents, from the page links the template lists.
+    // Every page of the place's documents, from the page links the template lists.
     function pagesOf(asset) {
       var list = document.querySelector('[data-slide-document="' + asset + '"]');
       if (!list) return [];
@@ -177,7 +188,7 @@
     function read(number) {
       if (!presented || !shown) return;
       if (presenting) {
-        live.request("doc.page", { booth: booth, page: number }).then(follow, failed);
+        live.request("doc.page", naming({ page: number })).then(follow, failed);
         return;
       }
       var page = pageOf(shown.asset, number);
@@ -209,14 +220,14 @@
     if (buttons.present) {
       buttons.present.addEventListener("click", function () {
         var asset = parseInt(choice.value, 10);
-        live.request("doc.present", { booth: booth, asset: asset, page: 1 }).then(function (page) {
+        live.request("doc.present", naming({ asset: asset, page: 1 })).then(function (page) {
           presenting = true;
           remember(presentKey, String(page.asset));
           follow(page);
         }, failed);
       });
       buttons.stop.addEventListener("click", function () {
-        live.request("doc.stop", { booth: booth }).then(function () {
+        live.request("doc.stop", naming()).then(function () {
           presenting = false;
           remember(presentKey, null);
           follow(null);
@@ -225,13 +236,13 @@
     }
 
     live.on("doc.page", function (page) {
-      if (page.booth === booth) follow(page);
+      if (here(page)) follow(page);
     });
     live.on("doc.followers", function (followers) {
-      if (followers.booth === booth) showFollowers(followers);
+      if (here(followers)) showFollowers(followers);
     });
     live.on("doc.stopped", function (data) {
-      if (data.booth !== booth) return;
+      if (!here(data)) return;
       presenting = false;
       remember(presentKey, null);
       follow(null);
@@ -239,7 +250,7 @@
     // On every (re)connect: the follow group is per socket, so join it again; its reply says
     // what is presented now.
     live.on("open", function () {
-      live.request("doc.follow", { booth: booth }).then(function (data) {
+      live.request("doc.follow", naming()).then(function (data) {
         var page = data.presenting;
         presenting = Boolean(page && mayPresent && remembered(presentKey) === String(page.asset));
         if (!page) remember(presentKey, null);
@@ -253,7 +264,7 @@
 
     document.addEventListener("rakwon:rtc-state", function (event) {
       var state = event.detail || {};
-      if (state.booth !== booth) return;
+      if (!here(state)) return;
       speakerLive = state.players > 0;
       if (watching) {
         var says = function (key) { return watching.getAttribute("data-text-" + key) || ""; };
@@ -268,9 +279,23 @@
     return { back: back, read: read, swap: swap };
   }
 
+  function placeOf(section) {
+    if (section.hasAttribute("data-session")) return { session: parseInt(section.getAttribute("data-session"), 10) };
+    return { booth: parseInt(section.getAttribute("data-booth"), 10) };
+  }
+
   window.rakwonLiveWithSlides = { attach: attach };
-  if (!live) return;
-  document.querySelectorAll("[data-live-with-slides]").forEach(function (section) {
-    attach(section, { players: document.querySelector("#live-video [data-rtc-players]") });
-  });
+
+  function attachAll() {
+    live = window.rakwonLive;
+    if (!live) return;
+    document.querySelectorAll("[data-live-with-slides]").forEach(function (section) {
+      var players = section.getAttribute("data-players") || "#live-video [data-rtc-players]";
+      attach(section, { players: document.querySelector(players) });
+    });
+  }
+  // live.js may come later in the page than this script (both deferred, as on a session's page):
+  // then attach once every deferred script ran, which is before DOMContentLoaded.
+  if (live) attachAll();
+  else document.addEventListener("DOMContentLoaded", attachAll);
 })();

@@ -160,8 +160,21 @@
     var room = null;
     var mayPublish = root.getAttribute("data-stage-may-speak") === "1";
 
+    // Tells the page how the stage's room stands (exhibits/static/exhibits/live_with_slides.js
+    // shows the speakers beside the presented page, and speakers how many watch them).
+    function announce(state, theRoom) {
+      var publications = theRoom.publications || {};
+      root.dispatchEvent(new CustomEvent("rakwon:rtc-state", { bubbles: true, detail: {
+        session: session,
+        players: Object.keys(theRoom.players).length,
+        publishing: Boolean(publications.camera || publications.screen),
+        viewers: state.viewers || 0,
+      } }));
+    }
+
     function onState(state, theRoom) {
       onAir = state.publishers.length > 0;
+      announce(state, theRoom);
       find("[data-stage-idle]").hidden = onAir;
       Object.keys(theRoom.players).forEach(function (id) {
         theRoom.players[id].card.setAttribute("data-publisher", id);
