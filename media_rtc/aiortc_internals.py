@@ -532,6 +532,9 @@ def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
 #   `_recv_next` calls for every SRTP / SRTCP datagram, handing the clear RTP to
 #   `_handle_rtp_data(data, arrival_time_ms=...)` (looked up on the instance) and swallowing
 #   `pylibsrtp.Error` (a packet that fails authentication is dropped).
+# - `RTCIceTransport._connection._protocols` (aioice `StunProtocol`s, one per local candidate):
+#   asyncio calls each one's `datagram_received(data, addr)` (looked up on the instance); it hands
+#   whatever is not STUN to the connection's queue, which the DTLS transport's task reads.
 # RFC 3711 leaves the RTP header in clear, so frames (marker bit, timestamp) and sizes can be read
 # before any decryption; a sample of packets is still unprotected to prove they are authentic.
 
@@ -700,6 +703,27 @@ async def _ignore_rtp(data: bytes, arrival_time_ms: int) -> None:
     return None
 
 
+def _count_on_arrival(dtls: Any) -> None:
+    """SRTP datagrams go to the counting session as the socket delivers them, instead of through
+    aioice's queue and the DTLS transport's receive task (a wake-up and several coroutines per
+    packet). STUN, DTLS and SRTCP take aiortc's own path."""
+    connection = dtls.transport._connection
+
+    for protocol in list(connection._protocols):
+        original = protocol.datagram_received
+
+        def datagram_received(data: bytes, addr: tuple, original: Callable = original) -> None:
+            if 127 < data[0] < 192 and not 192 <= data[1] <= 208:  # RTP, not RTCP (aiortc's is_rtcp)
+                try:  # noqa: SIM105 (a plain try costs less than contextlib.suppress, per packet)
+                    dtls._rx_srtp.unprotect(data)
+                except pylibsrtp.Error:
+                    pass  # counted as a failure; dropped, as aiortc drops it
+                return
+            original(data, addr)
+
+        protocol.datagram_received = datagram_received
+
+
 def media_payload_kinds(sdp_text: str) -> dict[int, tuple[str, str]]:
     """Payload type -> (kind, mime type) of the media codecs (not RTX, RED or FEC) in an SDP."""
     from aiortc import sdp
@@ -743,6 +767,7 @@ def count_srtp_headers(
         holder.append(counting)
         dtls._rx_srtp = counting
         dtls._handle_rtp_data = _ignore_rtp
+        _count_on_arrival(dtls)
 
     dtls._setup_srtp = setup_srtp
     return lambda: holder[0] if holder else None

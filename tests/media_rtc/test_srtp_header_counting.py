@@ -8,6 +8,7 @@ import asyncio
 import fractions
 import inspect
 
+import aiortc
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
@@ -38,6 +39,19 @@ def test_dtls_transport_sets_rx_srtp_in_setup_srtp_after_the_handshake():
     assert "self._rx_srtp = Session(rx_policy)" in inspect.getsource(RTCDtlsTransport._setup_srtp)
     assert "self._setup_srtp()" in inspect.getsource(RTCDtlsTransport.start)
     assert list(inspect.signature(RTCDtlsTransport._setup_srtp).parameters) == ["self"]
+
+
+def test_aioice_hands_every_datagram_to_its_protocols_datagram_received():
+    import asyncio.selector_events
+
+    import aioice.ice
+
+    source = inspect.getsource(asyncio.selector_events._SelectorDatagramTransport._read_ready)
+    assert "self._protocol.datagram_received(data, addr)" in source
+    received = inspect.getsource(aioice.ice.StunProtocol.datagram_received)
+    assert "self.receiver.data_received(data, self.local_candidate.component)" in received
+    assert "self._protocols += host_protocols" in inspect.getsource(aioice.ice.Connection)
+    assert "self._connection = gatherer._connection" in inspect.getsource(aiortc.RTCIceTransport.__init__)
 
 
 # --- two real peers ----------------------------------------------------------------------------------
