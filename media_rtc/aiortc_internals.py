@@ -534,7 +534,8 @@ def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
 #   `pylibsrtp.Error` (a packet that fails authentication is dropped).
 # - `RTCIceTransport._connection._protocols` (aioice `StunProtocol`s, one per local candidate):
 #   asyncio calls each one's `datagram_received(data, addr)` (looked up on the instance); it hands
-#   whatever is not STUN to the connection's queue, which the DTLS transport's task reads.
+#   whatever is not STUN to the connection's `_queue` (an `asyncio.Queue`), which the DTLS
+#   transport's task reads.
 # RFC 3711 leaves the RTP header in clear, so frames (marker bit, timestamp) and sizes can be read
 # before any decryption; a sample of packets is still unprotected to prove they are authentic.
 
@@ -708,12 +709,15 @@ def _count_on_arrival(dtls: Any) -> None:
     aioice's queue and the DTLS transport's receive task (a wake-up and several coroutines per
     packet). STUN, DTLS and SRTCP take aiortc's own path."""
     connection = dtls.transport._connection
+    waiting = connection._queue  # datagrams that arrived before the handshake's end, not yet read
 
     for protocol in list(connection._protocols):
         original = protocol.datagram_received
 
         def datagram_received(data: bytes, addr: tuple, original: Callable = original) -> None:
-            if 127 < data[0] < 192 and not 192 <= data[1] <= 208:  # RTP, not RTCP (aiortc's is_rtcp)
+            # RTP, not RTCP (aiortc's is_rtcp); while older datagrams wait in the queue, this one
+            # joins them, so packets are counted in the order they arrived.
+            if 127 < data[0] < 192 and not 192 <= data[1] <= 208 and waiting.empty():
                 try:  # noqa: SIM105 (a plain try costs less than contextlib.suppress, per packet)
                     dtls._rx_srtp.unprotect(data)
                 except pylibsrtp.Error:

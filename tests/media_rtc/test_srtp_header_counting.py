@@ -52,6 +52,11 @@ def test_aioice_hands_every_datagram_to_its_protocols_datagram_received():
     assert "self.receiver.data_received(data, self.local_candidate.component)" in received
     assert "self._protocols += host_protocols" in inspect.getsource(aioice.ice.Connection)
     assert "self._connection = gatherer._connection" in inspect.getsource(aiortc.RTCIceTransport.__init__)
+    connection = inspect.getsource(aioice.ice.Connection)
+    assert "self._queue: asyncio.Queue[tuple[bytes, int] | None] = asyncio.Queue()" in connection
+    assert "self._queue.put_nowait((data, component))" in inspect.getsource(
+        aioice.ice.Connection.data_received
+    )
 
 
 # --- two real peers ----------------------------------------------------------------------------------
@@ -163,7 +168,9 @@ async def send_and_count(*, verify_every: int, tamper_nth: int | None = None):
                 break
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)  # anything extra would arrive now
-        return counting(), video, audio, keyframes
+        session = counting()
+        session.through_dtls_task = dtls._RTCDtlsTransport__rx_packets  # datagrams _recv_next read
+        return session, video, audio, keyframes
     finally:
         await sender.close()
         await viewer.close()
@@ -184,6 +191,8 @@ async def test_header_counting_counts_every_frame_and_byte_sent_and_verifies_a_s
     # the first packets of each stream and the keyframe, then one in four
     assert packets // 4 <= session.verified < packets
     assert len(keyframes) == 1  # the first complete keyframe, once, for the one video stream
+    # most packets were counted as the socket delivered them, not after the DTLS task's queue
+    assert session.through_dtls_task < packets / 2
 
 
 async def test_a_tampered_packet_in_the_sample_is_a_failure_not_a_frame():
