@@ -21,7 +21,7 @@ from .services import (
     privacy,  # noqa: F401  the event's own shredding strategy
     session_poll_shredding,  # noqa: F401  polls' shredding strategy (their votes)
     session_question_shredding,  # noqa: F401  Q&A's shredding strategy
-    stage,  # noqa: F401  the stage's permissions (events.speak_on_stage...)
+    stage,  # the stage's permissions (events.speak_on_stage...), its audit words
     stage_shredding,  # noqa: F401  the stage's shredding strategy
 )
 from .services.activity import sample_online
@@ -41,6 +41,9 @@ registry.attendee_data.register("chat_messages", attendee_messages)
 registry.attendee_data.register("session_questions", attendee_questions)
 registry.attendee_data.register("poll_votes", attendee_poll_votes)
 registry.attendee_data.register("stage", attendee_stage)
+# Each stage invitation mail tried is in the audit log (an outside speaker's address was mailed).
+registry.audit_actions.register(stage.INVITATION_MAILED, stage.INVITATION_MAILED_LABEL)
+registry.audit_subjects.register(stage.SPEAKER_SUBJECT, stage.describe_speaker_subject)
 register_event_checks()  # before other apps' checks, so the checklist starts with the event's own texts
 if not settings.REDIS_URL:
     # The embedded mode's presence is in the web process's memory: it samples the online count for

@@ -44,6 +44,20 @@ _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))
 _OUR_FIELDS = frozenset({"request_id", "connection_id", "log_context", "request"})
 
 
+# URL arguments that are secrets (invitation, sign-in and calendar links): never written to a log.
+SECRET_URL_ARGUMENTS = frozenset({"token", "uidb64"})
+
+
+def logged_path(request) -> str:
+    """The request's path with the secrets its URL carries (a link's token) replaced by "…"."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match is not None else ():
+        if name in SECRET_URL_ARGUMENTS and isinstance(value, str) and value:
+            path = path.replace(value, "…")
+    return path
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -145,17 +159,18 @@ class RequestLogMiddleware:
         response[REQUEST_ID_HEADER] = request.request_id
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
+        path = logged_path(request)
         request_log.log(
             level,
             "%s %s %s %.1f ms",
             request.method,
-            request.path,
+            path,
             response.status_code,
             duration_ms,
             extra={
                 "request_id": request.request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
             },

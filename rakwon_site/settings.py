@@ -283,6 +283,11 @@ FLOOR_IMPORT_MAX_ROWS = env_int("FLOOR_IMPORT_MAX_ROWS", 2000)
 PLAN_LOGO_PIXELS = env_int("PLAN_LOGO_PIXELS", 48)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# A stage speaker's invitation mail, "Send again" included: at most this many to one invited
+# speaker, and from one person naming speakers at most this many in all, per window.
+STAGE_INVITATION_MAILS_PER_SPEAKER = env_int("STAGE_INVITATION_MAILS_PER_SPEAKER", 3)
+STAGE_INVITATION_MAILS_PER_NAMER = env_int("STAGE_INVITATION_MAILS_PER_NAMER", 30)
+STAGE_INVITATION_MAIL_WINDOW_MINUTES = env_int("STAGE_INVITATION_MAIL_WINDOW_MINUTES", 60)
 # Who may create events (events.services.signup): "open" (any account), "invitation" (accounts a
 # superuser invited as organisers, owners of an event, superusers; sign-up needs an invitation) or
 # "superuser" (only superusers). A closed network's default: by invitation.

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from ..models import TeamInvitation
+from ..models import Attendee, StageSpeaker, TeamInvitation
 from ..registry import mail_kinds
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 MAIL_KINDS = {
     "team_invitation": _("Team invitation"),
     "registration": _("Registration mail"),
+    "stage_invitation": _("Stage speaker invitation"),
 }
 FAILED_MAILS_KEPT = 50  # per event: the newest ones; an organiser needs the pattern, not a log
 
@@ -60,6 +61,38 @@ def send_team_invitation_mail(invitation_id: int) -> None:
             "link": link,
             "language": invitation.event.languages[0] if invitation.event.languages else None,
             "now": timezone.now(),
+        },
+    )
+
+
+def stage_invitation_language(speaker: StageSpeaker) -> str | None:
+    """The outside speaker's language where the event knows it (they registered for it), else
+    the event's first."""
+    registered = (
+        Attendee.objects.filter(event_id=speaker.event_id, email__iexact=speaker.email)
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return registered or (speaker.event.languages[0] if speaker.event.languages else None)
+
+
+def send_stage_invitation_mail(speaker: StageSpeaker, *, token: str, inviter: str) -> None:
+    """The invitation of an outside speaker, with the link the organiser is shown: sent in the
+    request (not queued) so the organiser learns at once whether it went, and no token sits in
+    a queue. Raises what the mail backend raises (OSError, smtplib.SMTPException)."""
+    link = settings.SITE_URL + reverse("stage:accept", args=[token])
+    send_invitation_mail(
+        to=speaker.email,
+        subject_template="events/mail/stage_invitation_subject.txt",
+        body_template="events/mail/stage_invitation.txt",
+        context={
+            "speaker": speaker,
+            "session": speaker.session,
+            "event": speaker.event,
+            "inviter": one_line(inviter),
+            "link": link,
+            "language": stage_invitation_language(speaker),
         },
     )
 

@@ -2,24 +2,34 @@
 outside speaker), accepting such a link, and the audience's raised hands that a moderator brings
 on stage and takes off again. Who publishes on the stage is decided here (`may_speak_on_stage`);
 live video asks it through rules (events.speak_on_stage) and closes the streams of someone taken
-off through `registry.stage_exits`. The socket side is events/live/stage_handlers.py."""
+off through `registry.stage_exits`. The socket side is events/live/stage_handlers.py.
+
+An outside speaker's invitation is mailed when they are named, and again on "Send again" (a new
+link; the old one stops working), at most STAGE_INVITATION_MAILS_PER_SPEAKER times per window.
+Each mail tried is a line in the event's audit log (it sends a person's address to the mail
+server), which is also where the speakers page reads whether it went: no column is needed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import rules
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..errors import InvitationError, RakwonError
-from ..models import Attendee, Session, StageHand, StageSpeaker, User
+from ..models import Attendee, AuditLogEntry, Session, StageHand, StageSpeaker, User
+from ..models.invitation import default_expiry
 from ..permissions import CHANGE_EVENT, ENTER_EVENT
-from ..registry import event_roles, session_places, stage_exits
+from ..registry import audit_actors, event_roles, session_places, stage_exits
+from . import mail
+from .audit import record_audit
 from .session_questions import may_moderate
 from .team import check_invited_address
 
@@ -29,6 +39,12 @@ MODERATE_STAGE = "events.moderate_stage"
 SPEAK_ON_STAGE = "events.speak_on_stage"
 
 UPCOMING, LIVE, ENDED = "upcoming", "live", "ended"
+
+#: The audit log's line for each invitation mail tried (registered in events/contributions.py);
+#: its subject names the speaker by reference ("stage_speaker:12"), never by address.
+INVITATION_MAILED = "stage_invitation_mail"
+INVITATION_MAILED_LABEL = gettext_lazy("Stage speaker invitation mailed")
+SPEAKER_SUBJECT = "stage_speaker"
 
 
 class StageError(RakwonError):
@@ -120,11 +136,19 @@ def stage_status(session: Session, now: datetime | None = None) -> str:
 class NamedSpeaker:
     speaker: StageSpeaker
     link_token: str | None  # the invitation link's token, shown once; None for an account
+    mail_sent: bool | None = None  # whether the invitation mail went; None for an account
+    mail_refusal: str = ""  # why it was not even tried (the limits), to tell the organiser
+
+
+def describe_speaker_subject(number: str) -> str:
+    """The audit log's subject "stage_speaker:12" as the organiser reads it."""
+    return _("Stage speaker #%(number)s") % {"number": number}
 
 
 def name_stage_speaker(session: Session, email: str, *, by: User) -> NamedSpeaker:
     """An account with this address becomes a speaker at once; any other address gets an
-    invitation link (only its hash is stored) that the organiser passes on."""
+    invitation link (only its hash is stored), mailed to it now and shown once to the organiser,
+    who can copy it if the mail does not go."""
     _require_namer(session, by)
     email = (email or "").strip().lower()
     if not email or "@" not in email:
@@ -143,7 +167,107 @@ def name_stage_speaker(session: Session, email: str, *, by: User) -> NamedSpeake
             _("%(email)s is already a speaker of this session.") % {"email": email},
             code="stage.already_speaker",
         ) from None
-    return NamedSpeaker(speaker, None if account is not None else speaker.token)
+    if account is not None:
+        return NamedSpeaker(speaker, None)
+    token = speaker.token
+    try:
+        _check_mail_limits(speaker, by=by)
+    except StageError as limited:
+        return NamedSpeaker(speaker, token, mail_sent=False, mail_refusal=limited.message)
+    return NamedSpeaker(speaker, token, mail_sent=_mail_invitation(speaker, token, by=by))
+
+
+def resend_stage_invitation(speaker: StageSpeaker, *, by: User) -> NamedSpeaker:
+    """Mail the invitation again with a new link (the earlier one stops working) that is valid
+    for INVITATION_VALID_DAYS from now. Refused (StageError) once accepted, or past the limits,
+    before anything changes: a refused resend leaves the link the speaker has working."""
+    _require_namer(speaker.session, by)
+    if speaker.accepted_at is not None or speaker.user_id is not None:
+        raise StageError(
+            _("%(email)s has accepted already: there is nothing to send.") % {"email": speaker.email},
+            code="stage.already_accepted",
+        )
+    _check_mail_limits(speaker, by=by)
+    token = speaker.issue_token()
+    speaker.expires_at = default_expiry()
+    speaker.save(update_fields=["expires_at"])
+    return NamedSpeaker(speaker, token, mail_sent=_mail_invitation(speaker, token, by=by))
+
+
+def _mails_since(**lookups) -> int:
+    since = timezone.now() - timedelta(minutes=settings.STAGE_INVITATION_MAIL_WINDOW_MINUTES)
+    found = AuditLogEntry.objects.filter(action=INVITATION_MAILED, created_at__gt=since, **lookups)
+    return sum(1 for details in found.values_list("details", flat=True) if details.get("sent"))
+
+
+def _check_mail_limits(speaker: StageSpeaker, *, by: User) -> None:
+    """Only mail that went counts: a mail server that is down does not use up the tries."""
+    window = settings.STAGE_INVITATION_MAIL_WINDOW_MINUTES
+    if _mails_since(
+        event_id=speaker.event_id, subject=f"{SPEAKER_SUBJECT}:{speaker.pk}"
+    ) >= settings.STAGE_INVITATION_MAILS_PER_SPEAKER or (
+        _mails_since(actor=by) >= settings.STAGE_INVITATION_MAILS_PER_NAMER
+    ):
+        raise StageError(
+            ngettext(
+                "The invitation was mailed several times in the last %(minutes)s minute; wait "
+                "before sending it again, or copy the link and send it yourself.",
+                "The invitation was mailed several times in the last %(minutes)s minutes; wait "
+                "before sending it again, or copy the link and send it yourself.",
+                window,
+            )
+            % {"minutes": window},
+            code="stage.mail_limited",
+        )
+
+
+def _mail_invitation(speaker: StageSpeaker, token: str, *, by: User) -> bool:
+    """Send the invitation now; False if the mail server did not take it (the organiser is shown
+    the link to copy, the dashboard lists the failure). Logged by reference, never the link."""
+    sent, reason = True, ""
+    try:
+        mail.send_stage_invitation_mail(speaker, token=token, inviter=by.display_name or by.email)
+    except OSError as error:  # smtplib's errors are OSErrors, as are a refused or lost connection
+        sent, reason = False, type(error).__name__
+        mail.record_failed_mail(
+            speaker.event_id,
+            what="stage_invitation",
+            subject=f"{SPEAKER_SUBJECT}:{speaker.pk}",
+            reason=reason,
+        )
+    staff_role = "" if by.has_perm(CHANGE_EVENT, speaker.event) or "staff" not in audit_actors else "staff"
+    record_audit(
+        speaker.event,
+        INVITATION_MAILED,
+        by=by,
+        as_role=staff_role,
+        subject=f"{SPEAKER_SUBJECT}:{speaker.pk}",
+        details={"sent": sent, "reason": reason} if reason else {"sent": sent},
+    )
+    return sent
+
+
+@dataclass(frozen=True)
+class InvitationMail:
+    """What the speakers page says of an invitation's last mail."""
+
+    sent: bool
+    at: datetime
+
+
+def invitation_mails(session: Session) -> dict[int, InvitationMail]:
+    """The last invitation mail tried for each of the session's invited speakers, by their id."""
+    subjects = {
+        f"{SPEAKER_SUBJECT}:{pk}": pk
+        for pk in session.stage_speakers.filter(user__isnull=True).values_list("pk", flat=True)
+    }
+    last: dict[int, InvitationMail] = {}
+    entries = AuditLogEntry.objects.filter(
+        event_id=session.event_id, action=INVITATION_MAILED, subject__in=list(subjects)
+    ).order_by("created_at", "id")
+    for subject, details, at in entries.values_list("subject", "details", "created_at"):
+        last[subjects[subject]] = InvitationMail(sent=bool(details.get("sent")), at=at)
+    return last
 
 
 def remove_stage_speaker(speaker: StageSpeaker, *, by: User) -> None:

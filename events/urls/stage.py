@@ -17,6 +17,11 @@ urlpatterns = [
         views.StageSpeakerRemoveView.as_view(),
         name="speaker_remove",
     ),
+    path(
+        "organiser/<slug:slug>/schedule/<int:session_id>/stage/<int:speaker_id>/send-again/",
+        views.StageSpeakerResendView.as_view(),
+        name="speaker_resend",
+    ),
     path("accounts/invitations/stage/<str:token>/", views.AcceptStageInvitationView.as_view(), name="accept"),
     path(f"{hands}hand/", views.RaiseHandView.as_view(), name="hand"),
     path(

@@ -63,9 +63,13 @@ class StageSpeakersView(PermissionMixin, SessionStageMixin, FormRefusalMixin, Fo
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        speakers = list(stage.speakers_of(self.session))
+        mails = stage.invitation_mails(self.session)
+        for speaker in speakers:
+            speaker.invitation_mail = mails.get(speaker.pk)  # the last one tried, if any
         context.update(
             session=self.session,
-            speakers=stage.speakers_of(self.session),
+            speakers=speakers,
             max_speakers=settings.RTC_STAGE_MAX_SPEAKERS,
             is_organiser=self.request.user.has_perm(MANAGE_EVENT, self.event),
             new_link=self.request.session.pop("stage_speaker_link", None),
@@ -83,10 +87,30 @@ class StageSpeakersView(PermissionMixin, SessionStageMixin, FormRefusalMixin, Fo
                 _("%(email)s is now a speaker of this session.") % {"email": named.speaker.email},
             )
         else:
-            link = self.request.build_absolute_uri(reverse("stage:accept", args=[named.link_token]))
-            # Shown once, on the next page only: the database keeps just its hash.
-            self.request.session["stage_speaker_link"] = {"email": named.speaker.email, "link": link}
+            tell_about_invitation_mail(self.request, named)
         return redirect("stage:speakers", slug=self.event.slug, session_id=self.session.pk)
+
+
+def tell_about_invitation_mail(request, named: stage.NamedSpeaker) -> None:
+    """Whether the invitation mail went, and the link once on the next page (the database keeps
+    just its hash), so that the organiser can pass it on another way whatever happened."""
+    email = named.speaker.email
+    if named.mail_sent:
+        messages.success(request, _("The invitation was mailed to %(email)s.") % {"email": email})
+    elif named.mail_refusal:
+        messages.warning(request, named.mail_refusal)
+    else:
+        messages.error(
+            request,
+            _(
+                "The invitation to %(email)s could not be mailed: the mail server did not take it. "
+                "Nothing is lost: copy the link below and send it yourself, or press “Send again” "
+                "later. If it keeps failing, ask the server's operator to check the mail settings."
+            )
+            % {"email": email},
+        )
+    link = request.build_absolute_uri(reverse("stage:accept", args=[named.link_token]))
+    request.session["stage_speaker_link"] = {"email": email, "link": link, "mailed": bool(named.mail_sent)}
 
 
 class StageSpeakerRemoveView(SessionStageMixin, View):
@@ -101,6 +125,24 @@ class StageSpeakerRemoveView(SessionStageMixin, View):
         messages.success(
             request, _("%(email)s is no longer a speaker of this session.") % {"email": speaker.email}
         )
+        return redirect("stage:speakers", slug=self.event.slug, session_id=self.session.pk)
+
+
+class StageSpeakerResendView(SessionStageMixin, View):
+    """ "Send again": a new link by mail (the earlier one stops working), within the limits."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        speaker = get_object_or_404(StageSpeaker, pk=kwargs["speaker_id"], session=self.session)
+        try:
+            named = stage.resend_stage_invitation(speaker, by=request.user)
+        except stage.StageError as error:
+            if error.code == "stage.not_allowed":
+                raise PermissionDenied(error.message) from error
+            messages.error(request, error.message)
+        else:
+            tell_about_invitation_mail(request, named)
         return redirect("stage:speakers", slug=self.event.slug, session_id=self.session.pk)
 
 
