@@ -1,0 +1,99 @@
+"""A socket's inbox (events.live.inbox.Inbox): asyncio.Queue's behaviour as
+channels_redis uses it, at a fraction of its memory; and the Redis layer delivering through it
+(that part runs only with REDIS_URL set)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from channels_redis.core import BoundedQueue
+
+from events.live.inbox import Inbox
+from events.redis_layer import RedisChannelLayer
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+async def test_inbox_gives_messages_first_in_first_out():
+    inbox = Inbox(10)
+    for n in range(3):
+        inbox.put_nowait({"n": n})
+    assert [inbox.get_nowait()["n"] for _ in range(3)] == [0, 1, 2]
+    assert inbox.empty() is True
+
+
+async def test_a_full_inbox_drops_its_oldest_message_as_channels_redis_does():
+    inbox, stock = Inbox(2), BoundedQueue(2)
+    for n in range(5):
+        inbox.put_nowait(n)
+        stock.put_nowait(n)
+    assert [inbox.get_nowait(), inbox.get_nowait()] == [stock.get_nowait(), stock.get_nowait()] == [3, 4]
+
+
+async def test_an_empty_inbox_refuses_get_nowait():
+    with pytest.raises(asyncio.QueueEmpty):
+        Inbox(2).get_nowait()
+
+
+async def test_get_waits_until_a_message_is_put():
+    inbox = Inbox(5)
+    waiting = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    assert waiting.done() is False
+    inbox.put_nowait("hello")
+    assert await asyncio.wait_for(waiting, 1) == "hello"
+    assert inbox.empty() is True
+
+
+async def test_a_cancelled_get_leaves_the_message_for_the_next_reader():
+    inbox = Inbox(5)
+    first = asyncio.ensure_future(inbox.get())
+    second = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    inbox.put_nowait("only one")  # wakes the first reader ...
+    first.cancel()  # ... which is cancelled before it runs: the second must get the message
+    assert await asyncio.wait_for(second, 1) == "only one"
+    assert first.cancelled() is True
+
+
+async def test_an_idle_inbox_is_far_smaller_than_an_asyncio_queue():
+    inbox, stock = Inbox(100), BoundedQueue(100)
+    waiting = [asyncio.ensure_future(inbox.get()), asyncio.ensure_future(stock.get())]
+    await asyncio.sleep(0)
+    stock_bytes = (
+        sys.getsizeof(stock)
+        + sys.getsizeof(vars(stock))
+        + sum(
+            sys.getsizeof(part)
+            for part in (stock._queue, stock._getters, stock._putters, stock._finished._waiters)
+        )
+    )
+    inbox_bytes = sys.getsizeof(inbox) + sys.getsizeof(inbox._getters)
+    assert inbox_bytes * 10 < stock_bytes
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a running Redis")
+async def test_the_redis_layer_delivers_to_a_process_channel_through_inboxes():
+    parts = urlsplit(REDIS_URL)
+    url = urlunsplit(parts._replace(path="/11"))  # this area's own Redis database
+    layer = RedisChannelLayer(hosts=[{"address": url, "socket_timeout": None}], prefix="test-inbox")
+    try:
+        first, second = await layer.new_channel(), await layer.new_channel()
+        waiting = asyncio.ensure_future(layer.receive(first))
+        await asyncio.sleep(0.05)
+        await layer.send(second, {"type": "live.push", "n": 2})
+        await layer.send(first, {"type": "live.push", "n": 1})
+        assert (await asyncio.wait_for(waiting, 5))["n"] == 1
+        assert (await asyncio.wait_for(layer.receive(second), 5))["n"] == 2
+        assert all(isinstance(inbox, Inbox) for inbox in layer.receive_buffer.values())
+        assert dict(layer.receive_buffer) == {}  # emptied inboxes are let go
+    finally:
+        await layer.flush()
+        await layer.close_pools()
