@@ -707,8 +707,10 @@ def main() -> int:
             }
             for name, app in apps.items():
                 logs[name] = Path(scratch, f"daphne-{name}.log")
+                # The site as the Procfile runs it (rakwon_site/serve.py); the baseline on plain daphne.
+                server = "rakwon_site.serve" if name in ("A", "B") else "daphne"
                 processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(ports[name]), app],
+                    [sys.executable, "-m", server, "-b", "127.0.0.1", "-p", str(ports[name]), app],
                     stderr=logs[name].open("w"),
                     **quiet,
                 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +30,7 @@ pytestmark = pytest.mark.skipif(
 # Small on purpose: a killed process's sockets are swept within a few seconds, not ten.
 PROCESS_TTL_SECONDS = "2"
 TICK_SECONDS = "0.3"
+SERVE = [sys.executable, "-m", "rakwon_site.serve"]  # daphne as the Procfile runs it
 
 
 def _free_port() -> int:
@@ -129,14 +129,14 @@ def start_cluster(var_dir: Path, redis_database: int, name: str) -> Cluster:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cluster = Cluster(env=env)
     cluster.manage("migrate", "--noinput", "-v0")
-    daphne = shutil.which("daphne", path=str(Path(sys.executable).parent)) or "daphne"
     for number in range(2):
         port = _free_port()
         log = (var_dir / f"daphne-{number}.log").open("w")
         cluster.ports.append(port)
         cluster.processes.append(
             subprocess.Popen(
-                [daphne, "-b", "127.0.0.1", "-p", str(port), "rakwon_site.asgi:application"],
+                # As the Procfile runs it: daphne through rakwon_site/serve.py.
+                [*SERVE, "-b", "127.0.0.1", "-p", str(port), "rakwon_site.asgi:application"],
                 cwd=ROOT,
                 env=env,
                 stdout=log,

@@ -70,7 +70,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self.request_stop)
         # The children stay in our process group, so Ctrl-C in the terminal or a signal to the
         # whole group (kill -- -PGID) reaches them as well as this supervisor.
-        daphne = ["-m", "daphne", "-b", host, "-p", str(port), "rakwon_site.asgi:application"]
+        # daphne through the project's launcher (rakwon_site/serve.py: less memory per socket).
+        daphne = ["-m", "rakwon_site.serve", "-b", host, "-p", str(port), "rakwon_site.asgi:application"]
         # Links in mail must point at the address this demo really serves (unless set explicitly).
         env = dict(os.environ)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  a comparison
