@@ -649,10 +649,12 @@ NOT_WALKED = {
     "strangers in tests/events/views/test_stage_views.py",
     "stage:speaker_remove": "a speaker, addressed by its id (none in the world); every role in "
     "tests/events/views/test_stage_views.py",
-    "stage:speaker_resend": "an invited speaker, addressed by its id (none in the world); organisers, the "
-    "booth's staff, other staff, visitors and strangers in tests/events/views/test_stage_invitation_mail.py",
     "stage:accept": "a speaker's invitation link, by its token; tests/events/views/test_stage_views.py",
     "stage:hand": "raising a hand on a session's stage; tests/events/views/test_stage_views.py",
+    "floor:stage_documents": "a session's stage documents, by the session's id; the "
+    "owner, exhibitor staff, visitors and strangers in tests/exhibits/views/test_stage_documents.py",
+    "floor:stage_document_remove": "a session's stage document, by its id; every role in "
+    "tests/exhibits/views/test_stage_documents.py",
     "stage:bring_on": "a raised hand, addressed by its id (none in the world); moderators and the refused in "
     "tests/events/views/test_stage_views.py",
     "stage:take_off": "a raised hand, addressed by its id (none in the world); moderators and the refused in "

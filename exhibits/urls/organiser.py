@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import appointments
+from ..views import appointments, stage_documents
 from ..views import organiser_booths as booths
 from ..views import organiser_exhibitors as exhibitors
 from ..views import organiser_floor_import as floor_import
@@ -45,4 +45,15 @@ urlpatterns = [
     path("booths/<int:booth_id>/edit/", booths.BoothEditView.as_view(), name="booth_edit"),
     path("booths/<int:booth_id>/delete/", booths.BoothDeleteView.as_view(), name="booth_delete"),
     path("meetings/", appointments.MeetingCountsView.as_view(), name="meeting_counts"),  # counts only
+    # The documents a main-stage session's presenters show (a session at a booth shows the booth's).
+    path(
+        "schedule/<int:session_id>/stage/documents/",
+        stage_documents.StageDocumentsView.as_view(),
+        name="stage_documents",
+    ),
+    path(
+        "schedule/<int:session_id>/stage/documents/<int:asset_id>/remove/",
+        stage_documents.StageDocumentRemoveView.as_view(),
+        name="stage_document_remove",
+    ),
 ]

@@ -13,7 +13,7 @@ from events.permissions import ENTER_EVENT
 from events.services import stage
 from events.views.public import zone_label
 
-from ..services import presenting
+from ..services import presenting, stage_documents
 from ..services.tour import with_places
 from .public import TourMixin
 
@@ -32,6 +32,7 @@ class SessionView(TourMixin, TemplateView):
             zone=zone_label(self.event),
             chat_room=f"session:{session.pk}" if in_event else "",
             stage=self.stage_of(session, in_event),
+            may_change_stage_documents=stage_documents.may_change_stage_documents(self.request.user, session),
         )
         if in_event:
             # The documents its presenters may show, with their pages for following along.
