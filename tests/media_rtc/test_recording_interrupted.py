@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +31,8 @@ from media_rtc.services.recordings import (
     sweep_interrupted_recordings,
 )
 from tests.factories import SessionFactory
+
+from . import recording_child
 
 ROOM = "booth.7"
 BIG = 10**9
@@ -130,6 +135,43 @@ async def test_a_killed_recording_is_swept_as_interrupted_and_what_was_written_r
         done.stopped_at,
         done.replay_file,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_media_process_killed_with_sigkill_leaves_a_recording_the_sweep_prepares(event, settings):
+    """The real thing: a separate process records, gets SIGKILL after ~3 s, and nothing else
+    happens until the heartbeat is stale; then one sweep gives a replay of about 3 s."""
+    settings.RECORDING_STALE_SECONDS = 3  # six missed beats of 0.5 s: a loaded machine still beats
+    session = SessionFactory(event=event, title="Keynote")
+    recording = Recording.objects.create(event=event, room=f"stage.{session.pk}", session=session)
+    recording.folder = f"recordings/{recording.pk}"
+    recording.save(update_fields=["folder"])
+    folder = folder_of(recording)
+    child = subprocess.Popen(
+        [sys.executable, "-m", recording_child.__name__, str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        assert child.stdout.readline().strip() == "recording"
+        time.sleep(3.5)  # past RECORDING_STALE_SECONDS since it started: only the heartbeat keeps it
+        assert sweep_interrupted_recordings() == []  # alive: its heartbeat is fresh
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    assert child.returncode == -signal.SIGKILL
+    assert read_manifest(folder)["reason"] == "recording"  # it closed nothing
+    time.sleep(settings.RECORDING_STALE_SECONDS + 1)
+
+    assert sweep_interrupted_recordings() == [recording.pk]
+
+    recording.refresh_from_db()
+    assert (recording.state, recording.stop_reason) == (RecordingState.READY, INTERRUPTED)
+    assert 2.0 <= recording.duration <= 5.0
+    with av.open(str(folder / recording.replay_file)) as container:
+        assert sum(1 for _ in container.decode(video=0)) > 30
+    assert sweep_interrupted_recordings() == []
 
 
 @pytest.mark.django_db
