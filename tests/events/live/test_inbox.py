@@ -97,3 +97,42 @@ async def test_the_redis_layer_delivers_to_a_process_channel_through_inboxes():
     finally:
         await layer.flush()
         await layer.close_pools()
+
+
+@pytest.fixture
+async def redis_layer():
+    parts = urlsplit(REDIS_URL)
+    url = urlunsplit(parts._replace(path="/11"))  # this area's own Redis database
+    layer = RedisChannelLayer(hosts=[{"address": url, "socket_timeout": None}], prefix="test-reader")
+    yield layer
+    await layer.flush()
+    await layer.close_pools()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a running Redis")
+async def test_idle_receivers_wait_on_their_inboxes_and_one_reader_serves_them_all(redis_layer):
+    # channels_redis starts two tasks per waiting receive (the read lock and its queue); an idle
+    # socket waits for minutes, so those are memory held per socket. Here: one reader a process.
+    before = len(asyncio.all_tasks())
+    channels = [await redis_layer.new_channel() for _ in range(50)]
+    waiting = [asyncio.ensure_future(redis_layer.receive(channel)) for channel in channels]
+    await asyncio.sleep(0.1)
+    assert len(asyncio.all_tasks()) - before == 50 + 1
+    for n, channel in enumerate(reversed(channels)):
+        await redis_layer.send(channel, {"type": "live.push", "n": n})
+    received = await asyncio.wait_for(asyncio.gather(*waiting), 10)
+    assert [message["n"] for message in received] == list(reversed(range(50)))
+    assert dict(redis_layer.receive_buffer) == {}
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a running Redis")
+async def test_a_cancelled_receive_lets_its_inbox_go_and_others_still_receive(redis_layer):
+    gone, staying = await redis_layer.new_channel(), await redis_layer.new_channel()
+    leaving = asyncio.ensure_future(redis_layer.receive(gone))
+    waiting = asyncio.ensure_future(redis_layer.receive(staying))
+    await asyncio.sleep(0.05)
+    leaving.cancel()  # the socket closed
+    await asyncio.gather(leaving, return_exceptions=True)
+    assert gone not in redis_layer.receive_buffer
+    await redis_layer.send(staying, {"type": "live.push", "n": 7})
+    assert (await asyncio.wait_for(waiting, 5))["n"] == 7
