@@ -136,3 +136,29 @@ async def test_a_cancelled_receive_lets_its_inbox_go_and_others_still_receive(re
     assert gone not in redis_layer.receive_buffer
     await redis_layer.send(staying, {"type": "live.push", "n": 7})
     assert (await asyncio.wait_for(waiting, 5))["n"] == 7
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a running Redis")
+async def test_a_failed_read_is_retried_and_the_waiting_socket_still_gets_its_message(
+    redis_layer, monkeypatch, caplog
+):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    import events.redis_layer
+
+    monkeypatch.setattr(events.redis_layer, "READ_RETRY_SECONDS", 0.05)
+    real_read, failures = redis_layer.receive_single, []
+
+    async def read_failing_once(channel):
+        if not failures:
+            failures.append(channel)
+            raise RedisConnectionError("Redis is restarting")
+        return await real_read(channel)
+
+    redis_layer.receive_single = read_failing_once
+    channel = await redis_layer.new_channel()
+    waiting = asyncio.ensure_future(redis_layer.receive(channel))
+    await redis_layer.send(channel, {"type": "live.push", "n": 1})
+    assert (await asyncio.wait_for(waiting, 5))["n"] == 1
+    assert len(failures) == 1
+    assert "retrying: Redis is restarting" in caplog.text
