@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import re
 import smtplib
+import socket
 
 import pytest
 from django.core import mail
@@ -166,7 +167,7 @@ def test_the_mail_is_in_the_speakers_language_when_the_event_knows_it(expo):
     stage.name_stage_speaker(expo["session"], GUEST, by=expo["booth_staff"])
 
     [sent] = mail.outbox
-    assert sent.subject == "You are invited to speak at “Keynote on rivers” (%s)" % expo["event"].name
+    assert sent.subject == f"You are invited to speak at “Keynote on rivers” ({expo['event'].name})"
     assert "invited you to speak on the stage of “Keynote on rivers”" in sent.body
     assert "The session is on 2027-05-04 from 10:00 to 11:00 (Asia/Seoul)." in sent.body
 
@@ -332,3 +333,20 @@ def test_the_organiser_reads_the_mails_outcome_in_korean(expo, settings):
     assert f"{GUEST} 님에게 초대 메일을 보내지 못했습니다." in page
     assert "메일을 보내지 못함" in page
     assert "다시 보내기" in page
+
+
+def test_a_real_smtp_connection_refused_is_told_the_same_way(expo, settings):
+    """Django's SMTP backend against a port where nothing listens (the mail server is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+    response = _client(expo["owner"]).post(_speakers_url(expo), {"email": GUEST}, follow=True)
+
+    assert f"The invitation to {GUEST} could not be mailed" in response.content.decode()
+    row = StageSpeaker.objects.get()
+    assert [entry["reason"] for entry in failed_mails(expo["event"])] == ["ConnectionRefusedError"]
+    assert hash_token(LINK.search(response.content.decode()).group(3)) == row.token_hash
