@@ -649,6 +649,8 @@ NOT_WALKED = {
     "strangers in tests/events/views/test_stage_views.py",
     "stage:speaker_remove": "a speaker, addressed by its id (none in the world); every role in "
     "tests/events/views/test_stage_views.py",
+    "stage:speaker_resend": "an invited speaker, addressed by its id (none in the world); organisers, the "
+    "booth's staff, other staff, visitors and strangers in tests/events/views/test_stage_invitation_mail.py",
     "stage:accept": "a speaker's invitation link, by its token; tests/events/views/test_stage_views.py",
     "stage:hand": "raising a hand on a session's stage; tests/events/views/test_stage_views.py",
     "floor:stage_documents": "a session's stage documents, by the session's id; the "
