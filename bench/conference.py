@@ -22,8 +22,13 @@ do: tests/media_rtc/test_conference_media.py), they count what arrives, per trac
 - conference_server_cores: the server process's CPU (user + system) / wall time over the window.
 - stage_viewers_per_core: a stage (2 speakers, 200 kbit/s VP8 + Opus each; every viewer watches
   both, one connection each), server cores per added viewer between --stage-viewers counts
-  (default 20 and 60: 200 aiortc viewers, 400 connections, do not fit on two cores beside the
-  server), as bench/media.py's marginal figure: viewers_per_core = 1 / slope.
+  (default 20 and 60; `--stage-viewers 100 200` for the stage of 200), as bench/media.py's
+  marginal figure: viewers_per_core = 1 / slope. stage_fps_min / _median: each connection's
+  video frame rate at each count (the speakers send 15 fps); stage_client_cores_per_viewer: the
+  viewer processes' CPU per viewer. The stage viewers are light (bench/media_peers.py: frames
+  counted from SRTP's clear headers, a sample unprotected: stage_srtp_verified, and
+  stage_srtp_failures, which must be 0) unless --full-viewers (aiortc's whole receive path, about
+  0.006 cores per connection: 200 of them, 400 connections, do not fit beside the server).
 """
 
 from __future__ import annotations
@@ -315,30 +320,66 @@ async def stage_speakers(port: int) -> None:
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
 
-async def stage_viewers(port: int, members: list[str]) -> None:
-    """Each viewer watches both speakers (one connection each, as the stage's page does)."""
+async def stage_viewers(port: int, members: list[str], full: bool) -> None:
+    """Each viewer watches both speakers (one connection each, as the stage's page does).
+
+    Light by default (bench/media_peers.py's viewers: frames counted from SRTP's clear headers, a
+    sample unprotected); `full`: aiortc's whole receive path for every packet, as before. On
+    "REPORT" prints this process's CPU seconds and each connection's video frames and SRTP sample;
+    any other line ends it."""
     signalling = Signalling(port)
     await signalling.connect()
-    frames = {"count": 0}
+    connections = []
 
-    def deliver(codec, frame) -> None:
-        frames["count"] += 1
-
-    pcs = []
     for member in members:
         for number in range(2):
             pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+            watched = {"member": member, "speaker": number, "video": 0, "pc": pc, "counting": None}
+
+            def deliver(codec, frame, watched=watched) -> None:
+                if codec.mimeType.lower().startswith("video/"):
+                    watched["video"] += 1
+
             for kind in ("audio", "video"):
-                internals.tap_encoded_frames(pc.addTransceiver(kind, direction="recvonly").receiver, deliver)
+                receiver = pc.addTransceiver(kind, direction="recvonly").receiver
+                if full:
+                    internals.tap_encoded_frames(receiver, deliver)
             publisher = publisher_id(f"speaker{number}", "camera")
             reply = await signalling.ask(
                 op="watch", member=member, publisher=publisher, offer=await gathered(pc)
             )
             await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
-            pcs.append(pc)
+            if not full:
+                transceivers = pc.getTransceivers()
+                watched["counting"] = internals.count_srtp_headers(
+                    transceivers[0].receiver.transport,
+                    [t.receiver for t in transceivers],
+                    internals.media_payload_kinds(reply["answer"]),
+                )
+            connections.append(watched)
             await asyncio.sleep(0.05)
     print("WATCHING", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+    def report() -> dict:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        out = []
+        for watched in connections:
+            session = watched["counting"]
+            video = session.counts()["video"]["frames"] if session else watched["video"]
+            out.append(
+                {
+                    "key": f"{watched['member']}/{watched['speaker']}",
+                    "video": video,
+                    "verified": session.verified if session else 0,
+                    "failures": session.failures if session else 0,
+                }
+            )
+        return {"cpu": usage.ru_utime + usage.ru_stime, "at": time.monotonic(), "connections": out}
+
+    loop = asyncio.get_running_loop()
+    while (await loop.run_in_executor(None, sys.stdin.readline)).strip() == "REPORT":
+        print("REPORT " + json.dumps(report()), flush=True)
+    await asyncio.gather(*(watched["pc"].close() for watched in connections), return_exceptions=True)
 
 
 # --- The seats ---------------------------------------------------------------------------------
@@ -425,9 +466,20 @@ def percentile(values: list[float], fraction: float) -> float | None:
 
 
 def stage(args) -> dict:
-    """Server cores per added stage viewer, between two viewer counts (marginal, as bench/media.py)."""
+    """Server cores per added stage viewer, between two viewer counts (marginal, as bench/media.py),
+    and what the viewers received meanwhile (each connection's video frame rate, the clients' CPU)."""
     processes = []
     figures = {}
+    received = {}
+    viewer_procs: list[subprocess.Popen] = []
+    full = ["--full-viewers"] if args.full_viewers else []
+
+    def ask_reports() -> list[dict]:
+        for process in viewer_procs:
+            process.stdin.write("REPORT\n")
+            process.stdin.flush()
+        return [json.loads(wait_for(process, "REPORT")[7:]) for process in viewer_procs]
+
     try:
         server = start("server")
         processes.append(server)
@@ -443,27 +495,63 @@ def stage(args) -> dict:
             members = [f"viewer{n}" for n in range(joined, count)]
             groups = [members[i :: args.viewer_processes] for i in range(args.viewer_processes)]
             group_procs = [
-                start("stage-viewers", "--port", port, "--members", json.dumps(g)) for g in groups if g
+                start("stage-viewers", "--port", port, "--members", json.dumps(g), *full) for g in groups if g
             ]
             processes.extend(group_procs)
             for process in group_procs:
                 wait_for(process, "WATCHING")
+            viewer_procs.extend(group_procs)
             joined = count
             time.sleep(3)
+            before = ask_reports()
             first = loop.run_until_complete(probe.ask(op="cpu"))
             time.sleep(args.stage_seconds)
             last = loop.run_until_complete(probe.ask(op="cpu"))
+            after = ask_reports()
             figures[count] = (last["cpu"] - first["cpu"]) / (last["at"] - first["at"])
+            rates = []
+            for earlier, later in zip(before, after, strict=True):
+                frames = {c["key"]: c["video"] for c in earlier["connections"]}
+                elapsed = later["at"] - earlier["at"]
+                rates += [(c["video"] - frames[c["key"]]) / elapsed for c in later["connections"]]
+            client_cores = sum(
+                (later["cpu"] - earlier["cpu"]) / (later["at"] - earlier["at"])
+                for earlier, later in zip(before, after, strict=True)
+            )
+            received[count] = {
+                "fps_min": round(min(rates), 1),
+                "fps_median": round(sorted(rates)[len(rates) // 2], 1),
+                "client_cores_per_viewer": round(client_cores / count, 5),
+                "verified": sum(c["verified"] for report in after for c in report["connections"]),
+                "failures": sum(c["failures"] for report in after for c in report["connections"]),
+            }
+            log(f"stage {count} viewers: server {figures[count]:.3f} cores, {json.dumps(received[count])}")
         loop.close()
     finally:
         stop(processes)
     low, high = args.stage_viewers
     slope = (figures[high] - figures[low]) / (high - low)
-    return {
+    failures = received[high]["failures"]
+    result = {
         "stage_viewers_measured": [low, high],
         "stage_server_cores": {str(k): round(v, 3) for k, v in figures.items()},
         "stage_viewers_per_core": round(1 / slope) if slope > 0 else None,
+        "stage_fps_min": {str(k): v["fps_min"] for k, v in received.items()},
+        "stage_fps_median": {str(k): v["fps_median"] for k, v in received.items()},
+        "stage_client_cores_per_viewer": {str(k): v["client_cores_per_viewer"] for k, v in received.items()},
+        "stage_full_viewers": args.full_viewers,
+        "stage_srtp_verified": received[high]["verified"],
+        "stage_srtp_failures": failures,
     }
+    if failures:
+        result["stage_srtp_warning"] = (
+            f"{failures} sampled SRTP packets failed authentication: counts not trustworthy"
+        )
+        print("!" * 78 + "\n!!! SRTP: " + result["stage_srtp_warning"] + "\n" + "!" * 78, file=sys.stderr)
+    elif not args.full_viewers and not received[high]["verified"]:
+        result["stage_srtp_warning"] = "light viewers ran but no SRTP packet was verified"
+        print("!!! SRTP: " + result["stage_srtp_warning"], file=sys.stderr)
+    return result
 
 
 def stop(processes: list) -> None:
@@ -569,6 +657,11 @@ def main() -> None:
     parser.add_argument("--stage-viewers", type=int, nargs=2, default=[20, 60])
     parser.add_argument("--stage-seconds", type=float, default=8.0)
     parser.add_argument("--viewer-processes", type=int, default=4)
+    parser.add_argument(
+        "--full-viewers",
+        action="store_true",
+        help="stage viewers with aiortc's whole receive path (as before)",
+    )
     args = parser.parse_args()
     if args.role == "server":
         asyncio.run(serve())
@@ -577,7 +670,7 @@ def main() -> None:
     elif args.role == "stage-speakers":
         asyncio.run(stage_speakers(args.port))
     elif args.role == "stage-viewers":
-        asyncio.run(stage_viewers(args.port, json.loads(args.members)))
+        asyncio.run(stage_viewers(args.port, json.loads(args.members), args.full_viewers))
     elif args.role == "seats":
         asyncio.run(seats(args.port, json.loads(args.members), args.audio_only))
     else:

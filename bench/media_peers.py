@@ -12,9 +12,11 @@ Viewers do not decode. By default they are light (`aiortc_internals.count_srtp_h
 count video frames (marker bit) and bytes from the clear RTP headers of the SRTP packets, and
 unprotect only a sample (the first packets of each stream, every packet until a complete VP8
 keyframe has arrived, which is when "first frame" is taken, then one in 16); failed samples are
-reported as srtp_failures. Light viewers send no NACK or PLI. With `full`, they are full aiortc
-receivers (SRTP, jitter buffer, NACK for every packet) that count complete encoded frames, as
-before: about 0.006 cores each, which is why 200 of them do not fit beside the server on two cores.
+reported as srtp_failures. Until that keyframe, aiortc receives as usual (NACK, RTX, jitter
+buffer), so a light viewer starts as a full one does; after it, it sends no NACK or PLI. With
+`full`, they are full aiortc receivers (SRTP, jitter buffer, NACK for every packet) that count
+complete encoded frames, as before: several times a light viewer's CPU, which is why 200 of them
+did not fit beside the server on two cores.
 They join one after another, STAGGER_SECONDS apart, so the server never negotiates a burst of
 connections at once.
 Commands on stdin: "join" → COUNT viewers join; "drop" → they leave; "report" → JSON {"cpu": this
@@ -175,19 +177,10 @@ class CountingViewer:
     def _count_headers(self, remote_sdp: str) -> None:
         """Light: call right after the remote description is set, before DTLS starts."""
         kinds = aiortc_internals.media_payload_kinds(remote_sdp)
-        (dtls,) = {id(t.receiver.transport): t.receiver.transport for t in self.pc.getTransceivers()}.values()
-        video = next(t.receiver for t in self.pc.getTransceivers() if t.kind == "video")
-        asked = [0.0]
-
-        def keyframe_missing(ssrc: int) -> None:
-            # As a browser does when it cannot start decoding (at most twice a second); the full
-            # viewer would NACK the lost packet instead.
-            if time.monotonic() - asked[0] >= 0.5:
-                asked[0] = time.monotonic()
-                aiortc_internals.ask_for_keyframe(video, ssrc)
-
+        transceivers = self.pc.getTransceivers()
+        (dtls,) = {id(t.receiver.transport): t.receiver.transport for t in transceivers}.values()
         self.counting = aiortc_internals.count_srtp_headers(
-            dtls, kinds, on_keyframe=lambda ssrc: self.first_video.set(), on_keyframe_missing=keyframe_missing
+            dtls, [t.receiver for t in transceivers], kinds, on_keyframe=self.first_video.set
         )
 
     async def join(self, signalling: Signalling, tier: str) -> None:
@@ -222,20 +215,14 @@ class CountingViewer:
             await signalling.ask(op="leave", member=self.member)
 
     def report(self) -> dict:
-        session = self.counting() if self.counting else None
-        if session is None:
-            return {
-                "member": self.member,
-                "frames": dict(self.frames),
-                "bytes": dict(self.bytes),
-                "srtp": {"verified": 0, "failures": 0, "light": not self.full},
-            }
-        counts = session.counts()
+        if self.counting is None:
+            return {"member": self.member, "frames": dict(self.frames), "bytes": dict(self.bytes)}
+        counts = self.counting.counts()
         return {
             "member": self.member,
             "frames": {kind: counts.get(kind, {}).get("frames", 0) for kind in ("audio", "video")},
             "bytes": {kind: counts.get(kind, {}).get("bytes", 0) for kind in ("audio", "video")},
-            "srtp": {"verified": session.verified, "failures": session.failures, "light": True},
+            "srtp": {"verified": self.counting.verified, "failures": self.counting.failures, "light": True},
         }
 
 

@@ -527,11 +527,11 @@ def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
 
 
 # --- a bench viewer that counts SRTP headers instead of receiving every packet ---------------------
-# - `RTCDtlsTransport._setup_srtp()`: called once the DTLS handshake is done; it sets
-#   `_rx_srtp`, the pylibsrtp `Session` whose `unprotect(data)` / `unprotect_rtcp(data)`
-#   `_recv_next` calls for every SRTP / SRTCP datagram, handing the clear RTP to
-#   `_handle_rtp_data(data, arrival_time_ms=...)` (looked up on the instance) and swallowing
-#   `pylibsrtp.Error` (a packet that fails authentication is dropped).
+# - `RTCDtlsTransport._rx_srtp`: the pylibsrtp `Session` (set by `_setup_srtp()` once the DTLS
+#   handshake is done) whose `unprotect(data)` / `unprotect_rtcp(data)` `_recv_next` calls for every
+#   SRTP / SRTCP datagram, handing the clear RTP to `_handle_rtp_data(data, arrival_time_ms=...)`
+#   (looked up on the instance) and swallowing `pylibsrtp.Error` (a packet that fails
+#   authentication is dropped).
 # - `RTCIceTransport._connection._protocols` (aioice `StunProtocol`s, one per local candidate):
 #   asyncio calls each one's `datagram_received(data, addr)` (looked up on the instance); it hands
 #   whatever is not STUN to the connection's `_queue` (an `asyncio.Queue`), which the DTLS
@@ -539,11 +539,25 @@ def send_remb(receiver: RTCRtpReceiver, bitrate_bps: int) -> bool:
 # RFC 3711 leaves the RTP header in clear, so frames (marker bit, timestamp) and sizes can be read
 # before any decryption; a sample of packets is still unprotected to prove they are authentic.
 
-#: SRTP packets of each stream unprotected (and so authenticated) from its start; a video stream
-#: is unprotected until its first complete VP8 keyframe has been assembled as well.
+#: SRTP packets of each stream unprotected (and so authenticated) when header counting starts.
 SRTP_VERIFY_FIRST = 8
 #: After that, one packet in this many is unprotected.
 SRTP_VERIFY_EVERY = 16
+
+
+class StreamCount:
+    """What a `HeaderCountingSession` has counted of one incoming SSRC."""
+
+    __slots__ = ("bytes", "descriptor_bytes", "frames", "kind", "last_timestamp", "packets", "vp8")
+
+    def __init__(self, kind: str, vp8: bool) -> None:
+        self.kind = kind
+        self.vp8 = vp8
+        self.frames = 0
+        self.bytes = 0
+        self.packets = 0
+        self.descriptor_bytes = 4 if vp8 else 0  # learnt from each unprotected packet
+        self.last_timestamp: int | None = None
 
 
 def _vp8_descriptor_length(payload: bytes) -> int:
@@ -561,45 +575,18 @@ def _vp8_descriptor_length(payload: bytes) -> int:
     return length
 
 
-class StreamCount:
-    """What a `HeaderCountingSession` has counted of one incoming SSRC."""
-
-    __slots__ = (
-        "awaiting_keyframe",
-        "bytes",
-        "descriptor_bytes",
-        "frames",
-        "keyframe_next",
-        "keyframe_timestamp",
-        "kind",
-        "last_timestamp",
-        "packets",
-        "vp8",
-    )
-
-    def __init__(self, kind: str, vp8: bool) -> None:
-        self.kind = kind
-        self.vp8 = vp8
-        self.awaiting_keyframe = vp8
-        self.frames = 0
-        self.bytes = 0
-        self.packets = 0
-        self.descriptor_bytes = 0
-        self.last_timestamp: int | None = None
-        self.keyframe_timestamp: int | None = None
-        self.keyframe_next = -1
-
-
 class HeaderCountingSession:
     """Stands in for a DTLS transport's inbound SRTP session and counts RTP from clear headers.
 
     Video frames are counted by the marker bit (a frame's last packet), audio frames by a new
     timestamp; bytes are the payload as a depacketizer would hand it on (SRTP tag and VP8
-    descriptor subtracted, their sizes learnt from the unprotected sample). The first packets of
-    each stream, every packet of a video stream until a complete VP8 keyframe has arrived, and
-    one packet in `verify_every` after that are unprotected with the real session: a packet that
-    fails is counted in `failures` and nowhere else. Every RTP packet ends here (aiortc's jitter
-    buffer, NACK and depacketizing never see them); SRTCP goes to the real session unchanged.
+    descriptor subtracted, their sizes learnt from the unprotected sample). The first
+    `verify_first` packets of each stream and one packet in `verify_every` after that are
+    unprotected with the real session: a packet that fails is counted in `failures` and nowhere
+    else. While `passing`, every packet is unprotected and handed on to aiortc too; after it, every
+    RTP packet ends here (aiortc's jitter buffer, NACK and depacketizing never see it; other
+    payload types, such as RTX, are dropped and counted in `ignored`). SRTCP goes to the real
+    session unchanged.
     """
 
     def __init__(
@@ -607,23 +594,21 @@ class HeaderCountingSession:
         session: Any,
         payload_kinds: dict[int, tuple[str, str]],
         *,
-        on_keyframe: Callable[[int], None] | None = None,
-        on_keyframe_missing: Callable[[int], None] | None = None,
         verify_every: int = SRTP_VERIFY_EVERY,
         verify_first: int = SRTP_VERIFY_FIRST,
     ) -> None:
         self.session = session
         self.payload_kinds = payload_kinds
-        self.on_keyframe = on_keyframe
-        self.on_keyframe_missing = on_keyframe_missing
         self.verify_every = verify_every
         self.verify_first = verify_first
         self.streams: dict[int, StreamCount] = {}
         self.packets = 0
         self.verified = 0
         self.failures = 0
-        self.ignored = 0  # packets of a payload type that is not a negotiated medium (RTX, FEC)
-        self.tag_bytes = 0
+        self.ignored = 0
+        self.tag_bytes = 10  # learnt from each unprotected packet
+        #: True until the switch: every packet is unprotected and handed on to aiortc as well.
+        self.passing = True
 
     def unprotect_rtcp(self, data: bytes) -> bytes:
         return self.session.unprotect_rtcp(data)
@@ -639,14 +624,16 @@ class HeaderCountingSession:
             medium = self.payload_kinds.get(second & 0x7F)
             if medium is None:
                 self.ignored += 1
-                return data
+                if not self.passing:
+                    return data
+                try:  # RTX (a retransmission aiortc asked for) goes to aiortc until the switch
+                    return self.session.unprotect(data)
+                except pylibsrtp.Error:
+                    self.failures += 1
+                    raise
             stream = self.streams[ssrc] = StreamCount(medium[0], medium[1].lower() == "video/vp8")
-        timestamp = int.from_bytes(data[4:8], "big")
-        if (
-            stream.awaiting_keyframe
-            or stream.packets < self.verify_first
-            or not (self.packets + 1) % self.verify_every
-        ):
+        clear = data
+        if self.passing or stream.packets < self.verify_first or not (self.packets + 1) % self.verify_every:
             try:
                 clear = self.session.unprotect(data)
             except pylibsrtp.Error:
@@ -655,49 +642,18 @@ class HeaderCountingSession:
             self.verified += 1
             self.tag_bytes = len(data) - len(clear)
             if stream.vp8 and len(clear) > header:
-                payload = clear[header:]
-                stream.descriptor_bytes = _vp8_descriptor_length(payload)
-                if stream.awaiting_keyframe:
-                    self._assemble_keyframe(stream, ssrc, data, timestamp, payload)
+                stream.descriptor_bytes = _vp8_descriptor_length(clear[header:])
         self.packets += 1
         stream.packets += 1
         stream.bytes += len(data) - header - self.tag_bytes - stream.descriptor_bytes
+        timestamp = int.from_bytes(data[4:8], "big")
         if stream.kind == "video":
             if second & 0x80:
                 stream.frames += 1
         elif timestamp != stream.last_timestamp:
             stream.frames += 1
         stream.last_timestamp = timestamp
-        return data
-
-    def _assemble_keyframe(
-        self, stream: StreamCount, ssrc: int, data: bytes, timestamp: int, payload: bytes
-    ) -> None:
-        sequence = int.from_bytes(data[2:4], "big")
-        at = stream.descriptor_bytes
-        starts_keyframe = (payload[0] & 0x17) == 0x10 and len(payload) > at and not payload[at] & 0x01
-        if starts_keyframe:
-            stream.keyframe_timestamp = timestamp
-        elif timestamp != stream.keyframe_timestamp or sequence != stream.keyframe_next:
-            stream.keyframe_timestamp = None  # a packet of it is missing: wait for the next one
-            if data[1] & 0x80 and self.on_keyframe_missing is not None:
-                self.on_keyframe_missing(ssrc)  # a frame ended and it was no complete keyframe
-            return
-        stream.keyframe_next = (sequence + 1) & 0xFFFF
-        if data[1] & 0x80:
-            stream.awaiting_keyframe = False
-            if self.on_keyframe is not None:
-                self.on_keyframe(ssrc)
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        """Frames, bytes and packets per kind, summed over the streams."""
-        totals: dict[str, dict[str, int]] = {}
-        for stream in self.streams.values():
-            total = totals.setdefault(stream.kind, {"frames": 0, "bytes": 0, "packets": 0})
-            total["frames"] += stream.frames
-            total["bytes"] += stream.bytes
-            total["packets"] += stream.packets
-        return totals
+        return clear
 
 
 async def _ignore_rtp(data: bytes, arrival_time_ms: int) -> None:
@@ -709,7 +665,7 @@ def _count_on_arrival(dtls: Any) -> None:
     aioice's queue and the DTLS transport's receive task (a wake-up and several coroutines per
     packet). STUN, DTLS and SRTCP take aiortc's own path."""
     connection = dtls.transport._connection
-    waiting = connection._queue  # datagrams that arrived before the handshake's end, not yet read
+    waiting = connection._queue  # datagrams that arrived before the switch, not yet read
 
     for protocol in list(connection._protocols):
         original = protocol.datagram_received
@@ -740,45 +696,74 @@ def media_payload_kinds(sdp_text: str) -> dict[int, tuple[str, str]]:
     return kinds
 
 
+class LightViewerCount:
+    """What `count_srtp_headers` counted (`session`: None until the DTLS handshake is done)."""
+
+    def __init__(self) -> None:
+        self.session: HeaderCountingSession | None = None
+
+    @property
+    def verified(self) -> int:
+        return self.session.verified if self.session else 0
+
+    @property
+    def failures(self) -> int:
+        return self.session.failures if self.session else 0
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Frames, bytes and packets per kind, summed over the streams."""
+        totals = {kind: {"frames": 0, "bytes": 0, "packets": 0} for kind in ("audio", "video")}
+        for stream in self.session.streams.values() if self.session else ():
+            total = totals.setdefault(stream.kind, {"frames": 0, "bytes": 0, "packets": 0})
+            total["frames"] += stream.frames
+            total["bytes"] += stream.bytes
+            total["packets"] += stream.packets
+        return totals
+
+
 def count_srtp_headers(
     dtls: Any,
+    receivers: Sequence[RTCRtpReceiver],
     payload_kinds: dict[int, tuple[str, str]],
     *,
-    on_keyframe: Callable[[int], None] | None = None,
-    on_keyframe_missing: Callable[[int], None] | None = None,
+    on_keyframe: Callable[[], None] | None = None,
     verify_every: int = SRTP_VERIFY_EVERY,
-) -> Callable[[], HeaderCountingSession | None]:
-    """Make an `RTCDtlsTransport` count its incoming RTP from clear SRTP headers (see
-    `HeaderCountingSession`) instead of handing it to aiortc's receivers. Call before DTLS
-    starts (right after setting the remote description). Returns a getter for the counting
-    session, None until the handshake is done."""
+) -> LightViewerCount:
+    """A bench viewer's light receive path on one (bundled) `RTCDtlsTransport` and its receivers.
+
+    Every RTP packet is counted from its clear header (`HeaderCountingSession`). Until the first
+    complete VP8 keyframe, each is also unprotected and aiortc receives it as usual (NACK, RTX,
+    jitter buffer; the receivers' frames are looked at, never decoded), so "first frame" still
+    means a keyframe assembled and authenticated, with losses recovered as a browser would; then
+    `on_keyframe()` is called, and from then on packets are counted as the socket delivers them,
+    only a sample unprotected. Call before DTLS starts (right after setting the remote
+    description)."""
     if dtls.state != "new":
         raise RuntimeError("the DTLS transport has already started")
-    original = dtls._setup_srtp
-    holder: list[HeaderCountingSession] = []
+    count = LightViewerCount()
+    original_setup = dtls._setup_srtp
 
     def setup_srtp() -> None:
-        original()
+        original_setup()
         if dtls._rx_srtp is None:  # no SRTP profile negotiated: aiortc has failed the transport
             return
-        counting = HeaderCountingSession(
-            dtls._rx_srtp,
-            payload_kinds,
-            on_keyframe=on_keyframe,
-            on_keyframe_missing=on_keyframe_missing,
-            verify_every=verify_every,
-        )
-        holder.append(counting)
-        dtls._rx_srtp = counting
-        dtls._handle_rtp_data = _ignore_rtp
-        _count_on_arrival(dtls)
+        count.session = HeaderCountingSession(dtls._rx_srtp, payload_kinds, verify_every=verify_every)
+        dtls._rx_srtp = count.session
+
+    def deliver(codec: Any, frame: Any) -> None:
+        session = count.session
+        if session is None or not session.passing:
+            return
+        data = frame.data
+        if codec.mimeType.lower() == "video/vp8" and data and not data[0] & 0x01:
+            # a complete keyframe (VP8 payload header: P bit clear): aiortc is no longer needed
+            session.passing = False
+            dtls._handle_rtp_data = _ignore_rtp
+            _count_on_arrival(dtls)
+            if on_keyframe is not None:
+                on_keyframe()
 
     dtls._setup_srtp = setup_srtp
-    return lambda: holder[0] if holder else None
-
-
-def ask_for_keyframe(receiver: RTCRtpReceiver, ssrc: int) -> None:
-    """Send an RTCP PLI for `ssrc` (a stream aiortc's receiver itself may never have seen)."""
-    sending = asyncio.ensure_future(receiver._send_rtcp_pli(ssrc))
-    _pending_requests.add(sending)
-    sending.add_done_callback(_pending_requests.discard)
+    for receiver in receivers:
+        tap_encoded_frames(receiver, deliver)
+    return count

@@ -101,10 +101,10 @@ def encoded_frames() -> tuple[list[list], list[list]]:
 
 
 class TamperingSession:
-    """Between the wire and the counting session: flips one payload byte of the Nth video packet
-    that ends a frame, as an attacker on the path would (the SRTP tag no longer matches)."""
+    """In front of the real SRTP session: flips one payload byte of the Nth video packet that ends
+    a frame, as an attacker on the path would (the SRTP tag no longer matches)."""
 
-    def __init__(self, counting: internals.HeaderCountingSession, video_types: set[int], nth: int) -> None:
+    def __init__(self, counting, video_types: set[int], nth: int) -> None:
         self.counting = counting
         self.video_types = video_types
         self.nth = nth
@@ -128,7 +128,7 @@ async def send_and_count(*, verify_every: int, tamper_nth: int | None = None):
     video, audio = encoded_frames()
     sender = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     viewer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    keyframes: list[int] = []
+    keyframes: list[bool] = []
     try:
         sender.addTransceiver(CountedTrack("video", video), direction="sendonly")
         sender.addTransceiver(CountedTrack("audio", audio), direction="sendonly")
@@ -138,8 +138,12 @@ async def send_and_count(*, verify_every: int, tamper_nth: int | None = None):
         transports = {id(t.receiver.transport): t.receiver.transport for t in viewer.getTransceivers()}
         assert len(transports) == 1  # bundled: one DTLS transport carries both kinds
         dtls = next(iter(transports.values()))
-        counting = internals.count_srtp_headers(
-            dtls, kinds, on_keyframe=keyframes.append, verify_every=verify_every
+        count = internals.count_srtp_headers(
+            dtls,
+            [t.receiver for t in viewer.getTransceivers()],
+            kinds,
+            on_keyframe=lambda: keyframes.append(True),
+            verify_every=verify_every,
         )
         if tamper_nth is not None:
             setup = dtls._setup_srtp
@@ -159,8 +163,7 @@ async def send_and_count(*, verify_every: int, tamper_nth: int | None = None):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ARRIVAL_TIMEOUT
         while loop.time() < deadline:
-            session = counting()
-            counts = session.counts() if session else {}
+            counts = count.counts()
             if (
                 counts.get("video", {}).get("frames", 0) >= expected_video
                 and counts.get("audio", {}).get("frames", 0) >= AUDIO_FRAMES
@@ -168,9 +171,8 @@ async def send_and_count(*, verify_every: int, tamper_nth: int | None = None):
                 break
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)  # anything extra would arrive now
-        session = counting()
-        session.through_dtls_task = dtls._RTCDtlsTransport__rx_packets  # datagrams _recv_next read
-        return session, video, audio, keyframes
+        count.through_dtls_task = dtls._RTCDtlsTransport__rx_packets  # datagrams _recv_next read
+        return count, video, audio, keyframes
     finally:
         await sender.close()
         await viewer.close()
@@ -217,7 +219,7 @@ async def test_count_srtp_headers_refuses_a_transport_that_has_started():
         dtls = pc.addTransceiver("video", direction="recvonly").receiver.transport
         dtls._set_state(internals_state("connecting"))
         with pytest.raises(RuntimeError, match="already started"):
-            internals.count_srtp_headers(dtls, {})
+            internals.count_srtp_headers(dtls, [], {})
     finally:
         await pc.close()
 
