@@ -109,6 +109,7 @@ def everyday_pages(ids: dict) -> list[Page]:
         Page("registration settings", f"{organiser}/registration/", "organiser"),
         Page("attendees", f"{organiser}/attendees/", "organiser"),
         Page("schedule", f"{organiser}/schedule/", "organiser"),
+        Page("stage documents", f"{organiser}/schedule/{ids['session']}/stage/documents/", "organiser"),
         Page("booth editor", f"/exhibitor/booths/{ids['booth']}/editor/", "staff"),
     ]
 
