@@ -715,7 +715,7 @@ def main() -> int:
                     **quiet,
                 )
             for name in apps:
-                wait_port(ports[name], processes[name])
+                wait_port(ports[name], processes[name], 120)  # four Django imports at once on 2 cores
             results = asyncio.run(asyncio.wait_for(run(args, ports, processes, data), 1200))
             # Tracebacks the servers logged (the stock consumer sends to sockets that closed, for one).
             by_process = {n: log.read_text().count("Traceback") for n, log in logs.items()}
