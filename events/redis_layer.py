@@ -87,6 +87,8 @@ class RedisChannelLayer(CoreRedisChannelLayer):
             try:
                 channels, message = await self.receive_single(process_channel)
             except Exception as failure:
+                if self.receive_count == 0:
+                    return  # nobody waits any more (the layer closing its pools, for one)
                 log.warning("reading the sockets' channel layer messages failed, retrying: %s", failure)
                 await asyncio.sleep(READ_RETRY_SECONDS)
                 continue
