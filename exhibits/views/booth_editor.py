@@ -47,6 +47,7 @@ from ..services.booth_content import (
     render_booth_text,
     save_booth_content,
 )
+from .asset_progress import processing_progress
 from .mixins import BoothBackofficeMixin
 
 DIRECTIONS = ("up", "down")
@@ -293,38 +294,26 @@ class BoothMediaView(BoothEditorMixin, FormView):
 
 
 class BoothMediaProgressView(BoothEditorMixin, View):
-    """Processing progress for booth_editor.js: ?ids=3,4 are the files the page is watching; a
-    file that has finished comes with its list entry rendered again, to replace the old one."""
+    """Processing progress for rakwon/asset_progress.js (exhibits/views/asset_progress.py): a file
+    that has finished comes with its list entry rendered again, to replace the old one."""
 
     def get(self, request, *args, **kwargs):
-        ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()][:100]
-        assets = BoothAsset.objects.filter(booth=self.booth, pk__in=ids).select_related("booth")
         order = list(self.booth.assets.values_list("pk", flat=True))
-        found = []
-        for asset in assets:
-            entry = {
-                "id": asset.pk,
-                "status": asset.status,
-                "status_label": asset.get_status_display(),
-                "percent": asset.progress,
-                "settled": asset.is_settled,
+
+        def render_entry(asset: BoothAsset) -> str:
+            context = {
+                "asset": asset,
+                "booth": self.booth,
+                "first": asset.pk == order[0],
+                "last": asset.pk == order[-1],
             }
-            if asset.is_settled:
-                entry["html"] = render_to_string(
-                    "exhibits/exhibitor/_asset_item.html",
-                    {
-                        "asset": asset,
-                        "booth": self.booth,
-                        "first": asset.pk == order[0],
-                        "last": asset.pk == order[-1],
-                    },
-                    request,
-                )
-            found.append(entry)
-        missing = sorted(set(ids) - {asset.pk for asset in assets})
-        response = JsonResponse({"assets": found, "removed": missing})
-        response["Cache-Control"] = "no-store"
-        return response
+            return render_to_string("exhibits/exhibitor/_asset_item.html", context, request)
+
+        return processing_progress(
+            request,
+            BoothAsset.objects.filter(booth=self.booth).select_related("booth"),
+            render_entry=render_entry,
+        )
 
 
 class AssetMixin(BoothEditorMixin):

@@ -1,8 +1,6 @@
-// Booth editor, files page. Two enhancements; without JavaScript the page still works (it
-// refreshes itself while files are processed, and uploads go through the ordinary form).
-// 1. Progress: polls progress.json for the files being processed, moves their progress bars,
-//    and swaps in the server's finished entry (result or reason for failure) when one is done.
-// 2. Voice note: records the microphone with MediaRecorder and uploads it as an audio file.
+// Booth editor, files page: a voice note recorded with MediaRecorder and uploaded as an audio
+// file (the files' processing progress is rakwon/asset_progress.js). Without JavaScript the
+// section stays hidden and uploads go through the ordinary form.
 (function () {
   "use strict";
 
@@ -11,55 +9,7 @@
     return input ? input.value : "";
   }
 
-  // --- 1. Progress of processing ------------------------------------------------------------
-  var list = document.getElementById("asset-list");
-  if (list && list.getAttribute("data-progress-url") && window.fetch) {
-    var url = list.getAttribute("data-progress-url");
-    var watching = (list.getAttribute("data-watching") || "").split(",").filter(Boolean);
-    var failures = 0;
-
-    var show = function (entry) {
-      var item = document.getElementById("asset-" + entry.id);
-      if (!item) return;
-      if (entry.settled && entry.html) {
-        var holder = document.createElement("ol");
-        holder.innerHTML = entry.html.trim();
-        if (holder.firstElementChild) item.replaceWith(holder.firstElementChild);
-        return;
-      }
-      var bar = item.querySelector("progress");
-      var percent = item.querySelector("[data-role=percent]");
-      var status = item.querySelector("[data-role=status]");
-      if (bar) bar.value = entry.percent;
-      if (percent) percent.textContent = entry.percent + " %";
-      if (status) status.textContent = entry.status_label;
-    };
-
-    var poll = function () {
-      var query = "?ids=" + encodeURIComponent(watching.join(","));
-      fetch(url + query, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (data) {
-          failures = 0;
-          data.assets.forEach(show);
-          var done = data.assets.filter(function (a) { return a.settled; }).map(function (a) { return String(a.id); });
-          var gone = (data.removed || []).map(String);
-          watching = watching.filter(function (id) { return done.indexOf(id) === -1 && gone.indexOf(id) === -1; });
-          if (watching.length) window.setTimeout(poll, 1500);
-        })
-        .catch(function () {
-          // A poor link drops a request now and then: back off, then keep trying.
-          failures += 1;
-          window.setTimeout(poll, Math.min(30000, 1500 * Math.pow(2, failures)));
-        });
-    };
-    if (watching.length) window.setTimeout(poll, 1000);
-  }
-
-  // --- 2. Voice note ----------------------------------------------------------------------------
+  // --- Voice note ----------------------------------------------------------------------------
   var box = document.getElementById("voice-note");
   if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.fetch) {
     return; // the section stays hidden: a sound file can still be uploaded with the form
