@@ -657,6 +657,11 @@ NOT_WALKED = {
     "owner, exhibitor staff, visitors and strangers in tests/exhibits/views/test_stage_documents.py",
     "floor:stage_document_remove": "a session's stage document, by its id; every role in "
     "tests/exhibits/views/test_stage_documents.py",
+    "floor:stage_document_progress": "a session's stage documents' processing, by the session's id; "
+    "the owner, another event's organiser, exhibitor staff, visitors and strangers in "
+    "tests/exhibits/views/test_stage_documents.py",
+    "floor:stage_document_retry": "a session's stage document, by its id; the owner, exhibitor staff and "
+    "visitors in tests/exhibits/views/test_stage_documents.py",
     "stage:bring_on": "a raised hand, addressed by its id (none in the world); moderators and the refused in "
     "tests/events/views/test_stage_views.py",
     "stage:take_off": "a raised hand, addressed by its id (none in the world); moderators and the refused in "

@@ -220,6 +220,12 @@ def queue_processing(asset: BoothAsset) -> None:
 def process_again(asset: BoothAsset) -> BoothAsset:
     """Queue a failed (or stuck) file for processing once more."""
     refuse_if_closed(asset.booth)
+    return queue_again(asset)
+
+
+def queue_again(asset: BoothAsset) -> BoothAsset:
+    """Back to the queue from the start, whoever owns the file (a booth or a session): the
+    callers check who may ask."""
     BoothAsset.objects.filter(pk=asset.pk).update(
         status=AssetStatus.QUEUED, progress=0, error_code="", error_params={}
     )

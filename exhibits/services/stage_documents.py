@@ -21,6 +21,7 @@ from .assets import (
     DEFAULT_TITLE,
     check_upload,
     clean_title,
+    queue_again,
     queue_processing,
     stored_content,
     title_from_file_name,
@@ -105,3 +106,10 @@ def remove_stage_document(asset: BoothAsset, *, by: User) -> None:
     """Remove the document and its pages (the files go once the removal is committed)."""
     _require_changer(asset.session, by)
     asset.delete()
+
+
+@transaction.atomic
+def process_stage_document_again(asset: BoothAsset, *, by: User) -> BoothAsset:
+    """Queue a failed (or stuck) document for processing once more."""
+    _require_changer(asset.session, by)
+    return queue_again(asset)

@@ -56,4 +56,14 @@ urlpatterns = [
         stage_documents.StageDocumentRemoveView.as_view(),
         name="stage_document_remove",
     ),
+    path(
+        "schedule/<int:session_id>/stage/documents/progress.json",
+        stage_documents.StageDocumentProgressView.as_view(),
+        name="stage_document_progress",
+    ),
+    path(
+        "schedule/<int:session_id>/stage/documents/<int:asset_id>/again/",
+        stage_documents.StageDocumentRetryView.as_view(),
+        name="stage_document_retry",
+    ),
 ]

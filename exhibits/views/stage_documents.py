@@ -1,5 +1,6 @@
 """The organisers' page for the documents of a session on the main stage: upload a PDF (processed
-into pages as a booth's documents are), see each one's processing, remove one. A session held at a
+into pages as a booth's documents are), follow each one's processing live (the booth editor's
+progress JSON and script), process a failed one again, remove one. A session held at a
 booth shows that booth's documents: the page says so and takes no upload."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,7 @@ from events.views.mixins import ChangeEventMixin, FormRefusalMixin
 from ..limits import asset_max_bytes
 from ..models import AssetKind, BoothAsset
 from ..services import stage_documents
+from .asset_progress import processing_progress
 
 
 class StageDocumentForm(forms.Form):
@@ -50,6 +53,16 @@ class StageSessionMixin(ChangeEventMixin):
     def back(self):
         return redirect("floor:stage_documents", slug=self.event.slug, session_id=self.session.pk)
 
+    def get_document(self) -> BoothAsset:
+        return get_object_or_404(BoothAsset, pk=self.kwargs["asset_id"], session=self.session)
+
+    def render_entry(self, document: BoothAsset) -> str:
+        return render_to_string(
+            "exhibits/organiser/_stage_document.html",
+            {"document": document, "session": self.session, "event": self.event},
+            self.request,
+        )
+
 
 class StageDocumentsView(StageSessionMixin, FormRefusalMixin, FormView):
     template_name = "exhibits/organiser/stage_documents.html"
@@ -57,10 +70,12 @@ class StageDocumentsView(StageSessionMixin, FormRefusalMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        documents = list(stage_documents.stage_documents(self.session))
         context.update(
             session=self.session,
             held_at_a_booth=stage_documents.is_held_at_a_booth(self.session),
-            documents=list(stage_documents.stage_documents(self.session)),
+            documents=documents,
+            watching=[document.pk for document in documents if not document.is_settled],
             max_size=filesizeformat(asset_max_bytes(AssetKind.DOCUMENT)),
         )
         return context
@@ -77,9 +92,40 @@ class StageDocumentsView(StageSessionMixin, FormRefusalMixin, FormView):
             return self.form_refused(form, error)
         messages.success(
             self.request,
-            _("“%(title)s” is uploaded and being made into pages; reload this page to see when it is ready.")
+            _("“%(title)s” is uploaded and being processed: its progress is shown below.")
             % {"title": asset.title},
         )
+        return self.back()
+
+
+class StageDocumentProgressView(StageSessionMixin, View):
+    """Processing progress for rakwon/asset_progress.js, for those who may change the session's
+    documents (as the page): ?ids=3,4 are the documents the page is watching."""
+
+    def get(self, request, *args, **kwargs):
+        return processing_progress(
+            request, stage_documents.stage_documents(self.session), render_entry=self.render_entry
+        )
+
+
+class StageDocumentRetryView(StageSessionMixin, View):
+    """Process again: a document that failed (or is stuck) goes back to the queue."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        asset = self.get_document()
+        if asset.is_ready:
+            messages.info(
+                request, _("“%(title)s” is ready; there is nothing to do again.") % {"title": asset.title}
+            )
+            return self.back()
+        try:
+            stage_documents.process_stage_document_again(asset, by=request.user)
+        except (EventClosed, NotAllowed) as error:
+            messages.error(request, error.message)
+            return self.back()
+        messages.success(request, _("“%(title)s” is being processed again.") % {"title": asset.title})
         return self.back()
 
 
@@ -87,7 +133,7 @@ class StageDocumentRemoveView(StageSessionMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        asset = get_object_or_404(BoothAsset, pk=kwargs["asset_id"], session=self.session)
+        asset = self.get_document()
         try:
             stage_documents.remove_stage_document(asset, by=request.user)
         except (EventClosed, NotAllowed) as error:
