@@ -199,16 +199,22 @@ def upload_asset(
             original_format=found.name,
             original_size=content.size,
         )
-        content.seek(0)
-        # Our own name, never the uploader's: the folder is random, the name says what it is.
-        asset.original.save(f"original.{found.extension}", content, save=False)
-        try:
-            asset.save()
-        except Exception:
-            asset.original.delete(save=False)
-            raise
-        queue_processing(asset)
+        store_and_queue(asset, content, found.extension)
     return asset
+
+
+def store_and_queue(asset: BoothAsset, content, extension: str) -> None:
+    """Keep a new asset's original under our own name (never the uploader's: the folder is random,
+    the name says what it is), save the row, and queue its processing; a row that cannot be saved
+    leaves no file behind."""
+    content.seek(0)
+    asset.original.save(f"original.{extension}", content, save=False)
+    try:
+        asset.save()
+    except Exception:
+        asset.original.delete(save=False)
+        raise
+    queue_processing(asset)
 
 
 def queue_processing(asset: BoothAsset) -> None:

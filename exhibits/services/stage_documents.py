@@ -22,7 +22,7 @@ from .assets import (
     check_upload,
     clean_title,
     queue_again,
-    queue_processing,
+    store_and_queue,
     stored_content,
     title_from_file_name,
 )
@@ -90,14 +90,7 @@ def upload_stage_document(session: Session, upload: UploadedFile, *, title: str 
             original_format=found.name,
             original_size=content.size,
         )
-        content.seek(0)
-        asset.original.save(f"original.{found.extension}", content, save=False)
-        try:
-            asset.save()
-        except Exception:
-            asset.original.delete(save=False)
-            raise
-        queue_processing(asset)
+        store_and_queue(asset, content, found.extension)
     return asset
 
 
