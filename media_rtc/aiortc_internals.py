@@ -38,11 +38,17 @@ viewer when its connection is up (`native_route`):
   sends it (RTX when negotiated). `RTCRtpSender._send_rtcp(packets)`: its sender reports get the
   native outlet's packet/octet counts and RTP/NTP times, since aiortc's own counters stay at 0.
 - `aiortc.rtcrtpsender.random_sequence_number()`: native outlets start where aiortc would.
+
+A publisher's socket (`read_every_waiting_datagram`): `RTCIceTransport._connection._protocols`
+(aioice `StunProtocol`s) and their `transport`, asyncio's `_SelectorDatagramTransport`, whose
+`_read_ready` (registered with the loop's `_add_reader` on `_sock_fd`) reads one datagram per loop
+turn; we register one that reads every datagram waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import asyncio.selector_events
 import logging
 import secrets
 import socket
@@ -248,6 +254,64 @@ def request_keyframe(receiver: RTCRtpReceiver) -> None:
 def route_keyframe_requests(sender: RTCRtpSender, on_request: Callable[[], None]) -> None:
     """A viewer's PLI/FIR on `sender` calls `on_request` (the sender has no encoder to force)."""
     sender._send_keyframe = on_request
+
+
+#: Datagrams read from a publisher's socket each time it is ready (then other work gets a turn).
+DATAGRAMS_PER_WAKEUP = 256
+
+
+def read_every_waiting_datagram(pc: Any) -> int:
+    """Make each of `pc`'s ICE sockets read all its waiting datagrams whenever it is ready.
+
+    asyncio reads one datagram per socket per loop turn. A publisher sends far more packets than a
+    busy loop turns (a stage's 200 viewers negotiating at once: turns of 50-400 ms), so its
+    socket's buffer filled and the kernel dropped its RTP and the STUN answers ICE consent needs:
+    every viewer fell to a few frames a second, then consent expired and the publisher was gone
+    (issue 13). Returns how many sockets now read this way (0 if this loop's transports differ)."""
+    loop = asyncio.get_running_loop()
+    changed = 0
+    seen = set()
+    for transceiver in pc.getTransceivers():
+        dtls = transceiver.receiver.transport
+        connection = getattr(getattr(dtls, "transport", None), "_connection", None)
+        for protocol in list(getattr(connection, "_protocols", ())):
+            transport = getattr(protocol, "transport", None)
+            if id(transport) in seen or not isinstance(
+                transport, asyncio.selector_events._SelectorDatagramTransport
+            ):
+                continue
+            seen.add(id(transport))
+            if transport.is_closing():
+                continue
+            read_all = _reader_of_every_datagram(transport)
+            transport._read_ready = read_all  # what resume_reading() registers again
+            loop._remove_reader(transport._sock_fd)
+            loop._add_reader(transport._sock_fd, read_all)
+            changed += 1
+    return changed
+
+
+def _reader_of_every_datagram(transport: Any) -> Callable[[], None]:
+    def read_ready() -> None:
+        # asyncio's own _read_ready, repeated until the socket has nothing more
+        for _ in range(DATAGRAMS_PER_WAKEUP):
+            if transport._conn_lost:
+                return
+            try:
+                data, addr = transport._sock.recvfrom(transport.max_size)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                transport._protocol.error_received(exc)
+                return
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                transport._fatal_error(exc, "Fatal read error on datagram transport")
+                return
+            transport._protocol.datagram_received(data, addr)
+
+    return read_ready
 
 
 _original_get_host_addresses = aioice.ice.get_host_addresses

@@ -190,6 +190,8 @@ class MediaEngine:
                 else:
                     audio_receiver = transceiver.receiver
             answer = await self._negotiate(pc, offer_sdp)
+            # its media must not wait for the loop's turns (a stage's audience joining: issue 13)
+            internals.read_every_waiting_datagram(pc)
         except BaseException:
             await self._discard_pc(pc)
             self._forget_unready_publisher(the_room, publisher)
