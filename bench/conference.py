@@ -37,6 +37,7 @@ import argparse
 import asyncio
 import fractions
 import json
+import logging
 import math
 import os
 import resource
@@ -75,11 +76,132 @@ def log(*parts: object) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
 
+class LoopLag:
+    """How late this process's event loop wakes up (the worst since the last `take`)."""
+
+    def __init__(self, step: float = 0.05) -> None:
+        self.step = step
+        self.worst = 0.0
+        asyncio.get_running_loop().create_task(self._probe())
+
+    async def _probe(self) -> None:
+        while True:
+            due = time.monotonic() + self.step
+            await asyncio.sleep(self.step)
+            self.worst = max(self.worst, time.monotonic() - due)
+
+    def take(self) -> float:
+        worst, self.worst = self.worst, 0.0
+        return round(worst, 3)
+
+
+def udp_drops(pid: int) -> int:
+    """Datagrams the kernel dropped on `pid`'s UDP sockets (a full SO_RCVBUF), from /proc/net/udp."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        lines = Path("/proc/net/udp").read_text().splitlines()[1:]
+    except OSError:
+        return 0
+    return sum(int(fields[12]) for fields in map(str.split, lines) if fields[9] in inodes)
+
+
+def udp_drops_by_port(pid: int) -> dict[int, int]:
+    """The same, per local port, only the sockets that dropped any."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    out = {}
+    for fields in map(str.split, Path("/proc/net/udp").read_text().splitlines()[1:]):
+        if fields[9] in inodes and int(fields[12]):
+            out[int(fields[1].split(":")[1], 16)] = int(fields[12])
+    return out
+
+
+def local_port(pc: RTCPeerConnection) -> int | None:
+    connection = pc.getTransceivers()[0].receiver.transport.transport.iceGatherer._connection
+    for protocol in connection._protocols:
+        return protocol.transport.get_extra_info("sockname")[1]
+    return None
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- The server --------------------------------------------------------------------------------
 
 
 async def serve() -> None:
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="server %(name)s: %(message)s")
+    logging.getLogger("media_rtc").setLevel(logging.INFO)
+    ice = logging.getLogger("aioice")
+    ice.setLevel(logging.INFO)  # only consent expiring and checks failing: the rest is per pair
+    ice.addFilter(lambda record: "Consent" in record.getMessage() or "FAILED" in record.getMessage())
     engine = MediaEngine(host_addresses=["127.0.0.1"], conference=LIMITS)
+    lag = LoopLag()
+    plis: dict[str, int] = {}
+
+    def count_plis(member: str) -> None:
+        publisher = engine._rooms[STAGE_ROOM].publishers[publisher_id(member, "camera")]
+        ask = publisher.video.keyframe_requester
+        plis[member] = 0
+
+        def counted() -> None:
+            plis[member] += 1
+            ask()
+
+        publisher.video.keyframe_requester = counted
+        pc = publisher.pc
+
+        @pc.on("connectionstatechange")
+        def changed() -> None:
+            log(f"server: {member}'s connection {pc.connectionState} at {time.time():.2f}")
+
+    async def every_two_seconds() -> None:
+        watch_lag = LoopLag()
+        while True:
+            await asyncio.sleep(2)
+            room = engine._rooms.get(STAGE_ROOM)
+            if room is None:
+                continue
+            drops = udp_drops_by_port(os.getpid())
+            figures = []
+            for p in room.publishers.values():
+                dtls = p.pc.getTransceivers()[0].receiver.transport
+                port = local_port(p.pc)
+                figures.append(
+                    f"{p.member}: {p.video.frames_in} frames in, "
+                    f"{dtls._RTCDtlsTransport__rx_packets} packets, {drops.get(port, 0)} dropped"
+                )
+            log(f"server: {len(room.viewers)} viewers, lag {watch_lag.take()} s; " + "; ".join(figures))
+
+    asyncio.get_running_loop().create_task(every_two_seconds())
+
+    def stage_upstream() -> dict:
+        room = engine._rooms.get(STAGE_ROOM)
+        if room is None:
+            return {}
+        return {
+            p.member: {
+                "frames_in": p.video.frames_in,
+                "plis": plis.get(p.member, 0),
+                "port": local_port(p.pc),
+            }
+            for p in room.publishers.values()
+        }
 
     async def handle(reader, writer):
         while line := await reader.readline():
@@ -94,6 +216,7 @@ async def serve() -> None:
                 answer = await engine.publish(
                     STAGE_ROOM, request["member"], request["offer"], kind=STAGE, label="camera"
                 )
+                count_plis(request["member"])
                 reply = {"answer": answer}
             elif op == "watch":
                 answer = await engine.watch(
@@ -106,8 +229,12 @@ async def serve() -> None:
                 )
                 reply = {"answer": answer}
             elif op == "cpu":
-                usage = resource.getrusage(resource.RUSAGE_SELF)
-                reply = {"cpu": usage.ru_utime + usage.ru_stime, "at": time.monotonic()}
+                reply = {
+                    "cpu": cpu_seconds(),
+                    "at": time.monotonic(),
+                    "lag": lag.take(),
+                    "stage": stage_upstream(),
+                }
             elif op == "state":
                 reply = engine.conference_state(ROOM) or {}
             else:
@@ -220,6 +347,8 @@ class Site:
         self.level = 127
         self.cap_bps = LIMITS.idle_kbps * 1000
         self.want_keyframe = True
+        self.keyframes_asked = self.keyframes_sent = self.frames_sent = 0
+        self.remb_low = None
         self.media = media
         self.pc = new_pc()
         video = self.pc.addTransceiver(PackedTrack("video", self.video_frame), direction="sendonly")
@@ -232,6 +361,7 @@ class Site:
         async def on_rtcp(packet):
             if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
                 self.cap_bps = unpack_remb_fci(packet.fci)[0]
+                self.remb_low = self.cap_bps if self.remb_low is None else min(self.remb_low, self.cap_bps)
             await handle(packet)
 
         video.sender._handle_rtcp_packet = on_rtcp
@@ -246,12 +376,15 @@ class Site:
         audio.sender._next_encoded_frame = with_level
 
     def keyframe_asked(self) -> None:
+        self.keyframes_asked += 1
         self.want_keyframe = True
 
     def video_frame(self, index: int):
         rate = "active" if self.cap_bps >= LIMITS.active_kbps * 1000 else "idle"
+        self.frames_sent += 1
         if self.want_keyframe:
             self.want_keyframe = False
+            self.keyframes_sent += 1
             data = self.media["key_" + rate]
         else:
             sequence = self.media[rate]
@@ -316,7 +449,29 @@ async def stage_speakers(port: int) -> None:
         )
         await speaker.pc.setRemoteDescription(RTCSessionDescription(sdp=reply["answer"], type="answer"))
         speakers.append(speaker)
+
+        @speaker.pc.on("connectionstatechange")
+        def changed(speaker=speaker) -> None:
+            log(f"speaker{speaker.number}: connection {speaker.pc.connectionState} at {time.time():.2f}")
+
     print("PUBLISHING", flush=True)
+    lag = LoopLag()
+
+    async def every_two_seconds() -> None:
+        cpu, at = cpu_seconds(), time.monotonic()
+        while True:
+            await asyncio.sleep(2)
+            now_cpu, now = cpu_seconds(), time.monotonic()
+            figures = [
+                f"speaker{s.number}: {s.frames_sent} frames, {s.keyframes_asked} PLIs, "
+                f"{s.keyframes_sent} keyframes, REMB {s.cap_bps} (lowest {s.remb_low})"
+                for s in speakers
+            ]
+            cores = (now_cpu - cpu) / (now - at)
+            log(f"speakers: {cores:.2f} cores, lag {lag.take()} s; " + "; ".join(figures))
+            cpu, at = now_cpu, now
+
+    asyncio.get_running_loop().create_task(every_two_seconds())
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
 
@@ -525,7 +680,24 @@ def stage(args) -> dict:
                 "verified": sum(c["verified"] for report in after for c in report["connections"]),
                 "failures": sum(c["failures"] for report in after for c in report["connections"]),
             }
-            log(f"stage {count} viewers: server {figures[count]:.3f} cores, {json.dumps(received[count])}")
+            elapsed = last["at"] - first["at"]
+            upstream_fps = {
+                member: round((got["frames_in"] - first["stage"][member]["frames_in"]) / elapsed, 1)
+                for member, got in last["stage"].items()
+                if member in first["stage"]
+            }
+            drops = {
+                "server": udp_drops(server.pid),
+                "speakers": udp_drops(speakers.pid),
+                "viewers": sum(udp_drops(process.pid) for process in viewer_procs),
+                "server_by_port": udp_drops_by_port(server.pid),
+            }
+            log(
+                f"stage {count} viewers: server {figures[count]:.3f} cores, lag {first['lag']} s "
+                f"while joining, {last['lag']} s measuring; upstream fps {upstream_fps}, "
+                f"PLIs {last['stage']}; UDP drops {drops}; load {os.getloadavg()}; "
+                f"{json.dumps(received[count])}"
+            )
         loop.close()
     finally:
         stop(processes)
