@@ -77,6 +77,7 @@ from aiortc.rtp import (
     pack_remb_fci,
     unpack_remb_fci,
 )
+from aiortc.sdp import SessionDescription
 from pylibsrtp import _binding
 
 logger = logging.getLogger(__name__)
@@ -750,10 +751,8 @@ def _count_on_arrival(dtls: Any) -> None:
 
 def media_payload_kinds(sdp_text: str) -> dict[int, tuple[str, str]]:
     """Payload type -> (kind, mime type) of the media codecs (not RTX, RED or FEC) in an SDP."""
-    from aiortc import sdp
-
     kinds = {}
-    for media in sdp.SessionDescription.parse(sdp_text).media:
+    for media in SessionDescription.parse(sdp_text).media:
         for codec in media.rtp.codecs:
             if codec.mimeType.split("/")[-1].lower() not in ("rtx", "red", "ulpfec", "flexfec-03"):
                 kinds[codec.payloadType] = (media.kind, codec.mimeType)

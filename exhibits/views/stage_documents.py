@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from events.errors import EventClosed, NotAllowed
+from events.interfaces.single_line_forms import SingleLineFieldsMixin
 from events.models import Session
 from events.views.mixins import ChangeEventMixin, FormRefusalMixin
 
@@ -27,7 +28,7 @@ from ..services import stage_documents
 from .asset_progress import processing_progress
 
 
-class StageDocumentForm(forms.Form):
+class StageDocumentForm(SingleLineFieldsMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("PDF document"),
         widget=forms.FileInput(attrs={"accept": "application/pdf"}),
