@@ -170,8 +170,8 @@ def stop_recording(recording: Recording, *, by) -> Recording:
         return recording
     try:
         stopped = _tell_room(recording.room, "record.stop", recording=recording.pk)
-    except RtcError:
-        log.warning("recording %s: the media process did not answer the stop", recording.pk)
+    except RtcError as failed:
+        log.warning("recording %s: the media process did not answer the stop (%r)", recording.pk, failed)
         stopped = {"known": False}
     if stopped.get("known") is False:
         # The media process died (or was replaced by one that never heard of this recording): what

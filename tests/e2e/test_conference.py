@@ -10,11 +10,13 @@ Reuses test_live_video's own daphne (it offers only 127.0.0.1 to ICE) and its me
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from .test_live_video import (  # noqa: F401  fixtures: video_server, media_browser
+    FRAMES_DECODED,
     PASSWORD,
     _frames_decoded_grow,
     _phones,
@@ -54,6 +56,20 @@ for name in ("Ann", "Bea", "Cho"):
 print(json.dumps({{"tokens": tokens, "conference": conference.pk}}))
 """
 
+# The states of the connections the page made, oldest first (RECORD_PEERS records each one).
+PEER_STATES = "() => window.__peers.map((pc) => pc.connectionState)"
+
+# What the chair's page holds when its Mute button for Ann is missing (a failure's message).
+CHAIR_VIEW = """() => {
+  const root = document.querySelector("[data-conference]");
+  return JSON.stringify({
+    hidden: root.hidden,
+    error: root.querySelector("[data-conference-error]").textContent,
+    cards: [...root.querySelectorAll(".conference-slot, .conference-site")].map(
+      (card) => [card.className, card.hidden, card.textContent.replace(/\\s+/g, " ").trim()]),
+  });
+}"""
+
 
 def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_browser, video_server):  # noqa: F811
     done = video_server.manage("shell", "-c", SETUP.format(slug=SLUG, password=PASSWORD))
@@ -78,6 +94,19 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
             assert later > first > 0, f"no growing video of {other} was decoded"
         assert ann.locator(".conference-slot:visible").count() == 1  # only the other site: never oneself
 
+        # Ann's camera connection ends under her page, as a dropped link ends it: the server drops
+        # her site, her page publishes again by itself, and Bea decodes her video again.
+        before = bea.evaluate(FRAMES_DECODED)
+        ann.evaluate("() => window.__peers[0].close()")  # the first connection the page made publishes
+        expect(bea.locator(".conference-slot [data-name]", has_text="Ann")).to_be_visible(timeout=30_000)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and ann.evaluate(PEER_STATES)[2:] != ["connected", "connected"]:
+            ann.wait_for_timeout(250)
+        states = ann.evaluate(PEER_STATES)  # her camera and seat, then both made again
+        assert states == ["closed", "closed", "connected", "connected"], f"Ann's connections: {states}"
+        first, later = _frames_decoded_grow(bea)
+        assert later > first > before, "Bea decodes no new video of Ann after Ann's page published again"
+
         # The organiser chairs from the conference's page and mutes Ann, wherever her card is.
         chair = outsider.new_page()
         chair.goto("/accounts/login/")
@@ -87,7 +116,10 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
         chair.wait_for_url("**/organiser/**")
         chair.goto(page_path)
         ann_card = chair.locator(".conference-slot, .conference-site").filter(has_text="Ann")
-        ann_card.get_by_role("button", name="Mute").click()
+        try:
+            ann_card.get_by_role("button", name="Mute").click()
+        except Exception as failed:  # say what the chair's page showed instead
+            raise AssertionError(f"no Mute button for Ann on the chair's page: {chair.evaluate(CHAIR_VIEW)}") from failed
         # Through the chair's socket, the room's process (a media worker when scaled) and a push
         # to both sites: give a loaded machine the time it takes.
         expect(ann.get_by_text("The chair muted you")).to_be_visible(timeout=15_000)

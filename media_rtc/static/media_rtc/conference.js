@@ -39,6 +39,8 @@
   var audios = [];
   var timer = null;
   var joinedAs = null; // "camera" or "audio" once joined: a reconnected socket joins again
+  var recovering = false; // publishing and taking the seat again after a connection failed
+  var rejoinAgain = false;
 
   function text(key) { return root.getAttribute("data-text-" + key) || ""; }
   function showError(failure) {
@@ -173,6 +175,7 @@
 
   function publish() {
     var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: "max-bundle" });
+    watchConnection(pc, function () { return publishing; });
     stream.getTracks().forEach(function (track) { pc.addTransceiver(track, { direction: "sendonly", streams: [stream] }); });
     return gatheredOffer(pc).then(function (offer) {
       return request("rtc.publish", { label: "camera", offer: offer });
@@ -185,6 +188,7 @@
 
   function takeSeat(audioOnly) {
     var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: "max-bundle" });
+    watchConnection(pc, function () { return seat; });
     var videos = audioOnly ? 0 : videoSlots;
     for (var v = 0; v < videos; v++) onlyForwarded(pc.addTransceiver("video", { direction: "recvonly" }), "video");
     for (var a = 0; a < audioSlots; a++) onlyForwarded(pc.addTransceiver("audio", { direction: "recvonly" }), "audio");
@@ -264,14 +268,52 @@
     });
   }
 
-  // The socket dropped and came back: the server left this tab's site and seat when it closed, so
-  // publish the same camera and take the seat again on new connections.
+  // The socket dropped and came back (the server left this tab's site and seat when it closed),
+  // or one of this site's connections failed: publish the same camera and take the seat again on
+  // new connections (a seat taken again replaces the old one on the server).
   function rejoin() {
+    if (recovering) {
+      rejoinAgain = true; // once the one under way ends (the socket it used may have gone)
+      return Promise.resolve();
+    }
+    recovering = true;
     [publishing, seat].forEach(function (pc) { if (pc) pc.close(); });
     publishing = seat = null;
     audios.forEach(function (audio) { audio.srcObject = null; });
     audios = [];
-    publish().then(function () { return takeSeat(joinedAs === "audio"); }).catch(showError);
+    stateBox.textContent = text("connecting");
+    return publish().then(function () { return takeSeat(joinedAs === "audio"); }).then(function () {
+      stateBox.textContent = "";
+    }, function (failure) {
+      stateBox.textContent = "";
+      showError(failure);
+    }).then(function () {
+      recovering = false;
+      if (rejoinAgain && joinedAs && stream) {
+        rejoinAgain = false;
+        return rejoin();
+      }
+      rejoinAgain = false;
+    });
+  }
+
+  // A connection that fails (a bad link, or the server stopped hearing it and dropped this site)
+  // is made again; `current` says whether it is still the one in use.
+  function watchConnection(pc, current) {
+    pc.addEventListener("connectionstatechange", function () {
+      if (pc.connectionState === "failed" && current() === pc && joinedAs && stream) rejoin();
+    });
+  }
+
+  // The room no longer lists this site although it publishes: the server dropped the camera's
+  // connection (it may see it fail before the browser does). Asked again first, since in the
+  // scaled set-up a change sent before this site published can arrive after its reply.
+  function checkStillPublished() {
+    if (!joinedAs || !stream || !publishing || recovering || !mySite || names[mySite] !== undefined) return;
+    request("rtc.room", {}).then(function (state) {
+      var listed = (state.publishers || []).some(function (publisher) { return publisher.id === mySite; });
+      if (!listed && joinedAs && publishing) rejoin();
+    }, function () {});
   }
 
   function leave() {
@@ -294,6 +336,7 @@
     names = {};
     (state.publishers || []).forEach(function (publisher) { names[publisher.id] = publisher.name; });
     render();
+    checkStillPublished();
   }
 
   live.on("open", function () {
