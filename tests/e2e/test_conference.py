@@ -119,7 +119,8 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
         try:
             ann_card.get_by_role("button", name="Mute").click()
         except Exception as failed:  # say what the chair's page showed instead
-            raise AssertionError(f"no Mute button for Ann on the chair's page: {chair.evaluate(CHAIR_VIEW)}") from failed
+            shown = chair.evaluate(CHAIR_VIEW)
+            raise AssertionError(f"no Mute button for Ann on the chair's page: {shown}") from failed
         # Through the chair's socket, the room's process (a media worker when scaled) and a push
         # to both sites: give a loaded machine the time it takes.
         expect(ann.get_by_text("The chair muted you")).to_be_visible(timeout=15_000)
