@@ -30,7 +30,10 @@ viewer when its connection is up (`native_route`):
   `RTCRtpSendParameters` (payload type, mid, header-extension ids).
 - `RTCDtlsTransport._tx_srtp` (a pylibsrtp `Session`) and that Session's `_srtp` (a cffi
   `srtp_t *`): the viewer's outbound SRTP context, used through pylibsrtp's own `srtp_protect`
-  (`pylibsrtp._binding.lib`), whose C signature `srtp_protect_signature()` checks.
+  (`pylibsrtp._binding.lib`), whose C signature `srtp_protect_signature()` checks. The native
+  fan-out uses it from its own thread, so `_tx_srtp` is replaced by a `GuardedSrtpSession`: aiortc
+  only calls `protect` and `protect_rtcp` on it (in `_send_rtp`), and those then hold the same
+  guard as the native sends (libsrtp's contexts are not safe for concurrent use).
 - `RTCIceTransport._connection` (an `aioice.Connection`) and its `_nominated[1]` candidate pair:
   its `protocol.transport` socket and `remote_addr` are where the viewer's media goes.
 - `RTCRtpSender._retransmit(seq)` and `__rtp_history`: a viewer's NACK is answered by putting the
@@ -406,6 +409,45 @@ def header_extensions_block(parameters: Any) -> tuple[bytes, int, str | None]:
     return zeros, (differing[0] if differing else -1), mid
 
 
+class GuardedSrtpSession:
+    """A DTLS transport's outbound pylibsrtp Session whose every use holds `guard` (a
+    `_fanout.Guard`, which releases the GIL while it waits): the lock the native fan-out's thread
+    holds while it protects with the same srtp_t."""
+
+    __slots__ = ("guard", "session")
+
+    def __init__(self, session: pylibsrtp.Session, guard: Any) -> None:
+        self.session = session
+        self.guard = guard
+
+    def protect(self, packet: bytes) -> bytes:
+        with self.guard:
+            return self.session.protect(packet)
+
+    def protect_rtcp(self, packet: bytes) -> bytes:
+        with self.guard:
+            return self.session.protect_rtcp(packet)
+
+    def add_stream(self, policy: pylibsrtp.Policy) -> None:
+        with self.guard:
+            self.session.add_stream(policy)
+
+    def remove_stream(self, ssrc: int) -> None:
+        with self.guard:
+            self.session.remove_stream(ssrc)
+
+
+def guard_tx_srtp(dtls: Any, new_guard: Callable[[], Any]) -> GuardedSrtpSession:
+    """The transport's outbound SRTP session, guarded from now on (once per transport: its audio
+    and video outlets share the session, so they share the guard)."""
+    session = dtls._tx_srtp
+    if isinstance(session, GuardedSrtpSession):
+        return session
+    guarded = GuardedSrtpSession(session, new_guard())
+    dtls._tx_srtp = guarded
+    return guarded
+
+
 @dataclass(frozen=True, slots=True)
 class NativeRoute:
     """Everything the native fan-out needs to send one viewer's RTP of one kind itself."""
@@ -415,6 +457,8 @@ class NativeRoute:
     port: int
     srtp: int
     session: Any
+    #: Held around every use of `srtp`, by the native fan-out and by aiortc (`GuardedSrtpSession`).
+    guard: Any
     ssrc: int
     payload_type: int
     extensions: bytes
@@ -422,9 +466,10 @@ class NativeRoute:
     mid: str | None
 
 
-def native_route(sender: RTCRtpSender, parameters: Any) -> NativeRoute:
-    """Where and how `sender` sends: its SRTP context, UDP socket and peer address. Raises
-    `NativeUnavailable` for a connection the native path cannot serve (TURN relay, not connected)."""
+def native_route(sender: RTCRtpSender, parameters: Any, new_guard: Callable[[], Any]) -> NativeRoute:
+    """Where and how `sender` sends: its SRTP context (guarded from now on, `new_guard()` making the
+    guard), UDP socket and peer address. Raises `NativeUnavailable` for a connection the native
+    path cannot serve (TURN relay, not connected)."""
     if parameters is None or not parameters.codecs:
         raise NativeUnavailable("the sender has not started")
     dtls = sender.transport
@@ -448,12 +493,14 @@ def native_route(sender: RTCRtpSender, parameters: Any) -> NativeRoute:
         raise NativeUnavailable("no UDP socket")
     extensions, abs_send_time_at, mid = header_extensions_block(parameters)
     host, port = pair.remote_addr[:2]
+    guarded = guard_tx_srtp(dtls, new_guard)
     return NativeRoute(
         fd=sock.fileno(),
         host=host,
         port=port,
-        srtp=srtp_context(session),
-        session=session,
+        srtp=srtp_context(guarded.session),
+        session=guarded.session,
+        guard=guarded.guard,
         ssrc=sender._ssrc,
         payload_type=parameters.codecs[0].payloadType,
         extensions=extensions,

@@ -642,7 +642,7 @@ class MediaEngine:
             try:
                 async with asyncio.timeout(SENDER_START_TIMEOUT):
                     await started.ready.wait()
-                route = internals.native_route(sender, started.parameters)
+                route = internals.native_route(sender, started.parameters, self._fanout.Guard)
                 outlet = self._fanout.Outlet(
                     fd=route.fd,
                     host=route.host,
@@ -659,6 +659,7 @@ class MediaEngine:
                     sequence_number=internals.first_sequence_number(),
                     timestamp_origin=secrets.randbits(32),
                     picture_id=secrets.randbelow(1 << 15),
+                    guard=route.guard,
                 )
             except (internals.NativeUnavailable, TimeoutError, ValueError, OSError) as error:
                 logger.info("a viewer's %s stays on aiortc's sender: %s", kind, error)

@@ -9,8 +9,9 @@ switch, publisher reconnect), and a viewer that joins or falls behind starts aga
 A viewer whose track has a native `outlet` (media_rtc/native, given by the engine once its
 connection is up) is not served through aiortc's sender at all: the source hands each frame to
 the native fan-out once for all such viewers, which rewrites, protects and sends every viewer's
-packets in one call. The same rules hold there (fanout.c mirrors `ForwardedTrack.offer`), and the
-source keeps its last frames so a viewer's NACK can be answered.
+packets in one call, on the process's sending thread (the event loop only queues the frame). The
+same rules hold there (fanout.c mirrors `ForwardedTrack.offer`), and the source keeps its last
+frames so a viewer's NACK can be answered.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from .aiortc_internals import PackedFrame, split_vp8, vp8_descriptor
-from .native import load
+from .native import send_soon
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,17 @@ class EncodedSource:
         if self._outlets:
             chunks = frame.chunks = split_vp8(data) if self.kind == "video" else [data]
             self._history.append((self._serial, chunks))
-            _send_frame(self._outlets, chunks, timestamp, keyframe, id(self), self.generation, self._serial)
+            # Only queued here: the sending thread sends it, off the event loop (media_rtc/native).
+            frame_for_outlets = (
+                tuple(self._outlets),
+                chunks,
+                timestamp,
+                keyframe,
+                id(self),
+                self.generation,
+                self._serial,
+            )
+            send_soon(frame_for_outlets, video=self.kind == "video", on_dropped=self.request_keyframe)
         for track in self._tracks:
             track.offer(frame, self)
 
@@ -339,14 +350,3 @@ class ForwardedTrack(MediaStreamTrack):
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
-
-
-_native_send_frame = None
-
-
-def _send_frame(outlets: list, *frame: object) -> None:
-    """One native call sends the frame to every outlet (only sources with outlets get here)."""
-    global _native_send_frame
-    if _native_send_frame is None:
-        _native_send_frame = load().send_frame
-    _native_send_frame(outlets, *frame)

@@ -12,6 +12,14 @@
  *
  * Sockets: each viewer's UDP socket (aioice's, for the nominated candidate pair) is dup()ed when
  * its outlet is made, so the descriptor we send on can never be closed and reused under us.
+ *
+ * Threads: send_frame() runs on the fan-out's own thread (media_rtc/native), while aiortc keeps
+ * using the same srtp_t on the event loop (NACK answers, RTCP), and libsrtp's contexts are not
+ * safe for concurrent use. So every outlet has a Guard, one per DTLS transport (the audio and video
+ * outlets of a BUNDLE connection share it, as they share the srtp_t): a mutex held around each
+ * outlet's protect+send, around every Outlet method that reads or changes its state, and, through
+ * `with guard:`, around aiortc's own protect calls (aiortc_internals.GuardedSrtpSession). Waiting
+ * for it from Python releases the GIL, and nothing holding it ever takes the GIL: no deadlock.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -24,6 +32,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 
 /* libsrtp 2.x: srtp_err_status_t srtp_protect(srtp_t ctx, void *rtp_hdr, int *len_ptr); 0 is ok. */
@@ -48,8 +57,99 @@ typedef struct {
     uint8_t used;
 } FrameRecord;
 
+/* A mutex for one srtp_t and every outlet that uses it (see "Threads" above). */
 typedef struct {
     PyObject_HEAD
+    pthread_mutex_t mutex;
+    int ready;
+} Guard;
+
+static PyTypeObject GuardType;
+
+static PyObject *Guard_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    if (PyTuple_GET_SIZE(args) || (kwds && PyDict_GET_SIZE(kwds))) {
+        PyErr_SetString(PyExc_TypeError, "Guard() takes no arguments");
+        return NULL;
+    }
+    Guard *self = (Guard *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    /* a thread locking twice gets an error, not a silent deadlock */
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+    int rc = pthread_mutex_init(&self->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (rc != 0) {
+        Py_DECREF(self);
+        errno = rc;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    self->ready = 1;
+    return (PyObject *)self;
+}
+
+static void Guard_dealloc(Guard *self) {
+    if (self->ready)
+        pthread_mutex_destroy(&self->mutex);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Lock from a thread holding the GIL, releasing the GIL while it waits. 0, or an errno. */
+static int guard_lock(Guard *g) {
+    int rc = pthread_mutex_trylock(&g->mutex);
+    if (rc == EBUSY) {
+        Py_BEGIN_ALLOW_THREADS;
+        rc = pthread_mutex_lock(&g->mutex);
+        Py_END_ALLOW_THREADS;
+    }
+    return rc;
+}
+
+static int guard_lock_or_raise(Guard *g) {
+    int rc = guard_lock(g);
+    if (rc != 0) {
+        errno = rc;
+        PyErr_SetFromErrno(PyExc_RuntimeError);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *Guard_enter(Guard *self, PyObject *unused) {
+    if (guard_lock_or_raise(self) < 0)
+        return NULL;
+    Py_INCREF(self);
+    return (PyObject *)self;
+}
+
+static PyObject *Guard_exit(Guard *self, PyObject *args) {
+    int rc = pthread_mutex_unlock(&self->mutex);
+    if (rc != 0) {
+        errno = rc;
+        return PyErr_SetFromErrno(PyExc_RuntimeError);
+    }
+    Py_RETURN_FALSE;
+}
+
+static PyMethodDef Guard_methods[] = {
+    {"__enter__", (PyCFunction)Guard_enter, METH_NOARGS, "wait (without the GIL) and hold it"},
+    {"__exit__", (PyCFunction)Guard_exit, METH_VARARGS, "let it go"},
+    {NULL}};
+
+static PyTypeObject GuardType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "media_rtc.native._fanout.Guard",
+    .tp_doc = "The lock of one libsrtp context, shared by its outlets and aiortc's own protect calls",
+    .tp_basicsize = sizeof(Guard),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = Guard_new,
+    .tp_dealloc = (destructor)Guard_dealloc,
+    .tp_methods = Guard_methods,
+};
+
+typedef struct {
+    PyObject_HEAD
+    Guard *guard; /* held around every use of srtp and of the fields below */
     int fd;
     struct sockaddr_storage addr;
     socklen_t addrlen;
@@ -100,36 +200,68 @@ static uint64_t ntp_now(void) {
     return (seconds << 32) | (fraction & 0xFFFFFFFFULL);
 }
 
-static void outlet_release(Outlet *self) {
-    if (self->fd >= 0) {
-        close(self->fd);
-        self->fd = -1;
+/* Stop sending: after this the sending thread skips the outlet, and nothing it could be using
+ * is freed under it (the session is dropped only once the guard is let go). */
+static int outlet_release(Outlet *self) {
+    int fd;
+    if (self->guard != NULL) {
+        if (guard_lock_or_raise(self->guard) < 0)
+            return -1;
     }
+    fd = self->fd;
+    self->fd = -1;
     self->closed = 1;
     self->srtp = NULL;
+    if (self->guard != NULL)
+        pthread_mutex_unlock(&self->guard->mutex);
+    if (fd >= 0)
+        close(fd);
     Py_CLEAR(self->session);
+    return 0;
 }
 
 static void Outlet_dealloc(Outlet *self) {
-    outlet_release(self);
+    /* Nobody else holds a reference, so only another outlet's send can hold the guard: wait. If
+     * this very thread holds it (dropped inside `with guard:`), nobody else can be sending. */
+    if (outlet_release(self) < 0) {
+        PyErr_Clear();
+        if (self->fd >= 0)
+            close(self->fd);
+        self->fd = -1;
+        self->closed = 1;
+        self->srtp = NULL;
+        Py_CLEAR(self->session);
+    }
+    Py_CLEAR(self->guard);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int Outlet_init(Outlet *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"fd", "host", "port", "srtp", "session", "ssrc", "payload_type",
                              "video", "clock_rate", "frame_step", "extensions", "abs_send_time_at",
-                             "sequence_number", "timestamp_origin", "picture_id", NULL};
+                             "sequence_number", "timestamp_origin", "picture_id", "guard", NULL};
     int fd, port, video, clock_rate, ast_offset, payload_type, seq, picture_id;
     const char *host;
     unsigned long long srtp;
     unsigned long ssrc, ts_origin;
     long long frame_step;
-    PyObject *session;
+    PyObject *session, *guard = Py_None;
     Py_buffer ext;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "isiKOkipiLy*iiki", kwlist, &fd, &host, &port,
-                                     &srtp, &session, &ssrc, &payload_type, &video, &clock_rate,
-                                     &frame_step, &ext, &ast_offset, &seq, &ts_origin, &picture_id))
+    if (self->guard != NULL) {
+        /* the sending thread may be using this outlet: it is made once, never re-made */
+        PyErr_SetString(PyExc_RuntimeError, "an Outlet is initialised once");
         return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "isiKOkipiLy*iiki|O", kwlist, &fd, &host, &port,
+                                     &srtp, &session, &ssrc, &payload_type, &video, &clock_rate,
+                                     &frame_step, &ext, &ast_offset, &seq, &ts_origin, &picture_id,
+                                     &guard))
+        return -1;
+    if (guard != Py_None && !PyObject_TypeCheck(guard, &GuardType)) {
+        PyBuffer_Release(&ext);
+        PyErr_SetString(PyExc_TypeError, "guard must be a Guard (or None: a guard of its own)");
+        return -1;
+    }
     if (ext.len > MAX_EXT_BYTES || ext.len % 4 ||
         (ast_offset >= 0 && (ast_offset < 4 || ast_offset + 3 > (int)ext.len))) {
         PyBuffer_Release(&ext);
@@ -158,13 +290,20 @@ static int Outlet_init(Outlet *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "remote address is not a numeric IPv4/IPv6 address");
         return -1;
     }
-    if (self->fd >= 0)
-        close(self->fd);
+    if (guard == Py_None) {
+        guard = PyObject_CallNoArgs((PyObject *)&GuardType);
+        if (guard == NULL)
+            return -1;
+    } else {
+        Py_INCREF(guard);
+    }
     self->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (self->fd < 0) {
+        Py_DECREF(guard);
         PyErr_SetFromErrno(PyExc_OSError);
         return -1;
     }
+    self->guard = (Guard *)guard;
     Py_INCREF(session);
     Py_XSETREF(self->session, session);
     self->srtp = (void *)(uintptr_t)srtp;
@@ -190,8 +329,22 @@ static PyObject *Outlet_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
 }
 
 static PyObject *Outlet_close(Outlet *self, PyObject *unused) {
-    outlet_release(self);
+    if (outlet_release(self) < 0)
+        return NULL;
     Py_RETURN_NONE;
+}
+
+/* Methods reading or changing an outlet's state hold its guard (the sending thread changes it). */
+static int outlet_lock(Outlet *self) {
+    if (self->guard == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "the Outlet was not initialised");
+        return -1;
+    }
+    return guard_lock_or_raise(self->guard);
+}
+
+static void outlet_unlock(Outlet *self) {
+    pthread_mutex_unlock(&self->guard->mutex);
 }
 
 /* lookup(seq) -> (serial, source, index, rtp_timestamp, picture_id, last) or None */
@@ -199,52 +352,92 @@ static PyObject *Outlet_lookup(Outlet *self, PyObject *arg) {
     long seq = PyLong_AsLong(arg);
     if (seq == -1 && PyErr_Occurred())
         return NULL;
+    if (outlet_lock(self) < 0)
+        return NULL;
+    FrameRecord found = {0};
+    uint16_t index = 0;
     for (int i = 0; i < HISTORY; i++) {
         FrameRecord *r = &self->history[i];
-        uint16_t index = (uint16_t)((uint16_t)seq - r->first_seq);
-        if (r->used && index < r->count)
-            return Py_BuildValue("KKikiO", (unsigned long long)r->serial,
-                                 (unsigned long long)r->source, (int)index,
-                                 (unsigned long)r->rtp_ts, (int)r->picture_id,
-                                 index == r->count - 1 ? Py_True : Py_False);
+        index = (uint16_t)((uint16_t)seq - r->first_seq);
+        if (r->used && index < r->count) {
+            found = *r;
+            break;
+        }
     }
-    Py_RETURN_NONE;
+    outlet_unlock(self);
+    if (!found.used)
+        Py_RETURN_NONE;
+    return Py_BuildValue("KKikiO", (unsigned long long)found.serial,
+                         (unsigned long long)found.source, (int)index, (unsigned long)found.rtp_ts,
+                         (int)found.picture_id, index == found.count - 1 ? Py_True : Py_False);
 }
 
 static PyObject *Outlet_counters(Outlet *self, PyObject *unused) {
-    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:k,s:K}", "packets",
-                         (unsigned long long)self->packets, "octets",
-                         (unsigned long long)self->octets, "frames",
-                         (unsigned long long)self->frames, "payload_bytes",
-                         (unsigned long long)self->payload_bytes, "packets_dropped",
-                         (unsigned long long)self->packets_dropped, "send_errors",
-                         (unsigned long long)self->send_errors, "last_rtp_timestamp",
-                         (unsigned long)self->last_rtp_ts, "last_ntp",
-                         (unsigned long long)self->last_ntp);
+    if (outlet_lock(self) < 0)
+        return NULL;
+    unsigned long long packets = self->packets, octets = self->octets, frames = self->frames,
+                       payload_bytes = self->payload_bytes, dropped = self->packets_dropped,
+                       errors = self->send_errors, last_ntp = self->last_ntp;
+    unsigned long last_rtp_ts = self->last_rtp_ts;
+    outlet_unlock(self);
+    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:k,s:K}", "packets", packets, "octets", octets,
+                         "frames", frames, "payload_bytes", payload_bytes, "packets_dropped",
+                         dropped, "send_errors", errors, "last_rtp_timestamp", last_rtp_ts,
+                         "last_ntp", last_ntp);
+}
+
+/* One int field of the outlet, read under its guard. */
+static PyObject *outlet_read(Outlet *self, const int *field, const uint16_t *field16) {
+    if (outlet_lock(self) < 0)
+        return NULL;
+    long value = field ? (long)*field : (long)*field16;
+    outlet_unlock(self);
+    return PyLong_FromLong(value);
+}
+
+static PyObject *outlet_read_bool(Outlet *self, const int *field) {
+    PyObject *value = outlet_read(self, field, NULL);
+    if (value == NULL)
+        return NULL;
+    PyObject *truth = PyBool_FromLong(PyLong_AsLong(value));
+    Py_DECREF(value);
+    return truth;
 }
 
 static PyObject *Outlet_get_waiting(Outlet *self, void *closure) {
-    return PyBool_FromLong(self->waiting_for_keyframe);
+    return outlet_read_bool(self, &self->waiting_for_keyframe);
 }
 
 static int Outlet_set_waiting(Outlet *self, PyObject *value, void *closure) {
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "waiting_for_keyframe cannot be deleted");
+        return -1;
+    }
     int truth = PyObject_IsTrue(value);
-    if (truth < 0)
+    if (truth < 0 || outlet_lock(self) < 0)
         return -1;
     self->waiting_for_keyframe = truth;
+    outlet_unlock(self);
     return 0;
 }
 
 static PyObject *Outlet_get_seq(Outlet *self, void *closure) {
-    return PyLong_FromLong(self->seq);
+    return outlet_read(self, NULL, &self->seq);
 }
 
 static PyObject *Outlet_get_picture_id(Outlet *self, void *closure) {
-    return PyLong_FromLong(self->picture_id);
+    return outlet_read(self, NULL, &self->picture_id);
 }
 
 static PyObject *Outlet_get_closed(Outlet *self, void *closure) {
-    return PyBool_FromLong(self->closed);
+    return outlet_read_bool(self, &self->closed);
+}
+
+static PyObject *Outlet_get_guard(Outlet *self, void *closure) {
+    if (self->guard == NULL)
+        Py_RETURN_NONE;
+    Py_INCREF(self->guard);
+    return (PyObject *)self->guard;
 }
 
 static PyGetSetDef Outlet_getset[] = {
@@ -253,6 +446,7 @@ static PyGetSetDef Outlet_getset[] = {
     {"sequence_number", (getter)Outlet_get_seq, NULL, "the next RTP sequence number", NULL},
     {"picture_id", (getter)Outlet_get_picture_id, NULL, "the next VP8 picture id", NULL},
     {"closed", (getter)Outlet_get_closed, NULL, "closed outlets send nothing", NULL},
+    {"guard", (getter)Outlet_get_guard, NULL, "the Guard of this outlet's SRTP context", NULL},
     {NULL}};
 
 static PyMethodDef Outlet_methods[] = {
@@ -468,15 +662,21 @@ static PyObject *send_frame(PyObject *module, PyObject *args) {
         }
         outlets[i] = (Outlet *)outlet; /* the sequence holds a reference for the whole call */
     }
-    /* Nothing below touches a Python object: the sequences keep the bytes and outlets alive, and
-     * outlets are only changed from the thread that is in this call. */
+    /* Nothing below touches a Python object: the sequences keep the bytes and outlets (and so
+     * their guards) alive; each outlet is used only under its guard, which the event loop takes
+     * for aiortc's own protect calls and for every Outlet method. */
     Py_BEGIN_ALLOW_THREADS;
     double now = monotonic_now();
     uint64_t ntp = ntp_now();
-    for (Py_ssize_t i = 0; i < n_outlets; i++)
-        reached += send_to_outlet(outlets[i], chunks, n_chunks, (int64_t)timestamp, keyframe,
+    for (Py_ssize_t i = 0; i < n_outlets; i++) {
+        Outlet *o = outlets[i];
+        if (o->guard == NULL || pthread_mutex_lock(&o->guard->mutex) != 0)
+            continue; /* never initialised (it could not be made), or not lockable: not sent */
+        reached += send_to_outlet(o, chunks, n_chunks, (int64_t)timestamp, keyframe,
                                   (uint64_t)source, (int64_t)generation, (uint64_t)serial, now, ntp,
                                   slots, msgs, iovs);
+        pthread_mutex_unlock(&o->guard->mutex);
+    }
     Py_END_ALLOW_THREADS;
     result = PyLong_FromSsize_t(reached);
 done:
@@ -515,7 +715,7 @@ static struct PyModuleDef fanout_module = {
     module_methods};
 
 PyMODINIT_FUNC PyInit__fanout(void) {
-    if (PyType_Ready(&OutletType) < 0)
+    if (PyType_Ready(&OutletType) < 0 || PyType_Ready(&GuardType) < 0)
         return NULL;
     PyObject *module = PyModule_Create(&fanout_module);
     if (module == NULL)
@@ -523,6 +723,12 @@ PyMODINIT_FUNC PyInit__fanout(void) {
     Py_INCREF(&OutletType);
     if (PyModule_AddObject(module, "Outlet", (PyObject *)&OutletType) < 0) {
         Py_DECREF(&OutletType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&GuardType);
+    if (PyModule_AddObject(module, "Guard", (PyObject *)&GuardType) < 0) {
+        Py_DECREF(&GuardType);
         Py_DECREF(module);
         return NULL;
     }

@@ -1,0 +1,265 @@
+"""The native fan-out's sending thread (media_rtc/native): the event loop only queues a frame, one
+worker thread sends it to every outlet in order; a worker far behind drops queued video and
+restarts viewers at a keyframe; a viewer's SRTP context is never used by the loop and the worker
+at once; outlets closed while their frames are in flight are simply skipped."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import logging
+import os
+import re
+import socket
+import threading
+import time
+
+import pylibsrtp
+import pytest
+from aiortc.rtcdtlstransport import RTCDtlsTransport
+from aiortc.rtp import RtcpSenderInfo, RtcpSrPacket, RtpPacket
+
+from media_rtc import native
+from media_rtc.aiortc_internals import GuardedSrtpSession, split_vp8
+from media_rtc.forwarding import KEYFRAME_REQUEST_INTERVAL, EncodedSource, ForwardedTrack
+
+from .test_fanout import DELTA, KEYFRAME, SSRC, make_outlet, sessions
+
+fanout = native.load()
+pytestmark = pytest.mark.skipif(fanout is None, reason=native.description())
+
+
+@pytest.fixture
+def link():
+    """A sending and a receiving UDP socket on 127.0.0.1 (a receive buffer for many viewers)."""
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sender.bind(("127.0.0.1", 0))
+    receiver.bind(("127.0.0.1", 0))
+    sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    receiver.settimeout(2)
+    sender.setblocking(False)
+    yield sender, receiver
+    sender.close()
+    receiver.close()
+
+
+def viewers(source: EncodedSource, link, tx, count: int, *, guard=None, video=True) -> list[ForwardedTrack]:
+    """`count` native viewers of `source`, each with its own SSRC, all sending to one socket."""
+    sender, receiver = link
+    tracks = []
+    for n in range(count):
+        track = ForwardedTrack("video" if video else "audio")
+        options = {"guard": guard} if guard is not None else {}
+        track.use_outlet(make_outlet(sender, receiver, tx, ssrc=SSRC + n, video=video, **options))
+        track.attach(source)
+        tracks.append(track)
+    return tracks
+
+
+async def test_push_returns_before_the_frame_is_sent_to_every_viewer(link):
+    tx, rx = sessions()
+    source = EncodedSource("video")
+    tracks = viewers(source, link, tx, 200)
+    source.push(KEYFRAME, 90_000)
+    # The loop only queued the frame: the last viewer has not been sent a packet yet.
+    assert tracks[-1].outlet.counters()["packets"] == 0
+    assert native.drain() is True
+    assert [track.outlet.counters()["packets"] for track in tracks] == [2] * 200
+    received = sorted(RtpPacket.parse(rx.unprotect(link[1].recv(2048))).ssrc for _ in range(400))
+    assert received == sorted([SSRC + n for n in range(200)] * 2)
+
+
+def test_one_sending_thread_serves_every_source_of_the_process(link):
+    tx, _rx = sessions()
+    sources = [EncodedSource("audio") for _ in range(3)]
+    for source in sources:
+        viewers(source, link, tx, 2, video=False)
+        source.push(b"opus", 960)
+    assert native.drain() is True
+    assert [t.name for t in threading.enumerate()].count(native.THREAD_NAME) == 1
+
+
+async def test_a_sending_thread_far_behind_drops_queued_video_and_restarts_its_viewers(
+    link, monkeypatch, caplog
+):
+    monkeypatch.setattr(native, "SEND_QUEUE_MAX_LAG", 0.05)
+    requests = []
+    source = EncodedSource("video", keyframe_requester=lambda: requests.append(1))
+    guard = fanout.Guard()
+    tx, _rx = sessions()
+    (track,) = viewers(source, link, tx, 1, guard=guard)
+    source.push(KEYFRAME, 0)
+    assert native.drain() is True
+    caplog.set_level(logging.INFO, logger="media_rtc.native")
+    with guard:  # the viewer's SRTP context is busy (on this thread): the sending thread waits
+        source.push(DELTA, 3000)  # taken by the sending thread, which waits for the guard
+        source.push(DELTA, 6000)
+        time.sleep(0.1)
+        source.push(DELTA, 9000)  # 6000 is too old: every queued video frame is dropped
+        time.sleep(0.1)
+        source.push(DELTA, 12000)  # and again, within the same episode
+    assert native.drain() is True
+    counters = track.outlet.counters()
+    # The keyframe and the frame in flight were sent; after the drop, no delta frame reaches it.
+    assert (counters["frames"], track.waiting_for_keyframe) == (2, True)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "live video: the native fan-out is over 0.1 s behind; dropped 1 queued frames, "
+        "their viewers restart at the next keyframe"
+    ]
+    assert "live video: the native fan-out caught up (2 frames dropped)" in caplog.messages
+    await asyncio.sleep(KEYFRAME_REQUEST_INTERVAL + 0.05)
+    assert len(requests) == 2  # one when the viewer subscribed, one (rate-limited) after the drop
+    source.push(KEYFRAME, 15000)
+    assert native.drain() is True
+    assert (track.outlet.counters()["frames"], track.waiting_for_keyframe) == (3, False)
+
+
+class Wiretap:
+    """Every datagram that reaches `receiver`, read on a thread of its own (no buffer overflows)."""
+
+    def __init__(self, receiver: socket.socket) -> None:
+        self.datagrams: list[bytes] = []
+        self._receiver = receiver
+        self._stop = threading.Event()
+        receiver.settimeout(0.05)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.datagrams.append(self._receiver.recv(2048))
+            except TimeoutError:
+                continue
+            except OSError:  # the test failed and closed the socket
+                return
+
+    def stop(self) -> list[bytes]:
+        time.sleep(0.2)
+        self._stop.set()
+        self._thread.join()
+        return self.datagrams
+
+
+def protect_on_the_loop_while_sending(link, outlet_guard, *, frames: int = 300):
+    """The sending thread sends `frames` video frames of 20 packets to one viewer while this
+    thread (the loop's part) retransmits its latest packets and sends sender reports with the
+    same srtp_t, as aiortc does for NACKs and RTCP. What each side's receiver made of it."""
+    tx, rx = sessions()
+    guarded = GuardedSrtpSession(tx, fanout.Guard())
+    source = EncodedSource("video")
+    (track,) = viewers(source, link, tx, 1, guard=outlet_guard(guarded))
+    tap = Wiretap(link[1])
+    frame = KEYFRAME[:6] + bytes(1296 * 20 - 6)
+    retransmitted: list[bytes] = []
+    reports: list[bytes] = []
+    done: set[int] = set()
+    for n in range(frames):
+        source.push(frame, n * 3000)
+        # Two frames in flight at a time; meanwhile, packets already sent go out again.
+        while (counters := track.outlet.counters())["frames"] < n - 1:
+            sent = counters["packets"]
+            candidates = [s for s in range(max(0, sent - 20), sent) if s not in done]
+            if not candidates:
+                continue
+            done.add(candidates[0])
+            packet = RtpPacket(
+                payload_type=97, sequence_number=1000 + candidates[0], ssrc=SSRC, payload=b"again"
+            )
+            retransmitted.append(guarded.protect(packet.serialize()))
+            report = RtcpSrPacket(ssrc=SSRC, sender_info=RtcpSenderInfo(0, 0, len(reports), 0))
+            reports.append(guarded.protect_rtcp(bytes(report)))
+    assert native.drain(timeout=30) is True
+    sent = tap.stop()
+    failures = []
+    payloads = []
+    for datagram in sent:
+        try:
+            payloads.append(RtpPacket.parse(rx.unprotect(datagram)).payload)
+        except pylibsrtp.Error as error:
+            failures.append(str(error))
+    # The loop's packets, unprotected by a receiver that never saw the originals.
+    _tx, again = sessions()
+    loop_failures = []
+    for data in retransmitted:
+        try:
+            assert RtpPacket.parse(again.unprotect(data)).payload == b"again"
+        except pylibsrtp.Error as error:
+            loop_failures.append(str(error))
+    for data in reports:
+        try:
+            again.unprotect_rtcp(data)
+        except pylibsrtp.Error as error:
+            loop_failures.append(str(error))
+    expected = set(split_vp8(frame))
+    corrupted = sum(payload[4:] not in expected for payload in payloads)
+    return track.outlet.counters(), len(payloads), corrupted, failures, loop_failures, len(retransmitted)
+
+
+def test_the_loop_and_the_sending_thread_never_use_a_viewers_srtp_context_at_once(link):
+    counters, received, corrupted, failures, loop_failures, retransmitted = protect_on_the_loop_while_sending(
+        link, lambda guarded: guarded.guard
+    )
+    assert (failures, loop_failures, corrupted) == ([], [], 0)
+    assert received == counters["packets"] == 300 * 20
+    assert retransmitted > 100
+
+
+def _open_descriptors() -> int:
+    native.drain()
+    gc.collect()  # earlier tests' outlets
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def test_viewers_closed_while_their_frames_are_in_flight_are_skipped(link, caplog):
+    tx, _rx = sessions()
+    before = _open_descriptors()
+    for _round in range(30):
+        source = EncodedSource("video")
+        guard = fanout.Guard()  # one connection's audio and video share it; here 20 viewers do
+        tracks = viewers(source, link, tx, 20, guard=guard)
+        for n in range(5):
+            source.push(KEYFRAME, n * 3000)
+        for track in tracks[::2]:
+            track.stop()  # closes its outlet, maybe while the sending thread is sending to it
+        for track in tracks[1::2]:
+            track.outlet.close()
+        del tracks  # the last references to some outlets may be the queued frames'
+    assert native.drain() is True
+    assert _open_descriptors() == before
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_aiortc_uses_a_transports_outbound_srtp_session_only_to_protect():
+    """GuardedSrtpSession guards what aiortc calls on `_tx_srtp`; anything else would go unguarded."""
+    uses = re.findall(r"self\._tx_srtp\b[^\n]*", inspect.getsource(RTCDtlsTransport))
+    assert uses == [
+        "self._tx_srtp: Session = None",
+        "self._tx_srtp = Session(tx_policy)",
+        "self._tx_srtp.protect_rtcp(data)",
+        "self._tx_srtp.protect(data)",
+    ]
+
+
+def test_a_guarded_session_waits_for_the_guard_without_holding_the_gil():
+    tx, rx = sessions()
+    guarded = GuardedSrtpSession(tx, fanout.Guard())
+    packet = RtpPacket(payload_type=97, sequence_number=1, ssrc=SSRC, payload=b"x").serialize()
+    protected = []
+    with guarded.guard:
+        waiting = threading.Thread(target=lambda: protected.append(guarded.protect(packet)))
+        waiting.start()
+        time.sleep(0.1)  # Python runs here while the other thread waits: it let the GIL go
+        assert protected == []
+    waiting.join(timeout=5)
+    assert rx.unprotect(protected[0]) == packet
+
+
+def test_a_guard_taken_twice_by_one_thread_is_an_error_not_a_deadlock():
+    guard = fanout.Guard()
+    with guard, pytest.raises(RuntimeError):
+        guard.__enter__()
