@@ -9,6 +9,11 @@ a leave swept from a dead process reaches every view without anyone announcing i
 beats this process's heartbeat, sweeps silent sockets and dead processes, updates the organiser
 dashboards, and writes the batch of place entries (events.registry.presence_listeners) when it
 is due.
+
+The counts keep their cadence whatever the database does: the tick starts every
+PRESENCE_TICK_SECONDS from the last start (not that long after the last end), and the work that
+waits on the database (the dashboards, the visit log, the chores, the list of places inside a
+place) goes on in its own task beside it, one at a time, never in front of the next count.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ _sent_people: dict[PresencePlace, list] = {}  # the first names last sent to a p
 _newcomers: set[PresencePlace] = set()  # places with sockets that have not had a tick frame yet
 _children: dict[PresencePlace, tuple[float, list[int]]] = {}
 _task: asyncio.Task | None = None
+_upkeep: asyncio.Task | None = None  # the database side of the last tick (dashboards, visits, chores)
+_refreshing: dict[PresencePlace, asyncio.Task] = {}  # lists of places inside, being read again
 _working = False  # the tick task is inside a step (database work may be under way in a thread)
 _stopping = False  # stop() asked the tick to end after the step under way
 
@@ -101,18 +108,24 @@ async def _run() -> None:
     from . import places
 
     global _working
+    loop = asyncio.get_running_loop()
+    due = loop.time()
     while True:
-        await asyncio.sleep(float(settings.PRESENCE_TICK_SECONDS))
+        period = float(settings.PRESENCE_TICK_SECONDS)
+        # From the last start: a tick that took long is followed at once, never by a whole period.
+        due = max(due + period, loop.time())
+        await asyncio.sleep(due - loop.time())
         _working = True
         try:
             try:
-                await tick()
+                await tick(upkeep=False)
             except (PresenceBusy, RedisError) as failure:  # Redis saturated or away: the next tick retries
                 log.warning("presence tick skipped: %s", failure)
             except Exception:  # a failed tick must not stop the next one
                 log.exception("presence tick failed")
-            await run_due_chores()
+            _start_upkeep()
             if _stopping or (not places.local_connections() and not _dirty):
+                await _finish_upkeep()
                 try:
                     await entries.flush()  # the last visits before going quiet
                 except Exception:
@@ -120,6 +133,43 @@ async def _run() -> None:
                 return  # nothing to watch; the next connection starts the tick again
         finally:
             _working = False
+
+
+def _start_upkeep() -> None:
+    """The tick's database work, in its own task: one at a time (a slow one is not stacked up;
+    what changed meanwhile goes with the next)."""
+    global _upkeep
+    if _upkeep is None or _upkeep.done():
+        _upkeep = asyncio.get_running_loop().create_task(upkeep(), name="presence-upkeep")
+
+
+async def _finish_upkeep() -> None:
+    """Wait for the upkeep under way (it is never cut off inside its database work)."""
+    task = _upkeep
+    if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+        await asyncio.wait({task})
+
+
+async def upkeep() -> None:
+    """What waits on the database, beside the counts: the organiser dashboards of the places
+    that changed, the batch of visits when due, the chores. A failure is logged; the next tick
+    starts it again."""
+    try:
+        changed = list(_dirty)
+        _dirty.clear()
+        if changed:
+            try:
+                await push_dashboards(changed)
+            except BaseException:
+                _dirty.update(changed)  # they go with the next one
+                raise
+        if entries.due():
+            await entries.flush()
+    except (PresenceBusy, RedisError) as failure:
+        log.warning("presence dashboards skipped: %s", failure)
+    except Exception:
+        log.exception("presence upkeep failed")
+    await run_due_chores()
 
 
 async def stop(timeout: float = 10.0) -> None:
@@ -138,11 +188,13 @@ async def stop(timeout: float = 10.0) -> None:
         await asyncio.wait({task}, timeout=timeout)
     finally:
         _stopping = False
+    await _finish_upkeep()
     if not _working:
         await entries.flush()
 
 
-async def tick() -> None:
+async def tick(*, upkeep: bool = True) -> None:
+    """One tick: the sockets' counts, then (unless the caller runs it apart) the upkeep."""
     from . import places
 
     store = get_store()
@@ -155,20 +207,35 @@ async def tick() -> None:
         _dirty.add(place)
         count, version = (await store.states([key]))[key]
         await places.announce_leave(place, Change(person, count, version))
-    await flush()
-    if entries.due():
+    await flush(dashboards=upkeep)
+    if upkeep and entries.due():
         await entries.flush()
 
 
 async def children_of(place: PresencePlace) -> list[int]:
-    """The ids of the places inside `place` (read again every CHILDREN_SECONDS: they are rarely
-    added)."""
-    now = time.monotonic()
+    """The ids of the places inside `place`. Read once, then again every CHILDREN_SECONDS (they are
+    rarely added): the list known is used meanwhile, so the database never holds up a count."""
     known = _children.get(place)
-    if known is None or now - known[0] > CHILDREN_SECONDS:
-        children = await database_sync_to_async(presence_places.children)(place.kind, place.id)
-        known = _children[place] = (now, list(children))
+    if known is None:
+        return await _read_children(place)
+    if time.monotonic() - known[0] > CHILDREN_SECONDS and place not in _refreshing:
+        task = asyncio.get_running_loop().create_task(_read_children(place))
+        _refreshing[place] = task
+        task.add_done_callback(lambda _done, place=place: _refreshing.pop(place, None))
     return known[1]
+
+
+async def _read_children(place: PresencePlace) -> list[int]:
+    try:
+        children = await database_sync_to_async(presence_places.children)(place.kind, place.id)
+    except Exception:
+        if place in _children:  # a failed refresh keeps the list known; the next one tries again
+            log.exception("reading the places inside %s failed", place.key)
+            _children[place] = (time.monotonic(), _children[place][1])
+            return _children[place][1]
+        raise
+    _children[place] = (time.monotonic(), list(children))
+    return _children[place][1]
 
 
 async def _push_to_members(members: list[LiveConnection], frame_type: str, data: Mapping[str, Any]) -> None:
@@ -178,8 +245,9 @@ async def _push_to_members(members: list[LiveConnection], frame_type: str, data:
         await connection.send(text_data=text)  # a socket closing meanwhile drops it quietly
 
 
-async def flush() -> None:
-    """Send every view of this process whose place moved since its last frame the new state."""
+async def flush(*, dashboards: bool = True) -> None:
+    """Send every view of this process whose place moved since its last frame the new state (and,
+    unless the upkeep sends them apart, the dashboards their new counts)."""
     from . import places
 
     here = {place: list(members) for place, members in places.local_places().items() if members}
@@ -199,6 +267,8 @@ async def flush() -> None:
     except BaseException:
         _newcomers.update(newcomers)  # their first names go out with the next tick that works
         raise
+    if not dashboards:
+        return
     changed = list(_dirty)
     _dirty.clear()
     if changed:
