@@ -71,6 +71,8 @@ def description() -> str:
 #: The sending thread may lag this far behind the loop (seconds); beyond it, queued video is dropped
 #: and its viewers restart at the next keyframe rather than falling ever further behind.
 SEND_QUEUE_MAX_LAG = 1.0
+#: Frames the sending thread sends per release of the GIL, at most (it takes what is queued).
+SEND_BATCH_JOBS = 64
 THREAD_NAME = "rakwon-native-fanout"
 
 
@@ -91,10 +93,12 @@ class _Job:
 
 class SendingThread:
     """One thread per process sending every native frame in the order they were queued (so each
-    outlet's frames stay in order). fanout.c's send_frame releases the GIL for its work."""
+    outlet's frames stay in order). fanout.c's send_frames releases the GIL for its work, once for
+    all the frames queued meanwhile: each time the thread takes the GIL back from a busy event
+    loop can cost it the interpreter's switch interval (5 ms), too much to pay per frame."""
 
-    def __init__(self, send_frame: Callable[..., int]) -> None:
-        self._send_frame = send_frame
+    def __init__(self, send_frames: Callable[[list[tuple]], list[int]]) -> None:
+        self._send_frames = send_frames
         self._jobs: deque[_Job] = deque()
         self._ready = threading.Condition(threading.Lock())
         self._behind = False  # in an episode of dropping (logged once)
@@ -174,22 +178,38 @@ class SendingThread:
             with self._ready:
                 while not self._jobs:
                     self._ready.wait()
-                job = self._jobs.popleft()
+                # Whatever is queued, at most a batch: one GIL release for all of it.
+                jobs = [self._jobs.popleft() for _ in range(min(len(self._jobs), SEND_BATCH_JOBS))]
                 if self._behind and not self._jobs:  # nothing more queued: the episode is over
                     caught_up, self._dropped, self._behind = self._dropped, 0, False
             if caught_up is not None:
                 logger.info("live video: the native fan-out caught up (%d frames dropped)", caught_up)
+            self._run_jobs(jobs)
+            del jobs  # the outlets and bytes go now, on this thread, with the GIL held
+
+    def _run_jobs(self, jobs: list[_Job]) -> None:
+        frames: list[tuple] = []
+        for job in jobs:
+            if job.frame is not None:
+                frames.append(job.frame)
+                continue
+            self._send(frames)  # what was queued before a mark or a drain goes first
+            frames = []
             try:
-                if job.frame is not None:
-                    self._send_frame(*job.frame)
                 for outlet in job.restart:
                     outlet.waiting_for_keyframe = True
-            except Exception:
-                logger.exception("live video: the native fan-out failed to send a frame")
             finally:
                 if job.done is not None:
                     job.done.set()
-            del job  # the outlets and bytes go now, on this thread, with the GIL held
+        self._send(frames)
+
+    def _send(self, frames: list[tuple]) -> None:
+        if not frames:
+            return
+        try:
+            self._send_frames(frames)
+        except Exception:
+            logger.exception("live video: the native fan-out failed to send %d frames", len(frames))
 
 
 _sending: SendingThread | None = None
@@ -207,7 +227,7 @@ def sending_thread() -> SendingThread:
             module = load()
             if module is None:
                 raise RuntimeError(f"no native fan-out: {description()}")
-            _sending = SendingThread(module.send_frame)
+            _sending = SendingThread(module.send_frames)
         return _sending
 
 

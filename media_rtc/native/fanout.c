@@ -606,87 +606,182 @@ static int send_to_outlet(Outlet *o, const Chunk *chunks, Py_ssize_t n_chunks, i
     return sent_packets > 0;
 }
 
-/* send_frame(outlets, chunks, timestamp, keyframe, source, generation, serial) -> viewers reached */
-static PyObject *send_frame(PyObject *module, PyObject *args) {
-    PyObject *outlets_arg, *chunks_arg;
+/* One frame's arguments, parsed with the GIL; its sequences hold the outlets and bytes alive. */
+typedef struct {
+    PyObject *outlets_seq, *chunks_seq;
+    Outlet **outlets;
+    Py_ssize_t n_outlets;
+    Chunk *chunks;
+    Py_ssize_t n_chunks;
     long long timestamp, generation;
     int keyframe;
     unsigned long long source, serial;
-    if (!PyArg_ParseTuple(args, "OOLpKLK", &outlets_arg, &chunks_arg, &timestamp, &keyframe,
-                          &source, &generation, &serial))
-        return NULL;
-    PyObject *outlets_seq = PySequence_Fast(outlets_arg, "outlets must be a sequence");
-    if (outlets_seq == NULL)
-        return NULL;
-    PyObject *chunks_seq = PySequence_Fast(chunks_arg, "chunks must be a sequence of bytes");
-    if (chunks_seq == NULL) {
-        Py_DECREF(outlets_seq);
-        return NULL;
+    Py_ssize_t reached;
+} Frame;
+
+static void frame_clear(Frame *f) {
+    PyMem_Free(f->outlets);
+    PyMem_Free(f->chunks);
+    Py_XDECREF(f->outlets_seq);
+    Py_XDECREF(f->chunks_seq);
+    memset(f, 0, sizeof(*f));
+}
+
+/* (outlets, chunks, timestamp, keyframe, source, generation, serial) -> f; -1 with an exception */
+static int frame_parse(Frame *f, PyObject *args) {
+    PyObject *outlets_arg, *chunks_arg;
+    memset(f, 0, sizeof(*f));
+    if (!PyTuple_Check(args)) {
+        PyErr_SetString(PyExc_TypeError, "a frame is a tuple of send_frame's arguments");
+        return -1;
     }
-    Py_ssize_t n_outlets = PySequence_Fast_GET_SIZE(outlets_seq);
-    Py_ssize_t n_chunks = PySequence_Fast_GET_SIZE(chunks_seq);
+    if (!PyArg_ParseTuple(args, "OOLpKLK", &outlets_arg, &chunks_arg, &f->timestamp, &f->keyframe,
+                          &f->source, &f->generation, &f->serial))
+        return -1;
+    f->outlets_seq = PySequence_Fast(outlets_arg, "outlets must be a sequence");
+    if (f->outlets_seq == NULL)
+        goto fail;
+    f->chunks_seq = PySequence_Fast(chunks_arg, "chunks must be a sequence of bytes");
+    if (f->chunks_seq == NULL)
+        goto fail;
+    f->n_outlets = PySequence_Fast_GET_SIZE(f->outlets_seq);
+    f->n_chunks = PySequence_Fast_GET_SIZE(f->chunks_seq);
+    if (f->n_outlets == 0 || f->n_chunks == 0) {
+        f->n_outlets = f->n_chunks = 0; /* nothing to send */
+        return 0;
+    }
+    f->outlets = PyMem_Calloc((size_t)f->n_outlets, sizeof(Outlet *));
+    f->chunks = PyMem_Calloc((size_t)f->n_chunks, sizeof(Chunk));
+    if (!f->outlets || !f->chunks) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < f->n_chunks; i++) {
+        PyObject *chunk = PySequence_Fast_GET_ITEM(f->chunks_seq, i);
+        if (!PyBytes_Check(chunk)) {
+            PyErr_SetString(PyExc_TypeError, "chunks must be bytes");
+            goto fail;
+        }
+        f->chunks[i].data = (const uint8_t *)PyBytes_AS_STRING(chunk);
+        f->chunks[i].len = PyBytes_GET_SIZE(chunk);
+    }
+    for (Py_ssize_t i = 0; i < f->n_outlets; i++) {
+        PyObject *outlet = PySequence_Fast_GET_ITEM(f->outlets_seq, i);
+        if (!PyObject_TypeCheck(outlet, &OutletType)) {
+            PyErr_SetString(PyExc_TypeError, "outlets must be Outlet objects");
+            goto fail;
+        }
+        f->outlets[i] = (Outlet *)outlet; /* the sequence holds a reference for the whole call */
+    }
+    return 0;
+fail:
+    frame_clear(f);
+    return -1;
+}
+
+/* Send one parsed frame to each of its outlets, each under its guard. Runs without the GIL and
+ * touches no Python object: the frame's sequences keep the bytes and outlets (and so their
+ * guards) alive, and the event loop takes the same guard for aiortc's own protect calls and for
+ * every Outlet method. */
+static void frame_send(Frame *f, uint8_t *slots, struct mmsghdr *msgs, struct iovec *iovs) {
+    double now = monotonic_now();
+    uint64_t ntp = ntp_now();
+    for (Py_ssize_t i = 0; i < f->n_outlets; i++) {
+        Outlet *o = f->outlets[i];
+        if (o->guard == NULL || pthread_mutex_lock(&o->guard->mutex) != 0)
+            continue; /* never initialised (it could not be made), or not lockable: not sent */
+        f->reached += send_to_outlet(o, f->chunks, f->n_chunks, (int64_t)f->timestamp, f->keyframe,
+                                     (uint64_t)f->source, (int64_t)f->generation,
+                                     (uint64_t)f->serial, now, ntp, slots, msgs, iovs);
+        pthread_mutex_unlock(&o->guard->mutex);
+    }
+}
+
+typedef struct {
+    uint8_t *slots;
+    struct mmsghdr *msgs;
+    struct iovec *iovs;
+} Buffers;
+
+static int buffers_alloc(Buffers *b) {
+    b->slots = PyMem_Malloc((size_t)BATCH * SLOT_BYTES);
+    b->msgs = PyMem_Calloc(BATCH, sizeof(struct mmsghdr));
+    b->iovs = PyMem_Calloc(BATCH, sizeof(struct iovec));
+    if (!b->slots || !b->msgs || !b->iovs) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void buffers_free(Buffers *b) {
+    PyMem_Free(b->slots);
+    PyMem_Free(b->msgs);
+    PyMem_Free(b->iovs);
+}
+
+/* send_frame(outlets, chunks, timestamp, keyframe, source, generation, serial) -> viewers reached */
+static PyObject *send_frame(PyObject *module, PyObject *args) {
+    Frame frame;
+    Buffers buffers = {0};
     PyObject *result = NULL;
-    Outlet **outlets = NULL;
-    Chunk *chunks = NULL;
-    uint8_t *slots = NULL;
-    struct mmsghdr *msgs = NULL;
-    struct iovec *iovs = NULL;
-    Py_ssize_t reached = 0;
-    if (n_outlets == 0 || n_chunks == 0) {
-        result = PyLong_FromLong(0);
-        goto done;
+    if (frame_parse(&frame, args) < 0)
+        return NULL;
+    if (frame.n_outlets && buffers_alloc(&buffers) == 0) {
+        Py_BEGIN_ALLOW_THREADS;
+        frame_send(&frame, buffers.slots, buffers.msgs, buffers.iovs);
+        Py_END_ALLOW_THREADS;
     }
-    outlets = PyMem_Calloc((size_t)n_outlets, sizeof(Outlet *));
-    chunks = PyMem_Calloc((size_t)n_chunks, sizeof(Chunk));
-    slots = PyMem_Malloc((size_t)BATCH * SLOT_BYTES);
-    msgs = PyMem_Calloc(BATCH, sizeof(struct mmsghdr));
-    iovs = PyMem_Calloc(BATCH, sizeof(struct iovec));
-    if (!outlets || !chunks || !slots || !msgs || !iovs) {
+    if (!PyErr_Occurred())
+        result = PyLong_FromSsize_t(frame.reached);
+    buffers_free(&buffers);
+    frame_clear(&frame);
+    return result;
+}
+
+/* send_frames([frame, ...]) -> [viewers reached, ...]: send_frame for each frame, in order, with
+ * the GIL released once for all of them (the sending thread takes whatever is queued: each time
+ * it takes the GIL back from a busy event loop costs it up to the switch interval). */
+static PyObject *send_frames(PyObject *module, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "frames must be a sequence of send_frame's arguments");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    Frame *frames = PyMem_Calloc((size_t)(n ? n : 1), sizeof(Frame));
+    Buffers buffers = {0};
+    PyObject *result = NULL;
+    Py_ssize_t parsed = 0;
+    if (frames == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = 0; i < n_chunks; i++) {
-        PyObject *chunk = PySequence_Fast_GET_ITEM(chunks_seq, i);
-        if (!PyBytes_Check(chunk)) {
-            PyErr_SetString(PyExc_TypeError, "chunks must be bytes");
+    for (; parsed < n; parsed++) {
+        if (frame_parse(&frames[parsed], PySequence_Fast_GET_ITEM(seq, parsed)) < 0)
             goto done;
-        }
-        chunks[i].data = (const uint8_t *)PyBytes_AS_STRING(chunk);
-        chunks[i].len = PyBytes_GET_SIZE(chunk);
     }
-    for (Py_ssize_t i = 0; i < n_outlets; i++) {
-        PyObject *outlet = PySequence_Fast_GET_ITEM(outlets_seq, i);
-        if (!PyObject_TypeCheck(outlet, &OutletType)) {
-            PyErr_SetString(PyExc_TypeError, "outlets must be Outlet objects");
-            goto done;
-        }
-        outlets[i] = (Outlet *)outlet; /* the sequence holds a reference for the whole call */
-    }
-    /* Nothing below touches a Python object: the sequences keep the bytes and outlets (and so
-     * their guards) alive; each outlet is used only under its guard, which the event loop takes
-     * for aiortc's own protect calls and for every Outlet method. */
+    if (buffers_alloc(&buffers) < 0)
+        goto done;
     Py_BEGIN_ALLOW_THREADS;
-    double now = monotonic_now();
-    uint64_t ntp = ntp_now();
-    for (Py_ssize_t i = 0; i < n_outlets; i++) {
-        Outlet *o = outlets[i];
-        if (o->guard == NULL || pthread_mutex_lock(&o->guard->mutex) != 0)
-            continue; /* never initialised (it could not be made), or not lockable: not sent */
-        reached += send_to_outlet(o, chunks, n_chunks, (int64_t)timestamp, keyframe,
-                                  (uint64_t)source, (int64_t)generation, (uint64_t)serial, now, ntp,
-                                  slots, msgs, iovs);
-        pthread_mutex_unlock(&o->guard->mutex);
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        frame_send(&frames[i], buffers.slots, buffers.msgs, buffers.iovs);
     Py_END_ALLOW_THREADS;
-    result = PyLong_FromSsize_t(reached);
+    result = PyList_New(n);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *reached = PyLong_FromSsize_t(frames[i].reached);
+        if (reached == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, reached);
+    }
 done:
-    PyMem_Free(outlets);
-    PyMem_Free(chunks);
-    PyMem_Free(slots);
-    PyMem_Free(msgs);
-    PyMem_Free(iovs);
-    Py_DECREF(outlets_seq);
-    Py_DECREF(chunks_seq);
+    for (Py_ssize_t i = 0; i < parsed; i++)
+        frame_clear(&frames[i]);
+    PyMem_Free(frames);
+    buffers_free(&buffers);
+    Py_DECREF(seq);
     return result;
 }
 
@@ -705,6 +800,8 @@ static PyObject *bind_srtp_protect(PyObject *module, PyObject *arg) {
 static PyMethodDef module_methods[] = {
     {"send_frame", send_frame, METH_VARARGS,
      "send_frame(outlets, chunks, timestamp, keyframe, source, generation, serial) -> viewers reached"},
+    {"send_frames", send_frames, METH_O,
+     "send_frames([frame, ...]) -> [viewers reached, ...]: each frame is send_frame's arguments"},
     {"bind_srtp_protect", bind_srtp_protect, METH_O,
      "bind_srtp_protect(address): the srtp_protect() pylibsrtp loaded"},
     {NULL}};

@@ -82,6 +82,12 @@ def test_one_sending_thread_serves_every_source_of_the_process(link):
     assert [t.name for t in threading.enumerate()].count(native.THREAD_NAME) == 1
 
 
+def _until_taken() -> None:
+    """Until the sending thread has taken every queued frame."""
+    while native.sending_thread()._jobs:
+        time.sleep(0.001)
+
+
 async def test_a_sending_thread_far_behind_drops_queued_video_and_restarts_its_viewers(
     link, monkeypatch, caplog
 ):
@@ -95,7 +101,8 @@ async def test_a_sending_thread_far_behind_drops_queued_video_and_restarts_its_v
     assert native.drain() is True
     caplog.set_level(logging.INFO, logger="media_rtc.native")
     with guard:  # the viewer's SRTP context is busy (on this thread): the sending thread waits
-        source.push(DELTA, 3000)  # taken by the sending thread, which waits for the guard
+        source.push(DELTA, 3000)
+        _until_taken()  # by the sending thread, which now waits for the guard
         source.push(DELTA, 6000)
         time.sleep(0.1)
         source.push(DELTA, 9000)  # 6000 is too old: every queued video frame is dropped
@@ -263,3 +270,39 @@ def test_a_guard_taken_twice_by_one_thread_is_an_error_not_a_deadlock():
     guard = fanout.Guard()
     with guard, pytest.raises(RuntimeError):
         guard.__enter__()
+
+
+def test_send_frames_sends_each_frame_in_order_in_one_call(link):
+    tx, rx = sessions()
+    audio = make_outlet(*link, tx, video=False)
+    video = make_outlet(*link, tx, ssrc=SSRC + 1)
+    frames = [
+        ((audio,), [b"one"], 960, True, 1, 0, 1),
+        ((audio, video), [b"two"], 1920, False, 1, 0, 2),  # a delta frame: the video outlet waits
+        ((), [b"nobody"], 2880, True, 1, 0, 3),
+    ]
+    assert fanout.send_frames(frames) == [1, 1, 0]
+    assert [RtpPacket.parse(rx.unprotect(link[1].recv(2048))).payload for _ in range(2)] == [b"one", b"two"]
+    with pytest.raises(TypeError, match="outlets must be Outlet objects"):
+        fanout.send_frames([((audio,), [b"x"], 0, True, 1, 0, 4), ((object(),), [b"x"], 0, True, 1, 0, 5)])
+
+
+def test_the_sending_thread_sends_what_was_queued_meanwhile_in_one_batch(link, monkeypatch):
+    sending = native.sending_thread()
+    batches: list[int] = []
+    send_frames = sending._send_frames
+    monkeypatch.setattr(
+        sending, "_send_frames", lambda frames: batches.append(len(frames)) or send_frames(frames)
+    )
+    tx, _rx = sessions()
+    busy, other = EncodedSource("audio"), EncodedSource("audio")
+    guard = fanout.Guard()
+    viewers(busy, link, tx, 1, guard=guard, video=False)
+    viewers(other, link, tx, 1, video=False)
+    with guard:
+        busy.push(b"opus", 960)
+        _until_taken()  # by the sending thread, which now waits for the guard
+        for n in range(10):
+            other.push(b"opus", 960 * (n + 1))
+    assert native.drain() is True
+    assert batches == [1, 10]
