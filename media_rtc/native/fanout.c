@@ -13,7 +13,7 @@
  * Sockets: each viewer's UDP socket (aioice's, for the nominated candidate pair) is dup()ed when
  * its outlet is made, so the descriptor we send on can never be closed and reused under us.
  *
- * Threads: send_frame() runs on the fan-out's own thread (media_rtc/native), while aiortc keeps
+ * Threads: send_frames() runs on the fan-out's own thread (media_rtc/native), while aiortc keeps
  * using the same srtp_t on the event loop (NACK answers, RTCP), and libsrtp's contexts are not
  * safe for concurrent use. So every outlet has a Guard, one per DTLS transport (the audio and video
  * outlets of a BUNDLE connection share it, as they share the srtp_t): a mutex held around each

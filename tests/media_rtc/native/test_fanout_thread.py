@@ -63,9 +63,14 @@ async def test_push_returns_before_the_frame_is_sent_to_every_viewer(link):
     tx, rx = sessions()
     source = EncodedSource("video")
     tracks = viewers(source, link, tx, 200)
-    source.push(KEYFRAME, 90_000)
-    # The loop only queued the frame: the last viewer has not been sent a packet yet.
-    assert tracks[-1].outlet.counters()["packets"] == 0
+    ticks = []
+    asyncio.get_running_loop().call_soon(ticks.append, "loop ran")
+    with tracks[0].outlet.guard:  # the first viewer's SRTP context is busy: its send waits
+        source.push(KEYFRAME, 90_000)
+        # The loop only queued the frame: the last viewer has not been sent a packet yet.
+        assert tracks[-1].outlet.counters()["packets"] == 0
+        await asyncio.sleep(0)
+        assert ticks == ["loop ran"]
     assert native.drain() is True
     assert [track.outlet.counters()["packets"] for track in tracks] == [2] * 200
     received = sorted(RtpPacket.parse(rx.unprotect(link[1].recv(2048))).ssrc for _ in range(400))
