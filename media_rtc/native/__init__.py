@@ -103,7 +103,6 @@ class SendingThread:
         self._ready = threading.Condition(threading.Lock())
         self._behind = False  # in an episode of dropping (logged once)
         self._dropped = 0
-        self.frames_dropped = 0
         self._pid = os.getpid()
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._thread.start()
@@ -126,7 +125,6 @@ class SendingThread:
             if dropped:
                 self._behind = True
                 self._dropped += len(dropped)
-                self.frames_dropped += len(dropped)
         if not dropped:
             return
         if first_of_episode:
