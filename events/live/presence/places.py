@@ -10,9 +10,11 @@ request (`presence.who`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -39,10 +41,14 @@ _unfinished: list[tuple[PresencePlace, str, int]] = []
 
 CURSOR_MAX_CHARS = 400
 # Places found in the database, by (event, kind, id), reused this long (a removed place can still
-# be entered for that long, and is then empty); at most this many are kept.
+# be entered for that long, and is then empty); at most this many are kept. A place entered in
+# the last REFIND_SHARE of its lifetime is looked up again beside the entry, so a place in use
+# stays found; lookups of one place at the same time share one query (_finding).
 PLACE_FOUND_SECONDS = 30.0
 PLACES_FOUND_MAX = 10_000
+REFIND_SHARE = 0.25
 _found: dict[tuple[int, str, int], tuple[float, PresencePlace]] = {}
+_finding: dict[tuple[int, str, int], asyncio.Task] = {}
 
 
 class PresenceError(RakwonError):
@@ -84,16 +90,44 @@ async def find(connection: LiveConnection, kind: str, place_id: Any) -> Presence
     key, now = (connection.event.pk, kind, place_id), time.monotonic()
     known = _found.get(key)
     if known is not None and now - known[0] < PLACE_FOUND_SECONDS:
+        if now - known[0] > PLACE_FOUND_SECONDS * (1 - REFIND_SHARE):
+            _look_up(key, connection.event)  # beside the entry: this one is still good
         return known[1]
-    place = await database_sync_to_async(presence_places.find)(connection.event, kind, place_id)
-    if place is not None:  # only what exists is remembered: a new place is found at once
-        if len(_found) > PLACES_FOUND_MAX:
-            _found.clear()
-        _found[key] = (now, place)
+    # asyncio.shield: an entry whose socket closes meanwhile does not cancel the others' lookup.
+    place = await asyncio.shield(_look_up(key, connection.event))
     if place is None:
         raise PresenceError(
             _("There is no such place in this event; reload the page."), code="presence.no_place"
         )
+    return place
+
+
+def _look_up(key: tuple[int, str, int], event) -> asyncio.Task:
+    """The lookup of a place in the database, shared by every entry that wants it meanwhile."""
+    task = _finding.get(key)
+    if task is None:
+        task = _finding[key] = asyncio.get_running_loop().create_task(_find_and_keep(key, event))
+        task.add_done_callback(partial(_looked_up, key))
+    return task
+
+
+def _looked_up(key: tuple[int, str, int], done: asyncio.Task) -> None:
+    if _finding.get(key) is done:
+        del _finding[key]
+    if not done.cancelled() and done.exception() is not None:  # seen here even if nobody waited
+        log.warning("looking up %s %s failed: %r", key[1], key[2], done.exception())
+
+
+async def _find_and_keep(key: tuple[int, str, int], event) -> PresencePlace | None:
+    _event_id, kind, place_id = key
+    asked_at = time.monotonic()
+    place = await database_sync_to_async(presence_places.find)(event, kind, place_id)
+    if place is None:  # only what exists is remembered: a new place is found at once
+        _found.pop(key, None)
+        return None
+    if len(_found) > PLACES_FOUND_MAX:
+        _found.clear()
+    _found[key] = (asked_at, place)
     return place
 
 
