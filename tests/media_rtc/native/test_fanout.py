@@ -4,6 +4,7 @@ timestamps re-anchor like ForwardedTrack's, and a closed outlet sends nothing.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -52,19 +53,30 @@ def sessions() -> tuple[Session, Session]:
     return Session(tx_policy), Session(rx_policy)
 
 
-@pytest.fixture
-def link():
-    """A sending and a receiving UDP socket on 127.0.0.1."""
+@contextlib.contextmanager
+def udp_link(*, receive_buffer: int = 4 << 20, send_buffer: int | None = None):
+    """A sending and a receiving UDP socket on 127.0.0.1, closed afterwards."""
     sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sender.bind(("127.0.0.1", 0))
     receiver.bind(("127.0.0.1", 0))
-    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    if send_buffer is not None:
+        sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
     receiver.settimeout(2)
     sender.setblocking(False)
-    yield sender, receiver
-    sender.close()
-    receiver.close()
+    try:
+        yield sender, receiver
+    finally:
+        sender.close()
+        receiver.close()
+
+
+@pytest.fixture
+def link():
+    """A sending and a receiving UDP socket on 127.0.0.1."""
+    with udp_link() as pair:
+        yield pair
 
 
 def make_outlet(

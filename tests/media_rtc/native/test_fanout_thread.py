@@ -24,7 +24,7 @@ from media_rtc import native
 from media_rtc.aiortc_internals import GuardedSrtpSession, split_vp8
 from media_rtc.forwarding import KEYFRAME_REQUEST_INTERVAL, EncodedSource, ForwardedTrack
 
-from .test_fanout import DELTA, KEYFRAME, SSRC, make_outlet, sessions
+from .test_fanout import DELTA, KEYFRAME, SSRC, make_outlet, sessions, udp_link
 
 fanout = native.load()
 pytestmark = pytest.mark.skipif(fanout is None, reason=native.description())
@@ -32,18 +32,9 @@ pytestmark = pytest.mark.skipif(fanout is None, reason=native.description())
 
 @pytest.fixture
 def link():
-    """A sending and a receiving UDP socket on 127.0.0.1 (a receive buffer for many viewers)."""
-    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sender.bind(("127.0.0.1", 0))
-    receiver.bind(("127.0.0.1", 0))
-    sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
-    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-    receiver.settimeout(2)
-    sender.setblocking(False)
-    yield sender, receiver
-    sender.close()
-    receiver.close()
+    """A sending and a receiving UDP socket on 127.0.0.1 (buffers for many viewers)."""
+    with udp_link(receive_buffer=8 << 20, send_buffer=4 << 20) as pair:
+        yield pair
 
 
 def viewers(source: EncodedSource, link, tx, count: int, *, guard=None, video=True) -> list[ForwardedTrack]:
