@@ -14,6 +14,7 @@ import re
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pylibsrtp
 import pytest
@@ -209,12 +210,26 @@ def protect_on_the_loop_while_sending(link, outlet_guard, *, frames: int = 300):
     return sent_packets, len(payloads), corrupted, failures, loop_failures, len(retransmitted)
 
 
+def kernel_drops(receiver: socket.socket) -> int:
+    """Datagrams the kernel dropped for `receiver` (its receive buffer was full): /proc/net/udp."""
+    inode = str(os.fstat(receiver.fileno()).st_ino)
+    for line in Path("/proc/net/udp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[9] == inode:
+            return int(fields[-1])
+    raise AssertionError("the receiving socket is not in /proc/net/udp")
+
+
 def test_the_loop_and_the_sending_thread_never_use_a_viewers_srtp_context_at_once(link):
     sent, received, corrupted, failures, loop_failures, retransmitted = protect_on_the_loop_while_sending(
         link, lambda guarded: guarded.guard
     )
     assert (failures, loop_failures, corrupted) == ([], [], 0)
-    assert received == sent == 2 * 300 * 20
+    # Every packet arrived and was checked, but for those the kernel dropped on a loaded machine
+    # (loopback UDP, the wiretap's thread not keeping up): those are counted, not lost unseen.
+    assert sent == 2 * 300 * 20
+    assert received + kernel_drops(link[1]) == sent
+    assert received > sent * 0.8
     assert retransmitted > 100
 
 
