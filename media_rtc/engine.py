@@ -436,13 +436,17 @@ class MediaEngine:
             return {"room": room, "kind": None, "publishers": [], "viewers": 0, "tiers": tiers}
         for viewer in the_room.viewers.values():
             tiers[viewer.tier] += 1
-        return {
+        state = {
             "room": room,
             "kind": the_room.kind,
             "publishers": [p.describe() for p in the_room.publishers.values() if p.ready],
             "viewers": len(the_room.viewer_members()),
             "tiers": tiers,
         }
+        conference = self._conferences.get(room)
+        if conference is not None:  # who is seen, heard and muted now: a page opened late starts right
+            state["speakers"] = conference.describe()
+        return state
 
     def published_sources(self, room: str) -> dict[str, dict[str, EncodedSource]]:
         """Each ready publisher's encoded sources in `room` ({"audio": ..., "video": ...} by

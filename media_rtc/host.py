@@ -66,6 +66,7 @@ class RoomHost:
                 for publisher in state.get("publishers", [])
             ],
             "viewers": int(state.get("viewers", 0)),
+            **({"speakers": state["speakers"]} if "speakers" in state else {}),
         }
 
     async def handle(self, op: str, args: dict) -> dict:

@@ -58,15 +58,25 @@ print(json.dumps({{"tokens": tokens, "conference": conference.pk}}))
 
 # The states of the connections the page made, oldest first (RECORD_PEERS records each one).
 PEER_STATES = "() => window.__peers.map((pc) => pc.connectionState)"
+# Counts the changes the page makes to the conference's cards from now on.
+WATCH_CHANGES = """() => {
+  window.__changes = 0;
+  new MutationObserver((changes) => { window.__changes += changes.length; }).observe(
+    document.querySelector("[data-conference-sites]").parentElement,
+    { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
 
-# What the chair's page holds when its Mute button for Ann is missing (a failure's message).
+# What a conference page holds (its own site, who is muted, its cards): for a failure's message.
 CHAIR_VIEW = """() => {
   const root = document.querySelector("[data-conference]");
   return JSON.stringify({
     hidden: root.hidden,
+    site: root.dataset.site,
+    muted: root.dataset.muted,
     error: root.querySelector("[data-conference-error]").textContent,
     cards: [...root.querySelectorAll(".conference-slot, .conference-site")].map(
-      (card) => [card.className, card.hidden, card.textContent.replace(/\\s+/g, " ").trim()]),
+      (card) => [card.className, card.hidden, card.dataset.site,
+        card.textContent.replace(/\\s+/g, " ").trim()]),
   });
 }"""
 
@@ -116,14 +126,29 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
         chair.wait_for_url("**/organiser/**")
         chair.goto(page_path)
         ann_card = chair.locator(".conference-slot, .conference-site").filter(has_text="Ann")
+        mute = ann_card.get_by_role("button", name="Mute")
         try:
-            ann_card.get_by_role("button", name="Mute").click()
+            mute.wait_for(timeout=30_000)
         except Exception as failed:  # say what the chair's page showed instead
             shown = chair.evaluate(CHAIR_VIEW)
             raise AssertionError(f"no Mute button for Ann on the chair's page: {shown}") from failed
+        # A slow press, held while the page changes under it (a thumbnail or a speaker arrives
+        # every few seconds): a card made anew meanwhile would get no click (the press is lost).
+        box = mute.bounding_box()
+        chair.evaluate(WATCH_CHANGES)
+        chair.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        chair.mouse.down()
+        chair.wait_for_function("() => window.__changes > 0", timeout=30_000)
+        chair.mouse.up()
         # Through the chair's socket, the room's process (a media worker when scaled) and a push
         # to both sites: give a loaded machine the time it takes.
-        expect(ann.get_by_text("The chair muted you")).to_be_visible(timeout=15_000)
+        try:
+            expect(ann.get_by_text("The chair muted you")).to_be_visible(timeout=15_000)
+        except AssertionError as failed:  # who Ann's page thinks she is, and what the chair saw
+            raise AssertionError(
+                f"Ann's page: {ann.evaluate(CHAIR_VIEW)}; peers {ann.evaluate(PEER_STATES)};"
+                f" the chair's page: {chair.evaluate(CHAIR_VIEW)}"
+            ) from failed
         expect(bea.locator(".conference-site", has_text="Ann").locator("[data-badge]")).to_have_text(
             "muted", timeout=15_000
         )

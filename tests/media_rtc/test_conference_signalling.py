@@ -184,6 +184,25 @@ async def test_a_seat_may_not_chair_but_the_organiser_does_and_every_seat_is_tol
     await chair.disconnect()
 
 
+async def test_a_page_opened_later_is_told_who_is_seen_heard_and_muted_with_the_room(media):
+    """The room's state carries the speakers: a chair opening the page finds each site where it
+    stays (before, the sites sat in the list until the next change moved them under the pointer)."""
+    world = await make_conference("conf-late-page")
+    conference = world["conference"]
+    site = await connect(world["site"], world["event"].slug)
+    chair = await connect(world["organiser"], world["event"].slug)
+    site_id = (await _publish(site, conference, media, 1))["data"]["publisher"]
+    muted = await reply(chair, 1, "rtc.conference.chair", conference=conference, action="mute", site=site_id)
+    assert muted["type"] == "ok", muted
+    late = await connect(world["organiser"], world["event"].slug)
+    room = await reply(late, 1, "rtc.room", conference=conference)
+    told_chair = {k: v for k, v in muted["data"]["speakers"].items() if k not in ("room", "conference")}
+    assert room["data"]["speakers"] == told_chair
+    assert room["data"]["speakers"]["muted"] == [site_id]
+    for socket in (site, chair, late):
+        await socket.disconnect()
+
+
 async def test_a_thumbnail_updates_and_reaches_the_seats_coalesced(media):
     world = await make_conference("conf-thumbs")
     conference = world["conference"]

@@ -30,6 +30,7 @@
   var iceServers = [];
   var names = {}; // site id -> name (rtc.room / rtc.room.changed)
   var speakers = { video: [], reserve: [], audio: [], speaking: [], muted: [], pinned: null, floor: null };
+  var siteCards = {}; // site → its card in the list of other sites
   var versions = {}; // site id -> thumbnail version
   var mySite = null;
   var stream = null;
@@ -107,14 +108,18 @@
     });
     var inGrid = shown.filter(Boolean);
     var sites = Object.keys(names).filter(function (site) { return inGrid.indexOf(site) === -1 && site !== mySite; });
-    siteList.textContent = "";
-    sites.forEach(function (site) { siteList.appendChild(siteCard(site)); });
+    showSites(sites);
     var muted = mySite && has(speakers.muted, mySite);
     mutedBox.hidden = !muted;
     mutedBox.textContent = muted ? text("you-muted") : "";
+    // Which site this page publishes as, and who is muted: what a support engineer (or a test
+    // that failed) reads off the page; both are known to everyone in the room already.
+    root.dataset.site = mySite || "";
+    root.dataset.muted = (speakers.muted || []).join(" ");
   }
 
   function label(card, site) {
+    card.dataset.site = site || "";
     card.querySelector("[data-name]").textContent = site ? (site === mySite ? text("you") : names[site] || text("site")) : "";
     card.classList.toggle("is-speaking", !!site && has(speakers.speaking, site));
     var badge = card.querySelector("[data-badge]");
@@ -124,18 +129,35 @@
     badge.textContent = word;
   }
 
-  function siteCard(site) {
-    var item = siteTemplate.content.firstElementChild.cloneNode(true);
+  // The other sites' cards are kept and updated in place, never made anew on each change: the
+  // speakers and thumbnails change every second or so, and a button replaced between a press and
+  // its release gets no click (the chair's Mute was lost that way).
+  function showSites(sites) {
+    Object.keys(siteCards).forEach(function (site) {
+      if (sites.indexOf(site) === -1) {
+        siteCards[site].remove();
+        delete siteCards[site];
+      }
+    });
+    sites.forEach(function (site, index) {
+      var card = siteCards[site] || (siteCards[site] = siteTemplate.content.firstElementChild.cloneNode(true));
+      fillSiteCard(card, site);
+      if (siteList.children[index] !== card) siteList.insertBefore(card, siteList.children[index] || null);
+    });
+  }
+
+  function fillSiteCard(item, site) {
     label(item, site);
     var image = item.querySelector("img");
     if (versions[site]) {
-      image.src = thumbnailUrl.replace("SITE", encodeURIComponent(site)) + "?v=" + versions[site];
+      var src = thumbnailUrl.replace("SITE", encodeURIComponent(site)) + "?v=" + versions[site];
+      if (image.getAttribute("src") !== src) image.src = src;
       image.alt = names[site] || "";
+      image.hidden = false;
     } else {
       image.hidden = true;
     }
     chairButtons(item, site);
-    return item;
   }
 
   // The chair's buttons on a site's card (in the grid or among the thumbnails); a grid card is
@@ -345,6 +367,9 @@
       return request("rtc.room", {});
     }).then(function (state) {
       root.hidden = false;
+      // Who is seen and heard now, before the next change is pushed: a chair who opens the page
+      // finds each site where it stays, not in the list for a moment and then in the grid.
+      if (state.speakers) speakers = state.speakers;
       describeRoom(state);
       if (joinedAs && stream) rejoin();
     }, showError);
