@@ -361,19 +361,30 @@
     checkStillPublished();
   }
 
-  live.on("open", function () {
+  // The room is read when the socket opens; if the media side is away for a moment (a busy or
+  // restarting media worker: rtc.unavailable), the page says so and asks again by itself.
+  var roomRetry = null;
+  function loadRoom() {
+    clearTimeout(roomRetry);
     request("rtc.config", {}).then(function (reply) {
       iceServers = reply.ice_servers || [];
       return request("rtc.room", {});
     }).then(function (state) {
+      showError(null);
       root.hidden = false;
       // Who is seen and heard now, before the next change is pushed: a chair who opens the page
       // finds each site where it stays, not in the list for a moment and then in the grid.
       if (state.speakers) speakers = state.speakers;
       describeRoom(state);
       if (joinedAs && stream) rejoin();
-    }, showError);
-  });
+    }, function (failure) {
+      showError(failure);
+      if (failure && (failure.code === "rtc.unavailable" || failure.code === "server.busy")) {
+        roomRetry = setTimeout(loadRoom, 3000);
+      }
+    });
+  }
+  live.on("open", loadRoom);
   live.on("rtc.room.changed", function (state) { if (state.conference === conference) describeRoom(state); });
   live.on("rtc.conference.speakers", function (data) {
     if (data.conference !== conference) return;
