@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -74,6 +74,7 @@ class RakwonServer:
     url: str
     env: dict[str, str]
     var_dir: Path
+    pids: list[int] = field(default_factory=list)  # its processes, for a failure's stack dumps
 
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database; returns its output."""
@@ -88,6 +89,20 @@ class RakwonServer:
         if done.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
+
+    def log_tail(self, lines: int = 60) -> str:
+        """The last lines of each log the server's processes wrote (not ICE's chatter), and where
+        each process stands now if py-spy is at hand: for a failure's message."""
+        tails = []
+        for path in sorted(self.var_dir.glob("*.log")):
+            kept = [line for line in path.read_text(errors="replace").splitlines() if "aioice" not in line]
+            tails.append(f"--- {path.name} ---\n" + "\n".join(kept[-lines:]))
+        spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+        for pid in self.pids if spy else ():
+            dump = [spy, "dump", "--pid", str(pid)]
+            dumped = subprocess.run(dump, capture_output=True, text=True, timeout=60)
+            tails.append(f"--- py-spy dump {pid} ---\n{dumped.stdout[-6000:]}{dumped.stderr[-500:]}")
+        return "\n".join(tails)
 
     def mails(self) -> list[str]:
         folder = self.var_dir / "mail"

@@ -72,6 +72,7 @@ CHAIR_VIEW = """() => {
   return JSON.stringify({
     hidden: root.hidden,
     site: root.dataset.site,
+    video: root.dataset.video,
     muted: root.dataset.muted,
     error: root.querySelector("[data-conference-error]").textContent,
     cards: [...root.querySelectorAll(".conference-slot, .conference-site")].map(
@@ -81,14 +82,74 @@ CHAIR_VIEW = """() => {
 }"""
 
 
+# The live socket's last frames of the page, in and out: for a failure's message.
+RECORD_FRAMES = """
+(() => {
+  const Native = window.WebSocket;
+  window.__frames = [];
+  const keep = (way, text) => {
+    let frame;
+    try { frame = JSON.parse(text); } catch (e) { return; }
+    const data = frame.data || {};
+    const said = [way, (performance.now() / 1000).toFixed(1), frame.type, frame.id, data.version,
+      (data.publishers || []).map((p) => p.name + "=" + p.id).join(","), (data.video || []).join(","),
+      (data.muted || []).join(","), data.code || ""];
+    window.__frames.push(said.join(" "));
+    if (window.__frames.length > 80) window.__frames.shift();
+  };
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener("message", (event) => keep("<=", event.data));
+    const send = socket.send.bind(socket);
+    socket.send = (text) => { keep("=>", text); send(text); };
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, { OPEN: 1, CLOSED: 3, CONNECTING: 0, CLOSING: 2 });
+})();
+"""
+
+# What each connection of a page received: for a failure's message.
+RECEIVED = """async () => {
+  const seen = [];
+  for (const pc of window.__peers || []) {
+    const report = await pc.getStats();
+    const tracks = [];
+    report.forEach((stat) => {
+      if (stat.type === "inbound-rtp") {
+        tracks.push([stat.kind, stat.packetsReceived, stat.framesReceived, stat.framesDecoded,
+          stat.keyFramesDecoded]);
+      }
+    });
+    seen.push([pc.connectionState, tracks]);
+  }
+  return JSON.stringify(seen);
+}"""
+
+
+def _what_was_seen(pages: dict, server) -> str:
+    lines = []
+    for name, page in pages.items():
+        try:
+            lines.append(f"{name}'s page: {page.evaluate(CHAIR_VIEW)}; received {page.evaluate(RECEIVED)}")
+            lines.append("\n".join(page.evaluate("() => window.__frames || []")))
+        except Exception as gone:  # a closed page has nothing more to say
+            lines.append(f"{name}'s page: not readable ({gone})")
+    return "\n".join([*lines, server.log_tail()])
+
+
 def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_browser, video_server):  # noqa: F811
     done = video_server.manage("shell", "-c", SETUP.format(slug=SLUG, password=PASSWORD))
     made = json.loads(done.strip().splitlines()[-1])
     page_path = f"/{SLUG}/conferences/{made['conference']}/"
     contexts = _phones(media_browser, video_server)
     outsider = media_browser.new_context(base_url=video_server.url, locale="en-GB")
+    for context in (*contexts, outsider):
+        context.add_init_script(RECORD_FRAMES)
+    pages = {}
     try:
         ann, bea = (context.new_page() for context in contexts)
+        pages.update(Ann=ann, Bea=bea)
         for page, name in ((ann, "Ann"), (bea, "Bea")):
             page.goto(f"/signin/{made['tokens'][name]}/")
             page.wait_for_url(f"**/{SLUG}/lobby/")
@@ -119,6 +180,7 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
 
         # The organiser chairs from the conference's page and mutes Ann, wherever her card is.
         chair = outsider.new_page()
+        pages["the chair"] = chair
         chair.goto("/accounts/login/")
         chair.get_by_role("textbox", name="E-mail address", exact=True).fill(f"olga.{SLUG}@example.org")
         chair.get_by_label("Password").fill(PASSWORD)
@@ -158,6 +220,8 @@ def test_two_invited_sites_see_each_other_and_the_uninvited_get_no_page(media_br
         cho.goto(f"/signin/{made['tokens']['Cho']}/")
         cho.wait_for_url(f"**/{SLUG}/lobby/")
         assert cho.goto(page_path).status == 404
+    except Exception as failed:  # what each page held, what it received, and what the server logged
+        raise AssertionError(f"{failed}\n{_what_was_seen(pages, video_server)}") from failed
     finally:
         for context in (*contexts, outsider):
             context.close()

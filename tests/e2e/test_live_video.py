@@ -43,7 +43,7 @@ MEDIA_ARGS = [
     "--disable-features=WebRtcHideLocalIpsWithMdns",  # plain host candidates, no .local names
     "--autoplay-policy=no-user-gesture-required",
 ]
-REDIS_DATABASE = 12
+REDIS_DATABASE = 8  # + the xdist worker's number: see _redis_url
 
 # Keeps every RTCPeerConnection the page makes, so the test can read its getStats().
 RECORD_PEERS = """
@@ -99,8 +99,14 @@ print(json.dumps({{"booth": booth.pk, "token": issue_signin_link(attendee)[1]}})
 
 
 def _redis_url() -> str:
+    """Each xdist worker's video server on a Redis database of its own (8, 9, …; the shared
+    servers take 4, 5, …). With one for all, a module starting on one worker flushed the database
+    under a conference running on the other: its daphne lost its media worker's heartbeat, told
+    the pages `rtc.worker_lost` mid-test, and they published again into a room that had moved."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    database = REDIS_DATABASE + int(worker.removeprefix("gw") or 0)
     parts = urlsplit(os.environ["REDIS_URL"])
-    return urlunsplit(parts._replace(path=f"/{REDIS_DATABASE}"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -163,6 +169,7 @@ def video_server(tmp_path_factory):
                     stderr=subprocess.STDOUT,
                 )
             )
+    server.pids.extend(process.pid for process in processes)
     try:
         _wait_for_port(port, processes[0])
         yield server
