@@ -4,7 +4,9 @@ the requests a router sends (embedded: this web process; scaled: a media worker)
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from django.conf import settings
@@ -21,33 +23,84 @@ Push = Callable[[str, str, dict], Awaitable[None]]
 TEST_PATTERN_MEMBER = "demo"
 
 
+class RoomPushes:
+    """Each room's pushes go out one at a time, in the order of its changes.
+
+    Two pushes sent side by side can overtake each other on the way (in the scaled set-up each is
+    a few Redis round trips, and the later one can take its connection first): a page would then
+    keep the older state, a site missing from its grid, until the next change. While one push is
+    on its way, a newer state of the same kind replaces the one waiting: each is the whole state,
+    never a diff, so only the newest matters."""
+
+    def __init__(self, push: Push) -> None:
+        self._push = push
+        self._waiting: dict[str, dict[str, tuple[str, dict]]] = {}  # room → frame type → (group, data)
+        self._sending: dict[str, asyncio.Future] = {}
+
+    def push(self, room: str, group: str, frame_type: str, data: dict) -> asyncio.Future:
+        self._waiting.setdefault(room, {})[frame_type] = (group, data)  # a replaced one keeps its turn
+        sending = self._sending.get(room)
+        if sending is None:
+            sending = self._sending[room] = asyncio.ensure_future(self._send_waiting(room))
+        return sending
+
+    async def _send_waiting(self, room: str) -> None:
+        try:
+            while waiting := self._waiting.get(room):
+                frame_type = next(iter(waiting))
+                group, data = waiting.pop(frame_type)
+                try:
+                    await self._push(group, frame_type, data)
+                except Exception:  # a push that fails must not stop the ones after it
+                    log.exception("could not push %s to room %s", frame_type, room)
+        finally:
+            self._waiting.pop(room, None)
+            self._sending.pop(room, None)
+
+
 class RoomHost:
     """An engine plus what the socket needs beside it: who publishes under which name, which demo
-    rooms run a test pattern, and a push to the room's group on every change."""
+    rooms run a test pattern, and a push to the room's group on every change.
+
+    Every room state and speakers description carries a `version` that only grows, across restarts
+    too (microseconds of the clock, at least one more than the last): a page keeps the newest it
+    has seen, whichever way it came (a push, or the reply to a request that crossed one)."""
 
     def __init__(self, engine, *, push: Push) -> None:
         self.engine = engine
         self.names: dict[tuple[str, str], str] = {}  # (room, publisher id) → the person's name
         self.patterns: set[str] = set()
-        self._push = push
+        self._versions: dict[str, int] = {}
+        self._pushes = RoomPushes(push)
         engine.on_change(self._changed)
         engine.on_conference_change(self._speakers_changed)
         self.recordings = RoomRecordings(engine, push=push)
 
-    async def _changed(self, room: str, state: dict) -> None:
-        if state.get("kind") is None:  # the room is gone: forget its names and pattern
+    def _new_version(self, room: str) -> int:
+        version = max(self._versions.get(room, 0) + 1, time.time_ns() // 1000)
+        self._versions[room] = version
+        return version
+
+    def version(self, room: str) -> int:
+        """The room's version now: that of its last change (a new one if none is known here)."""
+        return self._versions.get(room) or self._new_version(room)
+
+    def _changed(self, room: str, state: dict) -> asyncio.Future:
+        # Stamped now, as the change happens, not when the push gets its turn.
+        version = self._new_version(room)
+        described = {**self.describe(room, state), "version": version}
+        if state.get("kind") is None:  # the room is gone: forget its names, pattern and version
             self.names = {key: name for key, name in self.names.items() if key[0] != room}
             self.patterns.discard(room)
-        try:
-            await self._push(room_group(room), "rtc.room.changed", self.describe(room, state))
-        except Exception:  # a push that fails must not break the engine's bookkeeping
-            log.exception("could not push the state of room %s", room)
+            self._versions.pop(room, None)  # the clock keeps a room made again ahead of this
+        return self._pushes.push(room, room_group(room), "rtc.room.changed", described)
 
-    async def _speakers_changed(self, room: str, speakers: dict) -> None:
-        try:
-            await self._push(room_group(room), "rtc.conference.speakers", {**room_ref(room), **speakers})
-        except Exception:
-            log.exception("could not push the speakers of conference %s", room)
+    def _speakers_changed(self, room: str, speakers: dict) -> asyncio.Future:
+        told = {**room_ref(room), **speakers, "version": self._new_version(room)}
+        return self._pushes.push(room, room_group(room), "rtc.conference.speakers", told)
+
+    def _speakers_now(self, room: str, speakers: dict) -> dict:
+        return {**room_ref(room), **speakers, "version": self.version(room)}
 
     def describe(self, room: str, state: dict) -> dict:
         """The room as clients see it: no member ids beyond the publisher ids they watch."""
@@ -66,7 +119,7 @@ class RoomHost:
                 for publisher in state.get("publishers", [])
             ],
             "viewers": int(state.get("viewers", 0)),
-            **({"speakers": state["speakers"]} if "speakers" in state else {}),
+            **({"speakers": {**state["speakers"], "version": self.version(room)}} if "speakers" in state else {}),
         }
 
     async def handle(self, op: str, args: dict) -> dict:
@@ -97,7 +150,7 @@ class RoomHost:
             except Exception:
                 self.patterns.discard(room)
                 raise
-        return self.describe(room, self.engine.room_state(room))
+        return {**self.describe(room, self.engine.room_state(room)), "version": self.version(room)}
 
     async def publish(self, room: str, member: str, offer: str, kind: str, label: str, name: str) -> dict:
         publisher = publisher_id(member, label)
@@ -138,10 +191,10 @@ class RoomHost:
 
     async def take_seat(self, room: str, member: str, offer: str, audio_only: bool = False) -> dict:
         answer = await self.engine.take_seat(room, member, offer, audio_only=audio_only)
-        return {"answer": answer, "speakers": {**room_ref(room), **self.engine.conference_speakers(room)}}
+        return {"answer": answer, "speakers": self._speakers_now(room, self.engine.conference_speakers(room))}
 
     async def chair(self, room: str, action: str, site: str | None, on: bool = True) -> dict:
-        return {"speakers": {**room_ref(room), **self.engine.chair_conference(room, action, site, on)}}
+        return {"speakers": self._speakers_now(room, self.engine.chair_conference(room, action, site, on))}
 
 
 def new_engine():

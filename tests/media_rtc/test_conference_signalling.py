@@ -198,6 +198,7 @@ async def test_a_page_opened_later_is_told_who_is_seen_heard_and_muted_with_the_
     room = await reply(late, 1, "rtc.room", conference=conference)
     told_chair = {k: v for k, v in muted["data"]["speakers"].items() if k not in ("room", "conference")}
     assert room["data"]["speakers"] == told_chair
+    assert room["data"]["speakers"]["version"] == room["data"]["version"]  # none newer since the mute
     assert room["data"]["speakers"]["muted"] == [site_id]
     for socket in (site, chair, late):
         await socket.disconnect()

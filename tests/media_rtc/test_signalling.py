@@ -152,6 +152,8 @@ async def test_staff_goes_live_and_the_visitor_sees_the_change_then_watches(medi
     watcher = await connect(visitor, event.slug)
     presenter = await connect(staff, event.slug)
     empty = await reply(watcher, 1, "rtc.room", booth=booth.pk)
+    version = empty["data"].pop("version")  # the room's version, that every later change exceeds
+    assert isinstance(version, int) and version > 0
     assert empty == {
         "id": 1,
         "type": "ok",
@@ -173,6 +175,7 @@ async def test_staff_goes_live_and_the_visitor_sees_the_change_then_watches(medi
     publisher = live["data"]["publisher"]
     assert publisher.startswith(f"{staff.pk}-") and publisher.endswith(":camera")
     changed = await next_push(watcher, "rtc.room.changed")
+    assert changed["data"]["version"] > version
     assert changed["data"]["publishers"] == [
         {
             "id": publisher,

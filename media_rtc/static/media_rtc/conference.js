@@ -30,6 +30,15 @@
   var iceServers = [];
   var names = {}; // site id -> name (rtc.room / rtc.room.changed)
   var speakers = { video: [], reserve: [], audio: [], speaking: [], muted: [], pinned: null, floor: null };
+  // The newest versions seen of the room and of its speakers: a push and a reply can cross on the
+  // way, and the older of the two must not undo the newer (docs/protocol-rtc.md, "version").
+  var roomVersion = 0, speakersVersion = 0;
+  function takeSpeakers(told) {
+    if (!told || (told.version || 0) < speakersVersion) return false;
+    speakersVersion = told.version || speakersVersion;
+    speakers = told;
+    return true;
+  }
   var siteCards = {}; // site → its card in the list of other sites
   var versions = {}; // site id -> thumbnail version
   var mySite = null;
@@ -115,6 +124,7 @@
     // Which site this page publishes as, and who is muted: what a support engineer (or a test
     // that failed) reads off the page; both are known to everyone in the room already.
     root.dataset.site = mySite || "";
+    root.dataset.video = (speakers.video || []).join(" ");
     root.dataset.muted = (speakers.muted || []).join(" ");
   }
 
@@ -176,7 +186,7 @@
     button.textContent = choice[1];
     button.onclick = function () {
       request("rtc.conference.chair", { action: choice[0], site: site }).then(function (reply) {
-        speakers = reply.speakers || speakers;
+        takeSpeakers(reply.speakers);
         render();
       }, showError);
     };
@@ -234,7 +244,7 @@
     }).then(function (reply) {
       seat = pc;
       mySite = mySite || reply.site;
-      speakers = reply.speakers || speakers;
+      takeSpeakers(reply.speakers);
       versions = reply.thumbnails || {};
       render();
       return pc.setRemoteDescription({ type: "answer", sdp: reply.answer });
@@ -355,6 +365,8 @@
   // --- Wiring ---------------------------------------------------------------------------------
 
   function describeRoom(state) {
+    if ((state.version || 0) < roomVersion) return;
+    roomVersion = state.version || roomVersion;
     names = {};
     (state.publishers || []).forEach(function (publisher) { names[publisher.id] = publisher.name; });
     render();
@@ -374,7 +386,7 @@
       root.hidden = false;
       // Who is seen and heard now, before the next change is pushed: a chair who opens the page
       // finds each site where it stays, not in the list for a moment and then in the grid.
-      if (state.speakers) speakers = state.speakers;
+      takeSpeakers(state.speakers);
       describeRoom(state);
       if (joinedAs && stream) rejoin();
     }, function (failure) {
@@ -386,10 +398,15 @@
   }
   live.on("open", loadRoom);
   live.on("rtc.room.changed", function (state) { if (state.conference === conference) describeRoom(state); });
+  // The media worker that held the room is gone: another takes it, with versions of its own.
+  live.on("rtc.worker_lost", function (lost) {
+    if (lost.conference !== conference) return;
+    roomVersion = speakersVersion = 0;
+    loadRoom();
+  });
   live.on("rtc.conference.speakers", function (data) {
     if (data.conference !== conference) return;
-    speakers = data;
-    render();
+    if (takeSpeakers(data)) render();
   });
   live.on("rtc.conference.thumbnails", function (data) {
     if (data.conference !== conference) return;

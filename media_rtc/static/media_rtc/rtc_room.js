@@ -258,6 +258,9 @@
     };
 
     Room.prototype.sync = function (state) {
+      // A push and a reply can cross on the way: the older of the two must not undo the newer.
+      if ((state.version || 0) < (this.version || 0)) return;
+      this.version = state.version || this.version;
       var wanted = {};
       state.publishers.forEach(function (publisher) {
         if (!isOwn(publisher.id)) wanted[publisher.id] = publisher;
@@ -278,6 +281,7 @@
     // The worker hosting the room died: everything connects again, to the room's new worker.
     Room.prototype.recover = function () {
       var self = this;
+      this.version = 0; // the worker that takes the room over counts on its own clock
       return this.open().then(function () {
         Object.keys(self.players).forEach(function (id) { self.players[id].connect(); });
         Object.keys(self.publications).forEach(function (label) { self.publications[label].renew(); });
