@@ -82,7 +82,7 @@ async def test_an_idle_inbox_is_far_smaller_than_an_asyncio_queue():
 @pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a running Redis")
 async def test_the_redis_layer_delivers_to_a_process_channel_through_inboxes():
     parts = urlsplit(REDIS_URL)
-    url = urlunsplit(parts._replace(path="/11"))  # this area's own Redis database
+    url = urlunsplit(parts._replace(path="/15"))  # this area's own Redis database (ops tests flush 11)
     layer = RedisChannelLayer(hosts=[{"address": url, "socket_timeout": None}], prefix="test-inbox")
     try:
         first, second = await layer.new_channel(), await layer.new_channel()
@@ -102,7 +102,7 @@ async def test_the_redis_layer_delivers_to_a_process_channel_through_inboxes():
 @pytest.fixture
 async def redis_layer():
     parts = urlsplit(REDIS_URL)
-    url = urlunsplit(parts._replace(path="/11"))  # this area's own Redis database
+    url = urlunsplit(parts._replace(path="/15"))  # this area's own Redis database (ops tests flush 11)
     layer = RedisChannelLayer(hosts=[{"address": url, "socket_timeout": None}], prefix="test-reader")
     yield layer
     await layer.flush()
