@@ -135,7 +135,7 @@ class MediaEngine:
         max_meeting_members: int = 8,
         max_stage_speakers: int = 6,
         native_fanout: bool = True,
-        conference: ConferenceLimits = ConferenceLimits(),
+        conference: ConferenceLimits | None = None,
     ) -> None:
         """`ice_servers`: aiortc RTCIceServer objects or dicts {"urls", "username", "credential"}
         (TURN); empty means host candidates only (never a public STUN server).
@@ -158,7 +158,7 @@ class MediaEngine:
         self._listeners: list[RoomListener] = []
         self._background: set[asyncio.Future] = set()
         self._fanout = native.load() if native_fanout else None
-        self.conference_limits = conference
+        self.conference_limits = conference or ConferenceLimits()
         self._conferences: dict[str, ConferenceMedia] = {}
         self._conference_listeners: list[ConferenceListener] = []
 

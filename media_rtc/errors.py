@@ -35,7 +35,8 @@ class TooManyPublishers(RtcError):
 class StageFull(RtcError):
     code = "rtc.stage_full"
     default_message = _(
-        "The stage is full: as many speakers as it allows are on air. Wait until one of them leaves the stage."
+        "The stage is full: as many speakers as it allows are on air. "
+        "Wait until one of them leaves the stage."
     )
 
 

@@ -119,8 +119,11 @@ class RoomHost:
                 for publisher in state.get("publishers", [])
             ],
             "viewers": int(state.get("viewers", 0)),
-            **({"speakers": {**state["speakers"], "version": self.version(room)}} if "speakers" in state else {}),
+            **({"speakers": self._versioned_speakers(room, state)} if "speakers" in state else {}),
         }
+
+    def _versioned_speakers(self, room: str, state: dict) -> dict:
+        return {**state["speakers"], "version": self.version(room)}
 
     async def handle(self, op: str, args: dict) -> dict:
         handler = {

@@ -669,19 +669,22 @@ NOT_WALKED = {
     "media": "serves uploaded public files by path; covered by the public page tests",
     "rtc_meetings:conferences": "the organiser's conferences (none in the world); every role in "
     "tests/media_rtc/test_conference_pages.py",
-    "rtc_meetings:conference_create": "creating a conference; every role in tests/media_rtc/test_conference_pages.py",
+    "rtc_meetings:conference_create": "creating a conference; every role in "
+    "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_edit": "a conference, addressed by its id (none in the world); every role in "
     "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_invite_exhibitors": "inviting to a conference; every role in "
     "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_invite_person": "inviting to a conference; every role in "
     "tests/media_rtc/test_conference_pages.py",
-    "rtc_meetings:conference_uninvite": "taking an invitation back; every role in tests/media_rtc/test_conference_pages.py",
-    "rtc_meetings:conference_delete": "deleting a conference; every role in tests/media_rtc/test_conference_pages.py",
+    "rtc_meetings:conference_uninvite": "taking an invitation back; every role in "
+    "tests/media_rtc/test_conference_pages.py",
+    "rtc_meetings:conference_delete": "deleting a conference; every role in "
+    "tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:my_conferences": "a person's conferences; seats, the team and the uninvited in "
     "tests/media_rtc/test_conference_pages.py",
-    "rtc_meetings:conference": "a conference's page, addressed by its id; seats, the chair and the uninvited in "
-    "tests/media_rtc/test_conference_pages.py",
+    "rtc_meetings:conference": "a conference's page, addressed by its id; seats, the chair and the "
+    "uninvited in tests/media_rtc/test_conference_pages.py",
     "rtc_meetings:conference_thumbnail": "a site's thumbnail from the cache; seats and the uninvited in "
     "tests/media_rtc/test_conference_pages.py",
     "recordings:progress": "a replay's progress, addressed by the recording's id (none in the world); "

@@ -139,7 +139,7 @@ def test_the_conference_page_is_its_seats_and_chairs(client, world, who):
     page = client.get(url("conference", world, world["conference"].pk))
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-conference="%d"' % world["conference"].pk in html
+    assert f'data-conference="{world["conference"].pk}"' in html
     assert ('data-chair="1"' in html) is (who in ("owner", "moderator"))
     mine = client.get(url("my_conferences", world))
     assert "Opening meeting" in mine.content.decode()

@@ -26,7 +26,10 @@ media = signalling.media
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_presence")]
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(200) + b"\xff\xd9"
-NOT_INVITED = "Only the organisations and people invited to this conference take a seat in it. Ask the organisers to invite you."
+NOT_INVITED = (
+    "Only the organisations and people invited to this conference take a seat in it."
+    " Ask the organisers to invite you."
+)
 
 
 @pytest.fixture(autouse=True)
