@@ -262,6 +262,54 @@ def test_staff_go_live_and_a_visitor_watches_decoded_frames(media_browser, video
             context.close()
 
 
+# Whether the tracks the page sends are on, by kind (the first connection publishes the camera).
+SENT_TRACKS_ON = """() => Object.fromEntries(window.__peers[0].getSenders().filter((s) => s.track).map(
+  (s) => [s.track.kind, s.track.enabled]))"""
+
+
+def test_staff_turn_the_microphone_off_share_the_screen_and_end_the_live_video(media_browser, video_server):
+    booth_path, token = _expo(video_server, "studio-expo")
+    contexts = _phones(media_browser, video_server)
+    try:
+        staff, visitor = (context.new_page() for context in contexts)
+        _staff_opens_booth(staff, "studio-expo", booth_path)
+        staff.get_by_role("button", name="Go live").click()
+        staff.get_by_role("button", name="End live video").wait_for(state="visible")
+        _visitor_opens_booth(visitor, "studio-expo", token, booth_path)
+        players = visitor.locator("[data-rtc-players] .rtc-player")
+        expect(players).to_have_count(1)
+
+        mic = staff.get_by_role("button", name="Turn microphone off")
+        mic.click()
+        expect(staff.get_by_role("button", name="Turn microphone on")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        assert staff.evaluate(SENT_TRACKS_ON) == {"audio": False, "video": True}
+        staff.get_by_role("button", name="Turn camera off").click()
+        assert staff.evaluate(SENT_TRACKS_ON) == {"audio": False, "video": False}
+        staff.get_by_role("button", name="Turn microphone on").click()
+        staff.get_by_role("button", name="Turn camera on").click()
+        assert staff.evaluate(SENT_TRACKS_ON) == {"audio": True, "video": True}
+
+        # The screen is a second stream beside the camera, and stops on its own.
+        staff.get_by_role("button", name="Share screen").click()
+        staff.get_by_role("button", name="Stop sharing").wait_for()
+        expect(players).to_have_count(2, timeout=20_000)
+        staff.get_by_role("button", name="Stop sharing").click()
+        staff.get_by_role("button", name="Share screen").wait_for()
+        expect(players).to_have_count(1, timeout=20_000)
+
+        staff.get_by_role("button", name="End live video").click()
+        staff.get_by_role("button", name="Go live").wait_for()
+        expect(staff.locator("[data-rtc-preview]")).to_be_hidden()
+        expect(staff.get_by_role("button", name="Share screen")).to_be_hidden()
+        expect(visitor.get_by_text("Nobody from this booth is live right now.")).to_be_visible(timeout=20_000)
+        expect(players).to_have_count(0)
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def test_a_visitor_asks_to_meet_staff_accept_and_they_see_each_other(media_browser, video_server):
     booth_path, token = _expo(video_server, "meet-expo")
     contexts = _phones(media_browser, video_server)

@@ -6,7 +6,7 @@
 
   var root = document.querySelector("[data-rtc-booth], [data-rtc-meeting-page]");
   var live = window.rakwonLive;
-  if (!root || !live || !window.RTCPeerConnection || !window.rakwonRtc || !navigator.mediaDevices) {
+  if (!root || !live || !window.RTCPeerConnection || !window.rakwonRtc || !window.rakwonStudio || !navigator.mediaDevices) {
     return; // no WebRTC here: the section stays hidden
   }
   var booth = root.hasAttribute("data-rtc-booth") ? parseInt(root.getAttribute("data-rtc-booth"), 10) : null;
@@ -73,155 +73,29 @@
     if (booked) enterMeeting(booked[1]);
   }
 
-  // --- Devices -----------------------------------------------------------------------------------
+  // --- The staff's studio (studio.js): the camera is shared by the booth and a meeting ------------
 
-  function constraints(cameraSelect, microphoneSelect) {
-    var camera = cameraSelect ? cameraSelect.value : "";
-    var microphone = microphoneSelect ? microphoneSelect.value : "";
-    var video = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } };
-    if (camera) video.deviceId = { exact: camera };
-    return {
-      video: camera === "none" ? false : video,
-      audio: microphone ? { deviceId: { exact: microphone } } : true,
-    };
-  }
+  var studioPanel = find("[data-rtc-studio]");
+  var studio = window.rakwonStudio.create({
+    find: find,
+    text: text,
+    rtc: rtc,
+    room: function () { return boothRoom; },
+    selectors: {
+      camera: "[data-rtc-camera]", microphone: "[data-rtc-microphone]", preview: "[data-rtc-preview]",
+      previewStart: "[data-rtc-preview-start]", go: "[data-rtc-go-live]", mic: "[data-rtc-mic]",
+      cam: "[data-rtc-cam]", share: "[data-rtc-share]", end: "[data-rtc-end]", status: "[data-rtc-studio-status]",
+    },
+    onLive: function () { announce(boothRoom); },
+  });
 
-  function fillDevices(cameraSelect, microphoneSelect) {
-    return navigator.mediaDevices.enumerateDevices().then(function (devices) {
-      [[cameraSelect, "videoinput"], [microphoneSelect, "audioinput"]].forEach(function (pair) {
-        var select = pair[0];
-        if (!select) return;
-        devices.forEach(function (device, index) {
-          if (device.kind !== pair[1] || !device.deviceId || device.deviceId === "default") return;
-          if (select.querySelector('option[value="' + window.CSS.escape(device.deviceId) + '"]')) return;
-          var option = document.createElement("option");
-          option.value = device.deviceId;
-          option.textContent = device.label || pair[1] + " " + (index + 1);
-          select.appendChild(option);
-        });
-      });
-    });
-  }
-
-  function toggleTrack(stream, kind, button, onKey, offKey) {
-    var tracks = stream ? (kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) : [];
-    tracks.forEach(function (track) { track.enabled = !track.enabled; });
-    var on = tracks.length > 0 && tracks[0].enabled;
-    button.textContent = on ? text(offKey) : text(onKey);
-    button.setAttribute("aria-pressed", on ? "false" : "true");
-  }
-
-  // --- The staff's studio ------------------------------------------------------------------------
-
-  var studio = find("[data-rtc-studio]");
-  var camera = null; // the camera+microphone stream, shared by the booth and a meeting
-  var share = null;
-
-  function studioStatus(message) {
-    find("[data-rtc-studio-status]").textContent = message || "";
-  }
-
-  function openCamera() {
-    if (camera) return Promise.resolve(camera);
-    return navigator.mediaDevices.getUserMedia(
-      constraints(find("[data-rtc-camera]"), find("[data-rtc-microphone]"))
-    ).then(function (stream) {
-      camera = stream;
-      var preview = find("[data-rtc-preview]");
-      if (preview) {
-        preview.srcObject = stream;
-        preview.hidden = stream.getVideoTracks().length === 0;
-        preview.play().catch(function () {});
-      }
-      if (studio) fillDevices(find("[data-rtc-camera]"), find("[data-rtc-microphone]"));
-      return stream;
-    });
-  }
-
-  function closeCamera() {
-    if (!camera) return;
-    camera.getTracks().forEach(function (track) { track.stop(); });
-    camera = null;
-    var preview = find("[data-rtc-preview]");
-    if (preview) {
-      preview.srcObject = null;
-      preview.hidden = true;
-    }
-  }
-
-  function showLive(isLive) {
-    find("[data-rtc-go-live]").hidden = isLive;
-    find("[data-rtc-preview-start]").hidden = isLive;
-    ["[data-rtc-mic]", "[data-rtc-cam]", "[data-rtc-share]", "[data-rtc-end]"].forEach(function (selector) {
-      find(selector).hidden = !isLive;
-    });
-    find("[data-rtc-camera]").disabled = isLive;
-    find("[data-rtc-microphone]").disabled = isLive;
-  }
-
-  function stopSharing() {
-    if (!share) return;
-    var publication = boothRoom.publications.screen;
-    if (publication) publication.close(true);
-    share.getTracks().forEach(function (track) { track.stop(); });
-    share = null;
-    find("[data-rtc-share]").textContent = text("share");
-  }
-
-  if (studio) {
-    fillDevices(find("[data-rtc-camera]"), find("[data-rtc-microphone]")).catch(function () {});
-    find("[data-rtc-camera]").addEventListener("change", closeCamera);
-    find("[data-rtc-microphone]").addEventListener("change", closeCamera);
-    find("[data-rtc-preview-start]").addEventListener("click", function () {
-      closeCamera();
-      openCamera().catch(function () { studioStatus(text("no-devices")); });
-    });
-    find("[data-rtc-go-live]").addEventListener("click", function (event) {
-      var button = event.currentTarget;
-      button.disabled = true;
-      studioStatus(text("connecting"));
-      openCamera().then(function (stream) {
-        return rtc.publish(boothRoom, "camera", stream);
-      }).then(function () {
-        studioStatus("");
-        showLive(true);
-        announce(boothRoom);
-      }, function (failure) {
-        studioStatus(failure && failure.message ? failure.message : text("no-devices"));
-      }).then(function () { button.disabled = false; });
-    });
-    find("[data-rtc-mic]").addEventListener("click", function (event) {
-      toggleTrack(camera, "audio", event.currentTarget, "mic-on", "mic-off");
-    });
-    find("[data-rtc-cam]").addEventListener("click", function (event) {
-      toggleTrack(camera, "video", event.currentTarget, "camera-on", "camera-off");
-    });
-    find("[data-rtc-share]").addEventListener("click", function (event) {
-      var button = event.currentTarget;
-      if (share) {
-        stopSharing();
-        return;
-      }
-      if (!navigator.mediaDevices.getDisplayMedia) {
-        studioStatus(text("no-screen"));
-        return;
-      }
-      navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { max: 15 } }, audio: false }).then(function (stream) {
-        share = stream;
-        stream.getVideoTracks()[0].addEventListener("ended", stopSharing); // the browser's own "Stop"
-        button.textContent = text("stop-share");
-        return rtc.publish(boothRoom, "screen", stream);
-      }).catch(function (failure) {
-        stopSharing();
-        studioStatus(failure && failure.message ? failure.message : text("no-screen"));
-      });
-    });
+  if (studioPanel) {
     find("[data-rtc-end]").addEventListener("click", function () {
-      stopSharing();
+      studio.stopSharing(true);
       var publication = boothRoom.publications.camera;
       (publication ? publication.close(true) : Promise.resolve()).then(function () {
-        if (!meeting) closeCamera();
-        showLive(false);
+        if (!meeting) studio.closeCamera();
+        studio.showLive(false);
         announce(boothRoom);
       });
     });
@@ -253,7 +127,7 @@
     meetingPanel.scrollIntoView({ behavior: "smooth", block: "start" });
     var room = meeting;
     room.open().then(function () {
-      return openCamera();
+      return studio.openCamera();
     }).then(function (stream) {
       container.insertBefore(localCard(stream), container.firstChild);
       return rtc.publish(room, "camera", stream);
@@ -271,16 +145,16 @@
     var container = find("[data-rtc-meeting-players]");
     while (container.firstChild) container.removeChild(container.firstChild);
     meetingPanel.hidden = true;
-    if (!boothRoom || !boothRoom.publications.camera) closeCamera();
+    if (!boothRoom || !boothRoom.publications.camera) studio.closeCamera();
     if (boothRoom) boothRoom.open().catch(rtc.showError);
   }
 
   find("[data-rtc-meeting-leave]").addEventListener("click", leaveMeeting);
   find("[data-rtc-meeting-mic]").addEventListener("click", function (event) {
-    toggleTrack(camera, "audio", event.currentTarget, "mic-on", "mic-off");
+    studio.toggleTrack("audio", event.currentTarget, "mic-on", "mic-off");
   });
   find("[data-rtc-meeting-cam]").addEventListener("click", function (event) {
-    toggleTrack(camera, "video", event.currentTarget, "camera-on", "camera-off");
+    studio.toggleTrack("video", event.currentTarget, "camera-on", "camera-off");
   });
 
   // A visitor asks...
@@ -314,7 +188,7 @@
   }
 
   // ...and the booth's staff answer.
-  if (mayPublish && studio) {
+  if (mayPublish && studioPanel) {
     var list = find("[data-rtc-requests]");
     var none = find("[data-rtc-no-requests]");
     var showNone = function () { none.hidden = list.children.length > 0; };

@@ -188,8 +188,19 @@
     // --- The green room -----------------------------------------------------------------------------
 
     var greenRoom = find("[data-stage-green-room]");
-    var camera = null;
-    var share = null;
+    var studio = greenRoom && rtc && window.rakwonStudio ? window.rakwonStudio.create({
+      find: find,
+      text: text,
+      rtc: rtc,
+      room: function () { return room; },
+      selectors: {
+        camera: "[data-stage-camera]", microphone: "[data-stage-microphone]", preview: "[data-stage-preview]",
+        previewStart: "[data-stage-preview-start]", go: "[data-stage-go]", mic: "[data-stage-mic]",
+        cam: "[data-stage-cam]", share: "[data-stage-share]", end: "[data-stage-leave]",
+        status: "[data-stage-green-status]",
+      },
+      onShown: function (isOn) { greenRoom.setAttribute("data-on-air", isOn ? "1" : "0"); },
+    }) : null;
 
     function say(message) {
       find("[data-stage-green-status]").textContent = message || "";
@@ -201,139 +212,17 @@
       if (!may && room) stopPublishing(false);
     }
 
-    function constraints() {
-      var cameraId = find("[data-stage-camera]").value;
-      var microphoneId = find("[data-stage-microphone]").value;
-      var wanted = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 } };
-      if (cameraId) wanted.deviceId = { exact: cameraId };
-      return {
-        video: cameraId === "none" ? false : wanted,
-        audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
-      };
-    }
-
-    function fillDevices() {
-      return navigator.mediaDevices.enumerateDevices().then(function (devices) {
-        [["[data-stage-camera]", "videoinput"], ["[data-stage-microphone]", "audioinput"]].forEach(function (pair) {
-          var select = find(pair[0]);
-          devices.forEach(function (device, index) {
-            if (device.kind !== pair[1] || !device.deviceId || device.deviceId === "default") return;
-            if (select.querySelector('option[value="' + window.CSS.escape(device.deviceId) + '"]')) return;
-            var option = document.createElement("option");
-            option.value = device.deviceId;
-            option.textContent = device.label || pair[1] + " " + (index + 1);
-            select.appendChild(option);
-          });
-        });
-      });
-    }
-
-    function openCamera() {
-      if (camera) return Promise.resolve(camera);
-      return navigator.mediaDevices.getUserMedia(constraints()).then(function (stream) {
-        camera = stream;
-        var preview = find("[data-stage-preview]");
-        preview.srcObject = stream;
-        preview.hidden = stream.getVideoTracks().length === 0;
-        preview.play().catch(function () {});
-        fillDevices().catch(function () {});
-        return stream;
-      });
-    }
-
-    function closeCamera() {
-      if (!camera) return;
-      camera.getTracks().forEach(function (track) { track.stop(); });
-      camera = null;
-      var preview = find("[data-stage-preview]");
-      preview.srcObject = null;
-      preview.hidden = true;
-    }
-
-    function showOnAir(isOn) {
-      find("[data-stage-go]").hidden = isOn;
-      find("[data-stage-preview-start]").hidden = isOn;
-      ["[data-stage-mic]", "[data-stage-cam]", "[data-stage-share]", "[data-stage-leave]"].forEach(function (s) {
-        find(s).hidden = !isOn;
-      });
-      find("[data-stage-camera]").disabled = isOn;
-      find("[data-stage-microphone]").disabled = isOn;
-      greenRoom.setAttribute("data-on-air", isOn ? "1" : "0");
-    }
-
-    function toggle(kind, button, onKey, offKey) {
-      var tracks = camera ? (kind === "audio" ? camera.getAudioTracks() : camera.getVideoTracks()) : [];
-      tracks.forEach(function (track) { track.enabled = !track.enabled; });
-      var on = tracks.length > 0 && tracks[0].enabled;
-      button.textContent = on ? text(offKey) : text(onKey);
-      button.setAttribute("aria-pressed", on ? "false" : "true");
-    }
-
-    function stopSharing(tellServer) {
-      if (!share) return;
-      var publication = room && room.publications.screen;
-      if (publication) publication.close(tellServer);
-      share.getTracks().forEach(function (track) { track.stop(); });
-      share = null;
-      find("[data-stage-share]").textContent = text("share");
-    }
-
     // tellServer false: the server already ended our streams (taken off the stage).
     function stopPublishing(tellServer) {
-      if (!greenRoom || !room) return;
-      stopSharing(tellServer);
+      if (!studio || !room) return;
+      studio.stopSharing(tellServer);
       var publication = room.publications.camera;
       if (publication) publication.close(tellServer);
-      closeCamera();
-      showOnAir(false);
+      studio.closeCamera();
+      studio.showLive(false);
     }
 
-    if (greenRoom && rtc) {
-      find("[data-stage-camera]").addEventListener("change", closeCamera);
-      find("[data-stage-microphone]").addEventListener("change", closeCamera);
-      find("[data-stage-preview-start]").addEventListener("click", function () {
-        closeCamera();
-        openCamera().catch(function () { say(text("no-devices")); });
-      });
-      find("[data-stage-go]").addEventListener("click", function (event) {
-        var button = event.currentTarget;
-        button.disabled = true;
-        say(text("connecting"));
-        openCamera().then(function (stream) {
-          return rtc.publish(room, "camera", stream);
-        }).then(function () {
-          say("");
-          showOnAir(true);
-        }, function (failure) {
-          say(failure && failure.message ? failure.message : text("no-devices"));
-        }).then(function () { button.disabled = false; });
-      });
-      find("[data-stage-mic]").addEventListener("click", function (event) {
-        toggle("audio", event.currentTarget, "mic-on", "mic-off");
-      });
-      find("[data-stage-cam]").addEventListener("click", function (event) {
-        toggle("video", event.currentTarget, "camera-on", "camera-off");
-      });
-      find("[data-stage-share]").addEventListener("click", function (event) {
-        var button = event.currentTarget;
-        if (share) {
-          stopSharing(true);
-          return;
-        }
-        if (!navigator.mediaDevices.getDisplayMedia) {
-          say(text("no-screen"));
-          return;
-        }
-        navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { max: 15 } }, audio: false }).then(function (stream) {
-          share = stream;
-          stream.getVideoTracks()[0].addEventListener("ended", function () { stopSharing(true); });
-          button.textContent = text("stop-share");
-          return rtc.publish(room, "screen", stream);
-        }).catch(function (failure) {
-          stopSharing(true);
-          say(failure && failure.message ? failure.message : text("no-screen"));
-        });
-      });
+    if (studio) {
       find("[data-stage-leave]").addEventListener("click", function () {
         stopPublishing(true);
       });
@@ -440,7 +329,6 @@
       if (rtc) {
         video.hidden = false;
         room = rtc.room({ stage: session }, players, { onState: onState });
-        if (greenRoom) fillDevices().catch(function () {});
         media = rtc.configure().then(function () { return room.open(); });
       }
       Promise.all([join(), media]).catch(function (failure) {
